@@ -1,0 +1,39 @@
+/**
+ * One catalogue of coded errors. Every error the gateway raises on purpose is a GatewayError with a
+ * machine-readable code; the GraphQL boundary maps codes to `extensions.code` and masks the rest.
+ * `retriable` tells the consumer loop whether waiting and trying again can help.
+ */
+export const ErrorCodes = {
+  CONFIG_INVALID: { status: 500, retriable: false },
+  BAD_USER_INPUT: { status: 400, retriable: false },
+  QUERY_TOO_COMPLEX: { status: 400, retriable: false },
+  DATABASE_UNAVAILABLE: { status: 503, retriable: true },
+  CACHE_UNAVAILABLE: { status: 503, retriable: true },
+  SEARCH_UNAVAILABLE: { status: 503, retriable: true },
+  CDC_DECODE_FAILED: { status: 500, retriable: false },
+  CDC_UNKNOWN_FORMAT: { status: 500, retriable: false },
+  STACK_FAILED: { status: 500, retriable: false },
+  INTERNAL: { status: 500, retriable: false },
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatewayError';
+    this.code = code;
+    this.retriable = ErrorCodes[code].retriable;
+    this.details = options.details ?? {};
+  }
+}
+
+export const isGatewayError = (error: unknown): error is GatewayError => error instanceof GatewayError;
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
