@@ -1,0 +1,32 @@
+import mysql from 'mysql2/promise';
+import type { Pool } from 'mysql2/promise';
+
+export interface MysqlPoolOptions {
+  readonly url: string;
+  readonly poolSize: number;
+  /** Upper bound for establishing a connection, so a database that is down fails fast. */
+  readonly connectTimeoutMs?: number;
+}
+
+/**
+ * The one way the gateway opens MySQL/MariaDB/TiDB connections. Sessions run in UTC and dates come
+ * back as strings so that no value passes through a JS Date in the server's local time zone;
+ * DECIMAL and BIGINT come back as strings so nothing passes through a binary float.
+ */
+export function createMysqlPool(options: MysqlPoolOptions): Pool {
+  return mysql.createPool({
+    uri: options.url,
+    connectionLimit: options.poolSize,
+    connectTimeout: options.connectTimeoutMs ?? 5_000,
+    waitForConnections: true,
+    queueLimit: 0,
+    enableKeepAlive: true,
+    timezone: 'Z',
+    dateStrings: true,
+    decimalNumbers: false,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    charset: 'utf8mb4_unicode_ci',
+    multipleStatements: false,
+  });
+}
