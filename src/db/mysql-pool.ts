@@ -14,7 +14,7 @@ export interface MysqlPoolOptions {
  * DECIMAL and BIGINT come back as strings so nothing passes through a binary float.
  */
 export function createMysqlPool(options: MysqlPoolOptions): Pool {
-  return mysql.createPool({
+  const pool = mysql.createPool({
     uri: options.url,
     connectionLimit: options.poolSize,
     connectTimeout: options.connectTimeoutMs ?? 5_000,
@@ -29,4 +29,10 @@ export function createMysqlPool(options: MysqlPoolOptions): Pool {
     charset: 'utf8mb4_unicode_ci',
     multipleStatements: false,
   });
+  // mysql2's `timezone` only affects JS Date conversion; TIMESTAMP columns are rendered by the
+  // server in the session time zone, so every pooled connection is pinned to UTC.
+  pool.pool.on('connection', (connection) => {
+    connection.query("SET time_zone = '+00:00'");
+  });
+  return pool;
 }
