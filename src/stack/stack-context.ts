@@ -40,7 +40,7 @@ export interface ServiceDefinition {
   /** Idempotent and fast once done: downloads and unpacks what the service needs. */
   install(context: StackContext): Promise<void>;
   /** Writes configuration, initialises data folders, and says how to start the process. */
-  prepareLaunch(context: StackContext): Promise<LaunchSpec>;
+  prepareLaunch(context: StackContext): LaunchSpec | Promise<LaunchSpec>;
   /** True once the service truly answers (queries, topic listing, cluster health, connector RUNNING). */
   isReady(context: StackContext): Promise<boolean>;
   /** Runs after readiness on every `up`: must be idempotent (users, topics, connector registration). */

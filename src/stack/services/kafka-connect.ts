@@ -40,7 +40,7 @@ export const connectService: ServiceDefinition = {
     });
   },
 
-  async prepareLaunch(context) {
+  prepareLaunch(context) {
     const dataDir = dataDirOf(context, 'connect');
     const { ports } = context.config;
     const worker = join(dataDir, 'worker.properties');

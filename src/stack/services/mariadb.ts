@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { applyMigrations, migrationsDirectory } from '../../db/migrate.js';
+import { createMysqlPool } from '../../db/mysql-pool.js';
 import { ensureDebianPackages } from '../debian-packages.js';
 import { runChecked, runCommand } from '../run-command.js';
 import { stackAccounts } from '../stack-accounts.js';
@@ -108,7 +110,19 @@ export const mariadbService: ServiceDefinition = {
     return result.code === 0;
   },
 
+  /** Accounts, then the demo schema, before Kafka Connect starts: Debezium's snapshot then sees every table. */
   async initialize(context) {
     await runChecked('mariadb', clientArgs(context), { input: bootstrapSql() });
+    const { writer, database } = stackAccounts;
+    const pool = createMysqlPool({
+      url: `mysql://${writer.user}:${writer.password}@127.0.0.1:${context.config.ports.mysql}/${database}`,
+      poolSize: 1,
+    });
+    try {
+      const { applied } = await applyMigrations(pool, migrationsDirectory());
+      if (applied.length > 0) context.log(`mariadb: applied migrations ${applied.join(', ')}`);
+    } finally {
+      await pool.end();
+    }
   },
 };

@@ -14,7 +14,7 @@ export const redisService: ServiceDefinition = {
     await ensureDebianPackages([{ name: 'redis-server', binary: '/usr/bin/redis-server', service: 'redis-server' }], context.log);
   },
 
-  async prepareLaunch(context) {
+  prepareLaunch(context) {
     const dataDir = dataDirOf(context, 'redis');
     const configFile = join(dataDir, 'redis.conf');
     // The cache is rebuilt from MySQL and the CDC stream: no persistence needed for the dev stack.

@@ -13,7 +13,7 @@ import { createMysqlPool } from '../../../src/db/mysql-pool.js';
 // configured database and other suites are never touched.
 const writerUrl = process.env['MYSQL_WRITER_URL'] ?? 'mysql://shop:shop@127.0.0.1:3306/shop';
 
-void describe('migrations and demo data against a real database', () => {
+describe('migrations and demo data against a real database', () => {
   const admin = createMysqlPool({ url: writerUrl, poolSize: 2 });
   const scratch: { name: string; pool: Pool }[] = [];
 
@@ -57,7 +57,7 @@ void describe('migrations and demo data against a real database', () => {
     await admin.end();
   });
 
-  void it('applies the shop schema once and nothing the second time', async () => {
+  it('applies the shop schema once and nothing the second time', async () => {
     const pool = await scratchDatabase();
     assert.deepEqual(await applyMigrations(pool, migrationsDirectory()), { applied: ['001_shop_schema.sql'] });
     assert.deepEqual(await applyMigrations(pool, migrationsDirectory()), { applied: [] });
@@ -67,7 +67,7 @@ void describe('migrations and demo data against a real database', () => {
     assert.deepEqual(tables.map((row) => String(row['name'])).sort(), [...DEMO_TABLES, 'schema_migrations'].sort());
   });
 
-  void it('lets two processes that start together take turns', async () => {
+  it('lets two processes that start together take turns', async () => {
     const pool = await scratchDatabase();
     const other = createMysqlPool({ url: databaseUrl(scratch.at(-1)?.name ?? ''), poolSize: 1 });
     try {
@@ -78,7 +78,7 @@ void describe('migrations and demo data against a real database', () => {
     }
   });
 
-  void it('refuses to run when an applied migration was edited', async () => {
+  it('refuses to run when an applied migration was edited', async () => {
     const pool = await scratchDatabase();
     const directory = await mkdtemp(join(tmpdir(), 'migrations-'));
     try {
@@ -94,7 +94,7 @@ void describe('migrations and demo data against a real database', () => {
     }
   });
 
-  void it('generates the expected row counts into an empty shop', async () => {
+  it('generates the expected row counts into an empty shop', async () => {
     const pool = await migratedDatabase();
     assert.equal(await isDatabaseEmpty(pool), true);
     const summary = await generateDemoData(pool, { size: 200, seed: 11 });
@@ -109,7 +109,7 @@ void describe('migrations and demo data against a real database', () => {
     await assert.rejects(generateDemoData(pool, { size: 200, seed: 11 }), { code: 'BAD_USER_INPUT', message: /already have rows: categories/ });
   });
 
-  void it('stores text, JSON, decimals and times exactly as generated', async () => {
+  it('stores text, JSON, decimals and times exactly as generated', async () => {
     const pool = await migratedDatabase();
     await generateDemoData(pool, { size: 200, seed: 12 });
     const [rows] = await pool.query<RowDataPacket[]>(
@@ -122,7 +122,7 @@ void describe('migrations and demo data against a real database', () => {
     assert.ok(Number(product?.['tag_count']) >= 0);
   });
 
-  void it('produces identical tables for the same seed and different ones for another seed', async () => {
+  it('produces identical tables for the same seed and different ones for another seed', async () => {
     const [first, second, other] = [await migratedDatabase(), await migratedDatabase(), await migratedDatabase()];
     await generateDemoData(first, { size: 200, seed: 21 });
     await generateDemoData(second, { size: 200, seed: 21, concurrency: 1 });

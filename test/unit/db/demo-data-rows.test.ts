@@ -44,8 +44,8 @@ function orders(seed: number, count: number, inPlan: DemoPlan): OrderBundle[] {
   return bundles;
 }
 
-void describe('demo data plan', () => {
-  void it('sizes every table from the product count', () => {
+describe('demo data plan', () => {
+  it('sizes every table from the product count', () => {
     assert.deepEqual(
       { ...planDemoData(200, 1), endsAtMs: 0 },
       { seed: 1, endsAtMs: 0, categoryCount: 12, rootCategoryCount: 3, midCategoryCount: 3, productCount: 200, userCount: 40, orderCount: 100 },
@@ -56,29 +56,29 @@ void describe('demo data plan', () => {
     assert.equal(large.orderCount, 500_000);
   });
 
-  void it('keeps at least one user and one order for the smallest size', () => {
+  it('keeps at least one user and one order for the smallest size', () => {
     const tiny = planDemoData(1, 1);
     assert.equal(tiny.userCount, 1);
     assert.equal(tiny.orderCount, 1);
   });
 });
 
-void describe('demo data row builders', () => {
-  void it('build the same rows for the same seed', () => {
+describe('demo data row builders', () => {
+  it('build the same rows for the same seed', () => {
     assert.deepEqual(products(3, 200), products(3, 200));
     assert.deepEqual(orders(3, 50, planDemoData(200, 3)), orders(3, 50, planDemoData(200, 3)));
   });
 
-  void it('build different rows for a different seed', () => {
+  it('build different rows for a different seed', () => {
     assert.notDeepEqual(products(3, 20), products(4, 20));
   });
 
-  void it('build a row from its id alone, whatever was built before it', () => {
+  it('build a row from its id alone, whatever was built before it', () => {
     const direct = buildProductRow(rowRandom(3, 'products', 150), 150, plan);
     assert.deepEqual(products(3, 150)[149], direct);
   });
 
-  void it('write prices with two decimals within the price bands', () => {
+  it('write prices with two decimals within the price bands', () => {
     for (const row of products(5, 1_000)) {
       assert.match(row.price, MONEY);
       const cents = centsFromDecimal(row.price);
@@ -86,7 +86,7 @@ void describe('demo data row builders', () => {
     }
   });
 
-  void it('write tags as a JSON array of strings and attributes as a JSON object or NULL', () => {
+  it('write tags as a JSON array of strings and attributes as a JSON object or NULL', () => {
     const rows = products(6, 500);
     for (const row of rows) {
       const tags: unknown = JSON.parse(row.tags);
@@ -100,7 +100,7 @@ void describe('demo data row builders', () => {
     assert.ok(rows.some((row) => row.description === null), 'some descriptions are NULL');
   });
 
-  void it('mix CJK, emoji, out-of-stock products and every status into the catalogue', () => {
+  it('mix CJK, emoji, out-of-stock products and every status into the catalogue', () => {
     const rows = products(7, 500);
     assert.ok(rows.some((row) => CJK.test(row.name)), 'a CJK product name');
     assert.ok(rows.some((row) => /[A-Za-z]/.test(row.name) && CJK.test(row.name)), 'a mixed-script product name');
@@ -109,7 +109,7 @@ void describe('demo data row builders', () => {
     assert.deepEqual(new Set(rows.map((row) => row.status)), new Set(['active', 'draft', 'archived']));
   });
 
-  void it('spread creation times over the year before the end, at millisecond precision', () => {
+  it('spread creation times over the year before the end, at millisecond precision', () => {
     for (const row of products(8, 300)) {
       assert.match(row.created_at, DATETIME_MS);
       assert.match(row.updated_at, DATETIME_MS);
@@ -119,7 +119,7 @@ void describe('demo data row builders', () => {
     }
   });
 
-  void it('build a category tree two or three levels deep whose parents are shallower', () => {
+  it('build a category tree two or three levels deep whose parents are shallower', () => {
     const large = planDemoData(20_000, 2);
     const rows = Array.from({ length: large.categoryCount }, (_, index) => buildCategoryRow(rowRandom(2, 'categories', index + 1), index + 1, large));
     assert.equal(new Set(rows.map((row) => row.slug)).size, rows.length, 'slugs are unique');
@@ -131,7 +131,7 @@ void describe('demo data row builders', () => {
     assert.ok(rows.some((row) => categoryDepth(large, row.id) === 3));
   });
 
-  void it('give users unique e-mails and uplines that joined before them', () => {
+  it('give users unique e-mails and uplines that joined before them', () => {
     const rows = Array.from({ length: 400 }, (_, index) => buildUserRow(rowRandom(4, 'users', index + 1), index + 1, plan));
     assert.equal(new Set(rows.map((row) => row.email)).size, rows.length);
     for (const row of rows) if (row.referrer_id !== null) assert.ok(row.referrer_id < row.id);
@@ -139,11 +139,11 @@ void describe('demo data row builders', () => {
   });
 });
 
-void describe('demo order bundles', () => {
+describe('demo order bundles', () => {
   const orderPlan = planDemoData(2_000, 9);
   const bundles = orders(9, orderPlan.orderCount, orderPlan);
 
-  void it('total each order as the sum of its 1-5 distinct lines', () => {
+  it('total each order as the sum of its 1-5 distinct lines', () => {
     for (const { order, items } of bundles) {
       assert.ok(items.length >= 1 && items.length <= 5);
       assert.equal(new Set(items.map((item) => item.product_id)).size, items.length);
@@ -152,14 +152,14 @@ void describe('demo order bundles', () => {
     }
   });
 
-  void it('number items and commissions consecutively across orders', () => {
+  it('number items and commissions consecutively across orders', () => {
     const itemIds = bundles.flatMap(({ items }) => items.map((item) => item.id));
     const commissionIds = bundles.flatMap(({ commissions }) => commissions.map((row) => row.id));
     assert.deepEqual(itemIds, itemIds.map((_, index) => index + 1));
     assert.deepEqual(commissionIds, commissionIds.map((_, index) => index + 1));
   });
 
-  void it('pay commissions on about a third of orders, to the upline of the buyer', () => {
+  it('pay commissions on about a third of orders, to the upline of the buyer', () => {
     const { referrerOf } = lookupsFor(9, orderPlan);
     const earning = bundles.filter(({ commissions }) => commissions.length > 0);
     const share = earning.length / bundles.length;
@@ -175,7 +175,7 @@ void describe('demo order bundles', () => {
     assert.ok(earning.some(({ commissions }) => commissions.some((row) => row.type === 'bonus')), 'a bonus');
   });
 
-  void it('leave unpaid orders without paid_at and write paid_at in whole seconds', () => {
+  it('leave unpaid orders without paid_at and write paid_at in whole seconds', () => {
     for (const { order } of bundles) {
       if (order.status === 'pending' || order.status === 'cancelled') assert.equal(order.paid_at, null);
       else assert.match(order.paid_at ?? '', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
@@ -183,8 +183,8 @@ void describe('demo order bundles', () => {
   });
 });
 
-void describe('demo value formatting', () => {
-  void it('formats cents and dates exactly', () => {
+describe('demo value formatting', () => {
+  it('formats cents and dates exactly', () => {
     assert.equal(formatCents(0), '0.00');
     assert.equal(formatCents(1_234_505), '12345.05');
     assert.equal(centsFromDecimal('12345.05'), 1_234_505);

@@ -7,24 +7,24 @@ const draw = (seed: number, count: number) => {
   return Array.from({ length: count }, () => next());
 };
 
-void describe('seeded random', () => {
-  void it('produces the reference mulberry32 sequence, so demo data stays the same across releases', () => {
+describe('seeded random', () => {
+  it('produces the reference mulberry32 sequence, so demo data stays the same across releases', () => {
     assert.deepEqual(draw(42, 3), [0.6011037519201636, 0.44829055899754167, 0.8524657934904099]);
   });
 
-  void it('repeats the same sequence for the same seed', () => {
+  it('repeats the same sequence for the same seed', () => {
     assert.deepEqual(draw(7, 100), draw(7, 100));
   });
 
-  void it('produces a different sequence for a different seed', () => {
+  it('produces a different sequence for a different seed', () => {
     assert.notDeepEqual(draw(7, 10), draw(8, 10));
   });
 
-  void it('stays within [0, 1)', () => {
+  it('stays within [0, 1)', () => {
     for (const value of draw(123, 10_000)) assert.ok(value >= 0 && value < 1, `out of range: ${value}`);
   });
 
-  void it('mixes neighbouring inputs into unrelated seeds', () => {
+  it('mixes neighbouring inputs into unrelated seeds', () => {
     assert.equal(mixSeed(1, 2, 3), mixSeed(1, 2, 3));
     assert.notEqual(mixSeed(1, 2, 3), mixSeed(1, 2, 4));
     assert.notEqual(mixSeed(1, 2, 3), mixSeed(2, 2, 3));
@@ -32,31 +32,31 @@ void describe('seeded random', () => {
     assert.notEqual(mixSeed(0, 1, 2 ** 32 + 5), mixSeed(0, 1, 5));
   });
 
-  void it('draws integers covering both inclusive bounds', () => {
+  it('draws integers covering both inclusive bounds', () => {
     const random = createRandom(5);
     const seen = new Set<number>();
     for (let i = 0; i < 2_000; i += 1) seen.add(random.int(3, 6));
     assert.deepEqual([...seen].sort(), [3, 4, 5, 6]);
   });
 
-  void it('rejects an integer range whose bounds are reversed', () => {
+  it('rejects an integer range whose bounds are reversed', () => {
     assert.throws(() => createRandom(1).int(5, 4), /min <= max/);
   });
 
-  void it('picks only from the given list and refuses an empty one', () => {
+  it('picks only from the given list and refuses an empty one', () => {
     const random = createRandom(9);
     for (let i = 0; i < 100; i += 1) assert.ok(['a', 'b'].includes(random.pick(['a', 'b'])));
     assert.throws(() => random.pick([]), /non-empty/);
   });
 
-  void it('follows the weights roughly', () => {
+  it('follows the weights roughly', () => {
     const random = createRandom(11);
     let heavy = 0;
     for (let i = 0; i < 10_000; i += 1) if (random.weighted([['heavy', 9], ['light', 1]]) === 'heavy') heavy += 1;
     assert.ok(heavy > 8_700 && heavy < 9_300, `heavy chosen ${heavy} times of 10000`);
   });
 
-  void it('samples distinct items and no more than exist', () => {
+  it('samples distinct items and no more than exist', () => {
     const random = createRandom(13);
     const sample = random.sample([1, 2, 3, 4, 5], 3);
     assert.equal(sample.length, 3);
