@@ -12,7 +12,7 @@ export type Row = Record<string, RowValue>;
  * - DECIMAL as an exact decimal string with the column's scale ("19.90");
  * - DATETIME / TIMESTAMP as ISO-8601 UTC strings with millisecond precision ("2025-03-01T10:15:30.123Z");
  * - DATE as "YYYY-MM-DD", TIME as "hh:mm:ss[.ffffff]";
- * - JSON columns as parsed JSON values; TINYINT(1) as a number (0/1), like MySQL returns it;
+ * - JSON columns as parsed JSON values; TINYINT(1) flags (declared `bool`) as true/false;
  * - BLOB/BINARY as base64 strings; NULL as null.
  */
 export type RowValue = string | number | boolean | null | RowValue[] | { [key: string]: RowValue };

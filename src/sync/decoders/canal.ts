@@ -41,7 +41,11 @@ export interface CanalShapeOptions {
   readonly needsReread: boolean;
 }
 
-const ROW_TYPES: Readonly<Record<string, RowOp>> = { INSERT: 'create', UPDATE: 'update', DELETE: 'delete' };
+const ROW_TYPES: ReadonlyMap<string, RowOp> = new Map([
+  ['INSERT', 'create'],
+  ['UPDATE', 'update'],
+  ['DELETE', 'delete'],
+]);
 const DDL_TYPES = new Set(['CREATE', 'ALTER', 'ERASE', 'QUERY', 'RENAME', 'CINDEX', 'DINDEX']);
 
 /** The canal-json shape shared by Canal and TiCDC. */
@@ -59,7 +63,7 @@ export function decodeCanalShape(flat: JsonObject, options: CanalShapeOptions): 
   if (flat['isDdl'] === true || DDL_TYPES.has(type)) {
     return [{ kind: 'schema', format, database, table: table === '' ? null : table, ddl: requireString(flat, 'sql'), committedAtMs }];
   }
-  const op = ROW_TYPES[type];
+  const op = ROW_TYPES.get(type);
   if (op === undefined) throw decodeProblem(`unsupported type "${type}"`);
   const rows = flat['data'];
   if (!Array.isArray(rows)) throw decodeProblem(`${type} without a "data" array`);

@@ -30,7 +30,12 @@ export function decodeDebeziumValue(msg: RawMessage, value: unknown): DecodedCha
   return withDecodeContext(msg, 'debezium', () => decodeEnvelope(msg, value));
 }
 
-const ROW_OPS: Readonly<Record<string, RowOp>> = { c: 'create', u: 'update', d: 'delete', r: 'read' };
+const ROW_OPS: ReadonlyMap<string, RowOp> = new Map([
+  ['c', 'create'],
+  ['u', 'update'],
+  ['d', 'delete'],
+  ['r', 'read'],
+]);
 
 function decodeEnvelope(msg: RawMessage, value: unknown): DecodedChange[] {
   if (value === null) return [ignoreMessage('debezium', 'tombstone')];
@@ -39,7 +44,7 @@ function decodeEnvelope(msg: RawMessage, value: unknown): DecodedChange[] {
   const op = payload['op'];
   if (typeof op === 'string') {
     if (op === 't') return [decodeTruncate(payload)];
-    const rowOp = ROW_OPS[op];
+    const rowOp = ROW_OPS.get(op);
     if (rowOp === undefined) throw decodeProblem(`unsupported op "${op}"`);
     return [decodeRowChange(msg, payload, rowOp)];
   }

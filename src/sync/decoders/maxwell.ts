@@ -31,12 +31,12 @@ export function decodeMaxwellValue(msg: RawMessage, value: unknown): DecodedChan
   return withDecodeContext(msg, 'maxwell', () => decodeMaxwell(msg, value));
 }
 
-const ROW_TYPES: Readonly<Record<string, RowOp>> = {
-  insert: 'create',
-  update: 'update',
-  delete: 'delete',
-  'bootstrap-insert': 'read',
-};
+const ROW_TYPES: ReadonlyMap<string, RowOp> = new Map([
+  ['insert', 'create'],
+  ['update', 'update'],
+  ['delete', 'delete'],
+  ['bootstrap-insert', 'read'],
+]);
 const IGNORED_TYPES = new Set(['bootstrap-start', 'bootstrap-complete']);
 const DDL_TYPE = /^(?:database|table|view)-/;
 
@@ -58,7 +58,7 @@ function decodeMaxwell(msg: RawMessage, value: unknown): DecodedChange[] {
     const table = optionalString(message, 'table');
     return [{ kind: 'schema', format: 'maxwell', database, table: table ?? null, ddl: requireString(message, 'sql'), committedAtMs }];
   }
-  const op = ROW_TYPES[type];
+  const op = ROW_TYPES.get(type);
   if (op === undefined) throw decodeProblem(`unsupported type "${type}"`);
 
   const data = jsonObjectAsRow(message['data'], '"data"');
