@@ -1,0 +1,31 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { col } from './column-types.js';
+import { defaultCachePolicy, defineEntity } from './entity.js';
+import { DateTimeScalar } from './scalars.js';
+
+export const categoryEntity = defineEntity({
+  name: 'Category',
+  table: 'categories',
+  primaryKey: 'id',
+  columns: {
+    id: col.int(),
+    parent_id: col.int(),
+    name: col.string(),
+    slug: col.string(),
+    created_at: col.datetime(3),
+    updated_at: col.datetime(3),
+  },
+  cache: defaultCachePolicy,
+});
+
+@ObjectType('Category', { simpleResolvers: true })
+export class Category {
+  @Field(() => ID) id!: string;
+  @Field(() => ID, { nullable: true }) parentId!: string | null;
+  @Field(() => String) name!: string;
+  @Field(() => String) slug!: string;
+  @Field(() => DateTimeScalar) createdAt!: string;
+  @Field(() => DateTimeScalar) updatedAt!: string;
+}
+
+export const categoryIdColumns = ['id', 'parent_id'] as const;

@@ -1,0 +1,94 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { col } from './column-types.js';
+import { defaultCachePolicy, defineEntity } from './entity.js';
+import { DateTimeScalar, DecimalScalar, JSONScalar } from './scalars.js';
+
+export const productEntity = defineEntity({
+  name: 'Product',
+  table: 'products',
+  primaryKey: 'id',
+  columns: {
+    id: col.bigint(),
+    sku: col.string(),
+    name: col.string(),
+    description: col.string(),
+    category_id: col.int(),
+    brand: col.string(),
+    price: col.decimal(2),
+    stock: col.int(),
+    status: col.enum(),
+    is_featured: col.bool(),
+    tags: col.json(),
+    attributes: col.json(),
+    created_at: col.datetime(3),
+    updated_at: col.timestamp(3),
+  },
+  cache: defaultCachePolicy,
+  search: {
+    index: 'products',
+    embeds: [{ table: 'categories', foreignKey: 'category_id' }],
+    properties: {
+      id: { type: 'long' },
+      sku: { type: 'keyword' },
+      name: {
+        type: 'text',
+        analyzer: 'multilingual',
+        fields: { keyword: { type: 'keyword', ignore_above: 256 }, suggest: { type: 'search_as_you_type', analyzer: 'multilingual' } },
+      },
+      description: { type: 'text', analyzer: 'multilingual' },
+      brand: { type: 'text', analyzer: 'multilingual', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
+      category_id: { type: 'long' },
+      category_name: { type: 'text', analyzer: 'multilingual', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
+      category_path: { type: 'long' },
+      price: { type: 'scaled_float', scaling_factor: 100 },
+      stock: { type: 'integer' },
+      in_stock: { type: 'boolean' },
+      status: { type: 'keyword' },
+      is_featured: { type: 'boolean' },
+      tags: { type: 'keyword' },
+      created_at: { type: 'date' },
+      updated_at: { type: 'date' },
+    },
+    toDocument(row, related) {
+      const category = related.categories ?? null;
+      return {
+        id: row.id,
+        sku: row.sku,
+        name: row.name,
+        description: row.description,
+        brand: row.brand,
+        category_id: row.category_id,
+        category_name: category?.name ?? null,
+        category_path: [category?.parent_id ?? null, row.category_id].filter((id) => id !== null),
+        price: row.price,
+        stock: row.stock,
+        in_stock: typeof row.stock === 'number' && row.stock > 0,
+        status: row.status,
+        is_featured: row.is_featured,
+        tags: Array.isArray(row.tags) ? row.tags : [],
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+      };
+    },
+  },
+});
+
+@ObjectType('Product', { description: 'A product of the shop catalogue.', simpleResolvers: true })
+export class Product {
+  @Field(() => ID) id!: string;
+  @Field(() => String) sku!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field(() => ID) categoryId!: string;
+  @Field(() => String) brand!: string;
+  @Field(() => DecimalScalar) price!: string;
+  @Field(() => Int) stock!: number;
+  @Field(() => String, { description: 'active, draft or archived' }) status!: string;
+  @Field(() => Boolean) isFeatured!: boolean;
+  @Field(() => JSONScalar) tags!: unknown;
+  @Field(() => JSONScalar, { nullable: true }) attributes!: unknown;
+  @Field(() => DateTimeScalar) createdAt!: string;
+  @Field(() => DateTimeScalar) updatedAt!: string;
+}
+
+export const productIdColumns = ['id', 'category_id'] as const;

@@ -1,0 +1,41 @@
+import type { EntityDeclaration } from '../schema/entity.js';
+import type { RowChange } from './change.js';
+
+/**
+ * A row change ready for the stores: its entity found, its images normalized to the canonical
+ * representation (normalizeRow with the entity's columns), re-read from the database when the source
+ * carried only the key, and collapsed so each row appears at most once per batch (highest version).
+ */
+export interface EntityChange {
+  readonly entity: EntityDeclaration;
+  readonly change: RowChange;
+  /** Primary key as a string (cache key, document id). */
+  readonly id: string;
+}
+
+export interface TableTruncate {
+  readonly entity: EntityDeclaration;
+  readonly version: bigint;
+}
+
+export interface ApplyBatch {
+  readonly changes: readonly EntityChange[];
+  readonly truncates: readonly TableTruncate[];
+}
+
+export interface ApplyOutcome {
+  readonly applied: number;
+  /** Changes not applied because the store already held an equal or newer version. */
+  readonly stale: number;
+}
+
+/**
+ * One store the consumer keeps current (Redis, Elasticsearch). `apply` is idempotent and
+ * version-guarded, resolves only once the store acknowledged every change, and rejects with a
+ * retriable GatewayError (CACHE_UNAVAILABLE / SEARCH_UNAVAILABLE) when the store cannot be reached:
+ * the consumer then pauses, backs off and retries the same batch.
+ */
+export interface StoreApplier {
+  readonly store: 'redis' | 'elasticsearch';
+  apply(batch: ApplyBatch): Promise<ApplyOutcome>;
+}
