@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { CategoryResolver } from './category.resolver.js';
+import { CommissionResolver, OrderItemResolver, OrderResolver } from './order.resolver.js';
+import { ProductResolver } from './product.resolver.js';
+import { QueryResolver } from './query.resolver.js';
+import { UserResolver } from './user.resolver.js';
+
+export const shopResolvers = [QueryResolver, ProductResolver, CategoryResolver, UserResolver, OrderResolver, OrderItemResolver, CommissionResolver] as const;
+
+/** The executable schema; built once per process (type-graphql's metadata is global). */
+export function buildShopSchema(): Promise<GraphQLSchema> {
+  return buildSchema({ resolvers: shopResolvers, validate: false, emitSchemaFile: false });
+}

@@ -1,0 +1,8 @@
+import type { Metrics } from '../observability/metrics.js';
+import type { RequestLoaders } from './request-loaders.js';
+
+/** What every resolver receives: the request's own loaders and the shared metrics. */
+export interface RequestContext {
+  readonly loaders: RequestLoaders;
+  readonly metrics: Metrics;
+}
