@@ -20,7 +20,7 @@ export function createLogger(options: { level: LogLevel; name?: string }): Logge
     name: options.name ?? 'gateway',
     base: undefined,
     // Credentials must never reach a log line, whatever object is logged.
-    redact: { paths: ['password', '*.password', 'url', '*.url', 'authorization', '*.authorization'], censor: '[redacted]' },
+    redact: { paths: ['password', '*.password', 'authorization', '*.authorization', 'headers.authorization'], censor: '[redacted]' },
   });
 }
 
