@@ -20,7 +20,7 @@ export function toDatabaseError(error: unknown, what: string): GatewayError {
   if (error instanceof GatewayError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('ER_ACCESS_DENIED'))) {
-    return new GatewayError('DATABASE_UNAVAILABLE', `database unavailable while ${what} (${code})`, { cause: error });
+    return new GatewayError('DATABASE_UNAVAILABLE', `database unavailable while ${what}`, { cause: error, details: { code } });
   }
   return new GatewayError('INTERNAL', `database error while ${what}`, { cause: error });
 }

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { col } from './column-types.js';
 import { defaultCachePolicy, defineEntity } from './entity.js';

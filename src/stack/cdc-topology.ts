@@ -14,6 +14,23 @@ export const cdcTopology = {
 
 export const rowTopicOf = (table: string): string => `${cdcTopology.topicPrefix}.${cdcTopology.database}.${table}`;
 
+export interface TopicSpec {
+  readonly topic: string;
+  readonly numPartitions: number;
+  readonly configEntries?: readonly { name: string; value: string }[];
+}
+
+/** Every topic the stack pre-creates (kafkajs mishandles auto-created topics on KRaft). */
+export function cdcTopics(partitions: number): TopicSpec[] {
+  return [
+    ...cdcTopology.tables.map((table) => ({ topic: rowTopicOf(table), numPartitions: partitions })),
+    // Schema changes and schema history must stay in order: one partition each.
+    { topic: cdcTopology.topicPrefix, numPartitions: 1 },
+    { topic: cdcTopology.schemaHistoryTopic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] },
+    { topic: cdcTopology.deadLetterTopic, numPartitions: 1 },
+  ];
+}
+
 export interface ConnectorEndpoints {
   readonly connectorClass: string;
   readonly databaseHost: string;
@@ -37,6 +54,8 @@ export function debeziumConnectorConfig(endpoints: ConnectorEndpoints): Record<s
     'database.ssl.mode': 'disable',
     'topic.prefix': cdcTopology.topicPrefix,
     'database.include.list': cdcTopology.database,
+    // Only the tables the gateway serves: bookkeeping tables (schema_migrations) stay out of Kafka.
+    'table.include.list': cdcTopology.tables.map((table) => `${cdcTopology.database}.${table}`).join(','),
     'schema.history.internal.kafka.bootstrap.servers': endpoints.kafkaBootstrap,
     'schema.history.internal.kafka.topic': cdcTopology.schemaHistoryTopic,
     'include.schema.changes': 'true',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { cdcTopology, rowTopicOf } from '../cdc-topology.js';
+import { cdcTopics } from '../cdc-topology.js';
 import { pickJava } from '../java-finder.js';
 import { runChecked } from '../run-command.js';
 import type { ServiceDefinition, StackContext } from '../stack-context.js';
@@ -90,16 +90,9 @@ export const kafkaService: ServiceDefinition = {
     try {
       await admin.connect();
       const existing = new Set(await admin.listTopics());
-      const partitions = context.config.kafkaPartitions;
-      const wanted = [
-        ...cdcTopology.tables.map((table) => ({ topic: rowTopicOf(table), numPartitions: partitions })),
-        // Schema changes and schema history must stay in order: one partition each.
-        { topic: cdcTopology.topicPrefix, numPartitions: 1 },
-        { topic: cdcTopology.schemaHistoryTopic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] },
-        { topic: cdcTopology.deadLetterTopic, numPartitions: 1 },
-      ].filter((topic) => !existing.has(topic.topic));
+      const wanted = cdcTopics(context.config.kafkaPartitions).filter((topic) => !existing.has(topic.topic));
       if (wanted.length > 0) {
-        await admin.createTopics({ topics: wanted.map((topic) => ({ replicationFactor: 1, ...topic })), waitForLeaders: true });
+        await admin.createTopics({ topics: wanted.map((topic) => ({ replicationFactor: 1, ...topic, configEntries: topic.configEntries ? [...topic.configEntries] : [] })), waitForLeaders: true });
         context.log(`kafka: created topics ${wanted.map((topic) => topic.topic).join(', ')}`);
       }
     } finally {

@@ -62,7 +62,7 @@ GRANT SELECT ON \`${database}\`.* TO ${users(gateway.user)};
 GRANT SELECT ON \`shop\\_test\\_%\`.* TO ${users(gateway.user)};
 GRANT ALL PRIVILEGES ON \`${database}\`.* TO ${users(writer.user)};
 GRANT ALL PRIVILEGES ON \`shop\\_test\\_%\`.* TO ${users(writer.user)};
-GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR ON *.* TO ${users(cdc.user)};
+GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO ${users(cdc.user)};
 FLUSH PRIVILEGES;
 `;
 }

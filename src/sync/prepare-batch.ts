@@ -1,0 +1,103 @@
+import { GatewayError } from '../errors.js';
+import type { EntityRegistry } from '../schema/entity-registry.js';
+import type { EntityDeclaration } from '../schema/entity.js';
+import type { Row, RowChange, TruncateChange } from './change.js';
+import { normalizeRow } from './normalize-row.js';
+import type { ApplyBatch, EntityChange, TableTruncate } from './store-applier.js';
+
+/** A decoded change and the message it came from, so a change that cannot be prepared can be dead-lettered. */
+export interface SourcedChange<M> {
+  readonly change: RowChange | TruncateChange;
+  readonly message: M;
+}
+
+export interface RejectedChange<M> {
+  readonly message: M;
+  readonly error: unknown;
+}
+
+export interface PreparedBatch<M> {
+  /** What the stores can apply as is: collapsed row changes (re-reads excluded) and truncates. */
+  readonly batch: ApplyBatch;
+  /** Collapsed changes that carry only a key: re-read them from the database, then `completeReread`. */
+  readonly rereads: readonly EntityChange[];
+  /** Changes of tables the registry does not declare, counted per table. */
+  readonly unknownTables: ReadonlyMap<string, number>;
+  /** Changes whose key or images do not fit the entity's columns: their messages go to the dead letters. */
+  readonly rejected: readonly RejectedChange<M>[];
+}
+
+/**
+ * Turns the decoded changes of one Kafka batch (in stream order) into what the stores apply. Each
+ * row appears at most once: the highest version wins, and on equal versions the later message, so
+ * an update followed by its delete leaves the delete and an older replay cannot displace newer data
+ * (the stores' own version guard still protects across batches). The database name is not checked:
+ * a registry describes one database and the topic subscription selects it.
+ */
+export function prepareBatch<M>(changes: readonly SourcedChange<M>[], registry: EntityRegistry): PreparedBatch<M> {
+  const latest = new Map<string, EntityChange>();
+  const truncates = new Map<string, TableTruncate>();
+  const unknownTables = new Map<string, number>();
+  const rejected: RejectedChange<M>[] = [];
+
+  for (const { change, message } of changes) {
+    const entity = registry.byTable(change.table);
+    if (entity === undefined) {
+      unknownTables.set(change.table, (unknownTables.get(change.table) ?? 0) + 1);
+      continue;
+    }
+    if (change.kind === 'truncate') {
+      const previous = truncates.get(entity.table);
+      if (previous === undefined || change.version >= previous.version) truncates.set(entity.table, { entity, version: change.version });
+      continue;
+    }
+    let prepared: EntityChange;
+    try {
+      prepared = normalizeChange(entity, change);
+    } catch (error) {
+      rejected.push({ message, error });
+      continue;
+    }
+    const rowKey = `${entity.table}:${prepared.id}`;
+    const previous = latest.get(rowKey);
+    if (previous === undefined || prepared.change.version >= previous.change.version) latest.set(rowKey, prepared);
+  }
+
+  const winners = [...latest.values()];
+  return {
+    batch: { changes: winners.filter((item) => !item.change.needsReread), truncates: [...truncates.values()] },
+    rereads: winners.filter((item) => item.change.needsReread),
+    unknownTables,
+    rejected,
+  };
+}
+
+/**
+ * A key-only change completed from the database at the same version: the row as it is now, or a
+ * delete when it is gone. The row may be newer than the version says; a later change still lands
+ * over it, and nothing older can, so the stores converge on the database either way.
+ */
+export function completeReread(item: EntityChange, row: Row | undefined): EntityChange {
+  const change: RowChange =
+    row === undefined
+      ? { ...item.change, op: 'delete', after: null, needsReread: false }
+      : { ...item.change, op: 'update', after: row, needsReread: false };
+  return { ...item, change };
+}
+
+function normalizeChange(entity: EntityDeclaration, change: RowChange): EntityChange {
+  const key = normalizeRow(change.key, entity.columns);
+  const id = key[entity.primaryKey];
+  if (id === undefined || id === null || typeof id === 'object') {
+    throw new GatewayError('CDC_DECODE_FAILED', `${entity.table} change key ${JSON.stringify(change.key)} has no primary key "${entity.primaryKey}"`, {
+      details: { table: entity.table },
+    });
+  }
+  const normalized: RowChange = {
+    ...change,
+    key,
+    after: change.after === null ? null : normalizeRow(change.after, entity.columns),
+    before: change.before === null ? null : normalizeRow(change.before, entity.columns),
+  };
+  return { entity, change: normalized, id: String(id) };
+}

@@ -1,0 +1,85 @@
+import type { Redis } from 'ioredis';
+import type { CacheChange, EntityCache } from '../cache/entity-cache.js';
+import { GatewayError, errorMessage } from '../errors.js';
+import type { EntityDeclaration } from '../schema/entity.js';
+import { formatVersion } from './row-version.js';
+import type { ApplyBatch, ApplyOutcome, EntityChange, StoreApplier, TableTruncate } from './store-applier.js';
+
+export interface RedisApplierOptions {
+  readonly cache: EntityCache;
+  /** Only for SCAN on truncate; every write goes through the cache's version-guarded script. */
+  readonly redis: Redis;
+  /** The same prefix the EntityCache was built with. */
+  readonly keyPrefix: string;
+  /** Keys asked for per SCAN step (a hint to Redis, not a limit). */
+  readonly scanCount?: number;
+}
+
+/**
+ * Keeps the Redis cache current. Every write is the cache's version-guarded applyChanges, so
+ * replays, late events and redeliveries are harmless; deletes leave versioned tombstones so a late
+ * update cannot resurrect a row. Row changes go before truncates: a truncate then tombstones every
+ * key of its table that exists, including rows this batch just wrote with older versions, while
+ * rows written after the truncate (newer versions) keep their newer state.
+ */
+export function createRedisApplier(options: RedisApplierOptions): StoreApplier {
+  const { cache, redis, keyPrefix } = options;
+  const scanCount = options.scanCount ?? 1000;
+
+  async function applyRowChanges(changes: readonly EntityChange[]): Promise<ApplyOutcome> {
+    const byEntity = new Map<EntityDeclaration, CacheChange[]>();
+    for (const item of changes) {
+      const list = byEntity.get(item.entity) ?? [];
+      list.push(toCacheChange(item));
+      byEntity.set(item.entity, list);
+    }
+    const outcomes = await Promise.all([...byEntity].map(([entity, list]) => cache.applyChanges(entity, list)));
+    return sumOutcomes(outcomes);
+  }
+
+  /** Tombstones every cached row of the table at the truncate's version, one SCAN page at a time. */
+  async function applyTruncate({ entity, version }: TableTruncate): Promise<ApplyOutcome> {
+    const tablePrefix = `${keyPrefix}${entity.table}:`;
+    const match = `${escapeGlob(tablePrefix)}*`;
+    const outcomes: ApplyOutcome[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', scanCount);
+      cursor = next;
+      // SCAN may return a key twice; the guarded write makes the second one a stale no-op anyway.
+      const ids = [...new Set(keys.map((key) => key.slice(tablePrefix.length)).filter((id) => id.length > 0 && !id.includes(':')))];
+      const tombstones = ids.map((id): CacheChange => ({ id, version: formatVersion(version), kind: 'delete', row: null }));
+      outcomes.push(await cache.applyChanges(entity, tombstones));
+    } while (cursor !== '0');
+    return sumOutcomes(outcomes);
+  }
+
+  return {
+    store: 'redis',
+    async apply(batch: ApplyBatch): Promise<ApplyOutcome> {
+      try {
+        const rows = await applyRowChanges(batch.changes);
+        const truncates = await Promise.all(batch.truncates.map((truncate) => applyTruncate(truncate)));
+        return sumOutcomes([rows, ...truncates]);
+      } catch (error) {
+        throw new GatewayError('CACHE_UNAVAILABLE', `redis applier: ${errorMessage(error)}`, { cause: error });
+      }
+    },
+  };
+}
+
+function toCacheChange({ entity, change, id }: EntityChange): CacheChange {
+  const version = formatVersion(change.version);
+  if (change.op === 'delete') return { id, version, kind: 'delete', row: null };
+  if (entity.cache.onChange === 'invalidate' || change.after === null) return { id, version, kind: 'invalidate', row: null };
+  return { id, version, kind: 'write', row: change.after };
+}
+
+function sumOutcomes(outcomes: readonly ApplyOutcome[]): ApplyOutcome {
+  return outcomes.reduce((sum, outcome) => ({ applied: sum.applied + outcome.applied, stale: sum.stale + outcome.stale }), { applied: 0, stale: 0 });
+}
+
+/** A key prefix is configuration, not a pattern: glob characters in it must match literally. */
+function escapeGlob(text: string): string {
+  return text.replace(/[\\*?[\]]/g, '\\$&');
+}
