@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadGatewayConfig } from '../../../src/config/gateway-config.js';
+import { GatewayError } from '../../../src/errors.js';
+
+function configError(env: Record<string, string>): GatewayError {
+  try {
+    loadGatewayConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof GatewayError);
+    assert.equal(error.code, 'CONFIG_INVALID');
+    return error;
+  }
+  assert.fail('configuration was accepted');
+}
+
+describe('gateway configuration', () => {
+  it('defaults to the local stack', () => {
+    const config = loadGatewayConfig({});
+    assert.equal(config.mysql.url, 'mysql://gateway:gateway@127.0.0.1:3306/shop');
+    assert.equal(config.redis.url, 'redis://127.0.0.1:6379/0');
+    assert.deepEqual(config.kafka.brokers, ['127.0.0.1:9092']);
+    assert.equal(config.elasticsearch.url, 'http://127.0.0.1:9200');
+    assert.equal(config.http.port, 4000);
+  });
+
+  it('follows a changed stack port in the default URLs', () => {
+    assert.equal(loadGatewayConfig({ MYSQL_PORT: '3307' }).mysql.url, 'mysql://gateway:gateway@127.0.0.1:3307/shop');
+  });
+
+  it('names the variable of a malformed URL and hides its password', () => {
+    const error = configError({ MYSQL_URL: 'mysql//user:secret@db:3306/shop' });
+    assert.match(error.message, /^MYSQL_URL=/);
+    const wrongProtocol = configError({ REDIS_URL: 'http://user:secret@cache:6379' });
+    assert.match(wrongProtocol.message, /REDIS_URL=.*expected a URL with protocol redis: or rediss:/);
+    assert.doesNotMatch(wrongProtocol.message, /secret/);
+  });
+
+  it('names the variable of a bad port, number, choice or broker list', () => {
+    assert.match(configError({ PORT: '99999' }).message, /^PORT="99999" is invalid/);
+    assert.match(configError({ MYSQL_POOL_SIZE: 'ten' }).message, /^MYSQL_POOL_SIZE=/);
+    assert.match(configError({ CDC_FORMAT: 'avro' }).message, /^CDC_FORMAT=.*one of auto, debezium, canal, ticdc, maxwell/);
+    assert.match(configError({ KAFKA_BROKERS: 'broker-without-port' }).message, /^KAFKA_BROKERS=/);
+  });
+});
