@@ -1,6 +1,7 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { Metrics } from '../observability/metrics.js';
 import type { EntityDeclaration } from '../schema/entity.js';
+import { rowIdOf } from '../schema/entity.js';
 import type { Row } from '../sync/change.js';
 import { normalizeRow } from '../sync/normalize-row.js';
 import { toDatabaseError } from './database-errors.js';
@@ -56,7 +57,7 @@ export function createRowSource(dependencies: { pool: Pool; metrics: Metrics }):
       const sql = `SELECT ${columns} FROM ${quote(entity.table)} WHERE ${quote(entity.primaryKey)} IN (${placeholders(ids.length)})`;
       for (const raw of await query(entity, sql, [...ids], `reading ${entity.table}`)) {
         const row = normalizeRow(raw, entity.columns);
-        found.set(String(row[entity.primaryKey]), row);
+        found.set(rowIdOf(row, entity.primaryKey), row);
       }
       return found;
     },

@@ -69,3 +69,10 @@ export function defineEntity(declaration: EntityDeclaration): EntityDeclaration 
   }
   return Object.freeze(declaration);
 }
+
+/** A row's primary key as the string used in cache keys, document ids and GraphQL ids. */
+export function rowIdOf(row: Row, primaryKey: string): string {
+  const value = row[primaryKey];
+  if (typeof value === 'number' || typeof value === 'string') return String(value);
+  throw new Error(`row has no usable primary key ${primaryKey}: ${JSON.stringify(value)}`);
+}

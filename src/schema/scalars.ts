@@ -3,7 +3,7 @@ import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?$/;
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
 
-function literalString(kind: string, value: unknown, name: string): string {
+function literalString(kind: Kind, value: unknown, name: string): string {
   if (kind !== Kind.STRING || typeof value !== 'string') throw new GraphQLError(`${name} must be given as a string`);
   return value;
 }
