@@ -7,7 +7,19 @@ export function kafkaLibsDir(context: StackContext): string {
   return join(context.paths.opt, `kafka-${context.config.versions.kafka}`, 'libs');
 }
 
-export async function installKafkaJars(context: StackContext): Promise<void> {
+const installs = new WeakMap<StackContext, Promise<void>>();
+
+/** The broker and Kafka Connect both need the jars; they share one download per `up`. */
+export function installKafkaJars(context: StackContext): Promise<void> {
+  let install = installs.get(context);
+  if (install === undefined) {
+    install = downloadKafkaJars(context);
+    installs.set(context, install);
+  }
+  return install;
+}
+
+async function downloadKafkaJars(context: StackContext): Promise<void> {
   const version = context.config.versions.kafka;
   const home = join(context.paths.opt, `kafka-${version}`);
   await onceMarked(join(home, '.installed'), async () => {
