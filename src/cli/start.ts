@@ -3,18 +3,22 @@ import { errorMessage } from '../errors.js';
 import { createLogger } from '../observability/logger.js';
 import { buildShopSchema } from '../resolvers/build-schema.js';
 import { createShopRegistry } from '../schema/shop-entities.js';
+import { createCdcRuntime } from '../server/cdc-runtime.js';
 import { startGatewayApi } from '../server/gateway-api.js';
 import { createGatewayServices } from '../server/gateway-services.js';
 import { checkDependencies } from '../server/startup-checks.js';
 import { bringUpLocalStack, seedDemoDataIfEmpty, usesLocalStack } from './local-stack.js';
 
-const usage = `Usage: npm start [-- --no-stack]
+const usage = `Usage: npm start [-- --no-stack] [--api-only | --sync-only]
 
-Starts the gateway: the GraphQL API on HOST:PORT (default http://127.0.0.1:4000/graphql).
+Starts the gateway: the GraphQL API on HOST:PORT (default http://127.0.0.1:4000/graphql) and the
+CDC consumer that keeps the cache current.
 When MYSQL_URL, REDIS_URL, KAFKA_BROKERS and ELASTICSEARCH_URL are the local stack's defaults, the
 stack is brought up first (npm run stack -- up) and demo data is loaded into an empty database.
 
   --no-stack   never start the local stack
+  --api-only   serve the API without the CDC consumer
+  --sync-only  run only the CDC consumer (same as npm run sync)
   --help       this text
 Configuration: environment variables, see README.md.`;
 
@@ -34,10 +38,15 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const services = createGatewayServices(config, logger, createShopRegistry());
   await checkDependencies(config, services);
+  const consumer = argv.includes('--api-only') ? null : createCdcRuntime(services);
+  await consumer?.start();
+  if (argv.includes('--sync-only')) {
+    say('CDC consumer running (no API: --sync-only)');
+  }
   const schema = await buildShopSchema();
-  const api = await startGatewayApi(schema, services, { host: config.http.host, port: config.http.port });
-  logger.info({ url: api.url }, 'gateway listening');
-  say(`\nGraphQL API: ${api.url}\nTry:\n  curl -s ${api.url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: sampleQuery })}'\n`);
+  const api = argv.includes('--sync-only') ? null : await startGatewayApi(schema, services, { host: config.http.host, port: config.http.port });
+  if (api !== null) logger.info({ url: api.url }, 'gateway listening');
+  if (api !== null) say(`\nGraphQL API: ${api.url}\nTry:\n  curl -s ${api.url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: sampleQuery })}'\n`);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -46,8 +55,8 @@ async function main(argv: readonly string[]): Promise<void> {
     logger.info({ signal }, 'shutting down');
     const forced = setTimeout(() => process.exit(1), 15_000);
     forced.unref();
-    api
-      .stop()
+    Promise.resolve(api?.stop())
+      .then(() => consumer?.stop())
       .then(() => services.close())
       .then(
         () => process.exit(0),
