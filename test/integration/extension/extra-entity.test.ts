@@ -53,6 +53,10 @@ describe('adding a table to the gateway', () => {
       logger: silentLogger,
     });
     await consumer.start();
+    // A cold broker takes a while to create the offsets topic and balance the first group.
+    const joinDeadline = Date.now() + 60_000;
+    while (!consumer.status().joined && Date.now() < joinDeadline) await sleep(100);
+    assert.ok(consumer.status().joined, 'the consumer joined its group');
   });
   after(async () => {
     await consumer.stop();
@@ -95,7 +99,7 @@ describe('adding a table to the gateway', () => {
       return { wishlist: response.body.data?.wishlist, sql: gateway.services.metrics.snapshot().sql_queries - sqlBefore };
     };
     const until = async (predicate: (result: Awaited<ReturnType<typeof read>>) => boolean) => {
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + 30_000;
       for (;;) {
         const result = await read();
         if (predicate(result) || Date.now() > deadline) return result;
