@@ -21,7 +21,11 @@ export type CounterName =
   | 'cdc_ignored_messages'
   | 'cdc_watermarks'
   | 'cdc_rereads'
-  | 'cdc_retries';
+  | 'cdc_retries'
+  | 'search_documents_rejected'
+  | 'search_item_retries'
+  | 'search_embedding_rewrites'
+  | 'search_tombstones_purged';
 
 const COUNTER_NAMES: readonly CounterName[] = [
   'cache_hits',
@@ -42,6 +46,10 @@ const COUNTER_NAMES: readonly CounterName[] = [
   'cdc_watermarks',
   'cdc_rereads',
   'cdc_retries',
+  'search_documents_rejected',
+  'search_item_retries',
+  'search_embedding_rewrites',
+  'search_tombstones_purged',
 ];
 
 /** Values that go up and down: per-partition consumer lag (messages) and last-applied time (epoch ms). */

@@ -25,6 +25,8 @@ export interface ChunkApplierDependencies {
 /** Runs one step until it succeeds (or rejects with RetryAborted); `step` names it in logs and status. */
 export type Retry = <T>(step: string, attempt: () => Promise<T>) => Promise<T>;
 
+export type ChunkApplier = (topic: string, partition: number, messages: readonly KafkaMessage[], retry: Retry) => Promise<ChunkResult>;
+
 export interface ChunkResult {
   /** Row changes and truncates applied to every store (after collapsing). */
   readonly applied: number;
@@ -38,11 +40,11 @@ export interface ChunkResult {
  * is acknowledged (so the caller may then commit the chunk's offsets); every external step goes
  * through `retry`, so the chunk either completes or is abandoned without any commit.
  */
-export function createChunkApplier(deps: ChunkApplierDependencies) {
+export function createChunkApplier(deps: ChunkApplierDependencies): ChunkApplier {
   const { registry, metrics, logger } = deps;
   const warnedTables = new Set<string>();
 
-  return async function applyChunk(topic: string, partition: number, messages: readonly KafkaMessage[], retry: Retry): Promise<ChunkResult> {
+  return async function applyChunk(topic, partition, messages, retry) {
     const deadLetters: DeadLetter[] = [];
     const sourced: SourcedChange<KafkaMessage>[] = [];
     for (const message of messages) {
@@ -94,12 +96,10 @@ export function createChunkApplier(deps: ChunkApplierDependencies) {
     // allSettled: when one store's retries are aborted, the other stores' attempts still finish
     // inside this call rather than running on after the consumer let go of the partition.
     const settled = await Promise.allSettled(deps.appliers.map((applier) => retry(applier.store, () => applier.apply(batch))));
-    const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
-    const outcomes = settled.map((result) => (result.status === 'fulfilled' ? result.value : { applied: 0, stale: 0 }));
-    outcomes.forEach((outcome, index) => {
-      const store = deps.appliers[index]?.store ?? 'unknown';
-      if (outcome.stale > 0) metrics.increment('cdc_stale_changes', { store }, outcome.stale);
+    for (const result of settled) if (result.status === 'rejected') throw result.reason;
+    settled.forEach((result, index) => {
+      const stale = result.status === 'fulfilled' ? result.value.stale : 0;
+      if (stale > 0) metrics.increment('cdc_stale_changes', { store: deps.appliers[index]?.store ?? 'unknown' }, stale);
     });
     return recordApplied(deps, batch, sourced);
   };

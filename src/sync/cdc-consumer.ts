@@ -6,7 +6,7 @@ import { errorMessage } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
-import type { Retry } from './apply-chunk.js';
+import type { ChunkApplier, Retry } from './apply-chunk.js';
 import { createChunkApplier } from './apply-chunk.js';
 import { createDeadLetterPublisher } from './dead-letter.js';
 import { RetryAborted, retryUntilDone } from './retry-backoff.js';
@@ -157,8 +157,44 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
     });
   }
 
+  /**
+   * One fetched batch of one partition, applied in chunks. Each chunk's offset is resolved only
+   * after applyChunk resolved, i.e. after every store (and the dead-letter topic) acknowledged it.
+   */
+  function batchHandler(applyChunk: ChunkApplier, stopping: AbortSignal) {
+    return async function eachBatch(payload: EachBatchPayload): Promise<void> {
+      const { batch } = payload;
+      const state = partitionState(batch.topic, batch.partition);
+      const revoked = new AbortController();
+      const signal = AbortSignal.any([stopping, revoked.signal]);
+      // Heartbeats keep flowing however long a store takes; a failed one (rebalance) revokes the batch.
+      const ticker = setInterval(() => {
+        payload.heartbeat().catch((error: unknown) => revoked.abort(error));
+      }, Math.max(100, Math.floor(tuning.heartbeatIntervalMs / 3)));
+      try {
+        for (let from = 0; from < batch.messages.length; from += tuning.chunkSize) {
+          if (signal.aborted || !payload.isRunning() || payload.isStale()) break;
+          const chunk = batch.messages.slice(from, from + tuning.chunkSize);
+          const last = chunk[chunk.length - 1];
+          if (last === undefined) break;
+          const result = await applyChunk(batch.topic, batch.partition, chunk, retryFor(state, chunk[0]?.offset ?? last.offset, signal));
+          payload.resolveOffset(last.offset);
+          recordChunk(state, batch.highWatermark, last.offset, result.newestCommitMs);
+          await payload.commitOffsetsIfNecessary();
+          await payload.heartbeat();
+        }
+      } catch (error) {
+        // Aborted by stop() or a rebalance: the chunk in hand stays unresolved, so it is not committed.
+        if (!(error instanceof RetryAborted)) throw error;
+      } finally {
+        clearInterval(ticker);
+      }
+      // kafkajs must see the rebalance error to rejoin; what was applied is already resolved.
+      if (revoked.signal.aborted) throw revoked.signal.reason;
+    };
+  }
+
   async function start(): Promise<void> {
-    if (running !== null) throw new Error('cdc consumer: already started');
     const consumer = kafka.consumer({
       groupId: config.groupId,
       sessionTimeout: tuning.sessionTimeoutMs,
@@ -184,36 +220,6 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
       now,
     });
 
-    async function eachBatch(payload: EachBatchPayload): Promise<void> {
-      const { batch } = payload;
-      const state = partitionState(batch.topic, batch.partition);
-      const revoked = new AbortController();
-      const signal = AbortSignal.any([stopping.signal, revoked.signal]);
-      // Heartbeats keep flowing however long a store takes; a failed one (rebalance) revokes the batch.
-      const ticker = setInterval(() => {
-        payload.heartbeat().catch((error: unknown) => revoked.abort(error));
-      }, Math.max(100, Math.floor(tuning.heartbeatIntervalMs / 3)));
-      try {
-        for (let from = 0; from < batch.messages.length; from += tuning.chunkSize) {
-          if (signal.aborted || !payload.isRunning() || payload.isStale()) break;
-          const chunk = batch.messages.slice(from, from + tuning.chunkSize);
-          const last = chunk[chunk.length - 1];
-          if (last === undefined) break;
-          const result = await applyChunk(batch.topic, batch.partition, chunk, retryFor(state, chunk[0]?.offset ?? last.offset, signal));
-          payload.resolveOffset(last.offset);
-          recordChunk(state, batch.highWatermark, last.offset, result.newestCommitMs);
-          await payload.commitOffsetsIfNecessary();
-          await payload.heartbeat();
-        }
-      } catch (error) {
-        if (!(error instanceof RetryAborted)) throw error;
-      } finally {
-        clearInterval(ticker);
-      }
-      // kafkajs must see the rebalance error to rejoin; what was applied is already resolved.
-      if (revoked.signal.aborted) throw revoked.signal.reason;
-    }
-
     watchGroup(consumer);
     await producer.connect();
     await consumer.connect();
@@ -223,13 +229,14 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
       autoCommit: true,
       autoCommitInterval: tuning.autoCommitIntervalMs,
       partitionsConsumedConcurrently: tuning.partitionsConsumedConcurrently,
-      eachBatch,
+      eachBatch: batchHandler(applyChunk, stopping.signal),
     });
     logger.info({ groupId: config.groupId, topicPattern: config.topicPattern, format: config.format }, 'cdc consumer started');
   }
 
   return {
     start: async () => {
+      if (running !== null) throw new Error('cdc consumer: already started');
       try {
         await start();
       } catch (error) {

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin } from 'kafkajs';
+import type { Pool } from 'mysql2/promise';
+import { silentLogger } from '../../../src/observability/logger.js';
+import { createKafka } from '../../../src/sync/kafka-client.js';
+import { waitForGroupCaughtUp } from '../../support/consumer-lag.js';
+import { repoRoot } from '../../../src/repo-root.js';
+import { productEntity } from '../../../src/schema/product.type.js';
+import type { CdcConsumer } from '../../../src/sync/cdc-consumer.js';
+import { createCdcRuntime } from '../../../src/server/cdc-runtime.js';
+import { compareCacheWithDatabase } from '../../support/cache-vs-database.js';
+import type { GatewayHarness } from '../../support/gateway-harness.js';
+import { startHarness } from '../../support/gateway-harness.js';
+import { createWriterPool, execute, insertProduct, uniqueId } from '../../support/writer.js';
+
+async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) assert.fail(`not within ${timeoutMs} ms: ${what}`);
+    await sleep(20);
+  }
+}
+
+describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real stack', () => {
+  const group = `it-pipeline-${randomBytes(4).toString('hex')}`;
+  let gateway: GatewayHarness;
+  let writer: Pool;
+  let consumer: CdcConsumer;
+  let admin: Admin;
+  const touched: string[] = [];
+  const topics = () => new RegExp(gateway.config.kafka.topicPattern);
+
+  before(async () => {
+    writer = createWriterPool();
+    gateway = await startHarness({ env: { KAFKA_GROUP_ID: group } });
+    consumer = createCdcRuntime(gateway.services);
+    admin = createKafka(gateway.config.kafka, silentLogger).admin();
+    await admin.connect();
+    await consumer.start();
+    // A new group starts at the beginning of every topic: wait until it has caught up with history.
+    await waitForGroupCaughtUp(admin, group, topics(), 120_000);
+  });
+  after(async () => {
+    await consumer.stop();
+    await admin.disconnect();
+    if (touched.length > 0) await execute(writer, `DELETE FROM products WHERE id IN (${touched.map(() => '?').join(',')})`, touched);
+    await writer.end();
+    await gateway.close();
+  });
+
+  it('makes an insert, an update and a delete visible through GraphQL within one second each', async () => {
+    const id = uniqueId();
+    touched.push(String(id));
+    const read = async () => (await gateway.query(`{ product(id: "${id}") { name price } }`)).body.data?.product as { name: string; price: string } | null;
+
+    let began = Date.now();
+    await insertProduct(writer, id, { name: 'created' });
+    await waitFor(async () => ((await read())?.name === 'created' ? true : null), 1_000, 'insert visible');
+    const insertMs = Date.now() - began;
+
+    began = Date.now();
+    await execute(writer, 'UPDATE products SET name = ?, price = ? WHERE id = ?', ['updated', '99.95', id]);
+    await waitFor(async () => ((await read())?.price === '99.95' ? true : null), 1_000, 'update visible');
+    const updateMs = Date.now() - began;
+
+    began = Date.now();
+    await execute(writer, 'DELETE FROM products WHERE id = ?', [id]);
+    await waitFor(async () => ((await read()) === null ? true : null), 1_000, 'delete visible');
+    const deleteMs = Date.now() - began;
+    console.log(`commit → visible through GraphQL: insert ${insertMs} ms, update ${updateMs} ms, delete ${deleteMs} ms`);
+  });
+
+  it('changes nothing when the topics are replayed from the beginning after the stores reached their final state', async () => {
+    const ids = [uniqueId(), uniqueId(), uniqueId()].map(String);
+    touched.push(...ids);
+    for (const id of ids) await insertProduct(writer, Number(id));
+    await execute(writer, `UPDATE products SET stock = stock + 5 WHERE id IN (?, ?, ?)`, ids);
+    await execute(writer, 'DELETE FROM products WHERE id = ?', [ids[2]]);
+    const { cache, rows } = gateway.services;
+    await waitFor(async () => {
+      const comparison = await compareCacheWithDatabase(cache, rows, productEntity, ids);
+      return comparison.equal === ids.length ? comparison : null;
+    }, 10_000, 'the cache equals MySQL');
+    const before = await gateway.services.redis.mget(ids.map((id) => cache.keyOf(productEntity, id)));
+
+    // A second group over the same cache replays every change ever made.
+    const replay = createCdcRuntime({ ...gateway.services, config: { ...gateway.services.config, kafka: { ...gateway.services.config.kafka, groupId: `${group}-replay` } } });
+    await replay.start();
+    try {
+      await waitForGroupCaughtUp(admin, `${group}-replay`, topics(), 120_000);
+    } finally {
+      await replay.stop();
+    }
+    const afterReplay = await gateway.services.redis.mget(ids.map((id) => cache.keyOf(productEntity, id)));
+    assert.deepEqual(afterReplay, before, 'every entry, version included, is unchanged');
+    const comparison = await compareCacheWithDatabase(cache, rows, productEntity, ids);
+    assert.deepEqual(comparison.stale, []);
+  });
+
+  it('ends equal to MySQL after the consumer is killed with SIGKILL in the middle of a write burst', { timeout: 240_000 }, async () => {
+    const env = { ...process.env, KAFKA_GROUP_ID: `${group}-killed`, REDIS_KEY_PREFIX: gateway.config.redis.keyPrefix, LOG_LEVEL: 'error' };
+    const startSync = (): ChildProcess => spawn(process.execPath, [`${repoRoot()}/dist/src/cli/sync.js`], { env, stdio: 'ignore' });
+    let child = startSync();
+    const ids = Array.from({ length: 200 }, () => String(uniqueId()));
+    touched.push(...ids);
+    const burst = (async () => {
+      for (const [index, id] of ids.entries()) {
+        await insertProduct(writer, Number(id), { stock: index });
+        if (index % 3 === 0) await execute(writer, 'UPDATE products SET stock = stock + 1000 WHERE id = ?', [id]);
+        if (index % 7 === 0) await execute(writer, 'DELETE FROM products WHERE id = ?', [id]);
+      }
+    })();
+    // Kill it once it has applied part of the burst, so the kill lands in the middle of the stream.
+    await waitFor(async () => {
+      const lookups = await gateway.services.cache.lookup(productEntity, ids);
+      const applied = lookups.filter((lookup) => lookup.state !== 'miss').length;
+      return applied >= 20 && applied < ids.length ? applied : null;
+    }, 120_000, 'the first consumer applied part of the burst');
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await burst;
+    child = startSync();
+    try {
+      const { cache, rows } = gateway.services;
+      const comparison = await waitFor(async () => {
+        const result = await compareCacheWithDatabase(cache, rows, productEntity, ids);
+        return result.equal === ids.length ? result : null;
+      }, 180_000, 'the restarted consumer brought the cache to MySQL\'s state');
+      assert.deepEqual(comparison.stale, []);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  });
+});
