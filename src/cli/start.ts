@@ -6,7 +6,7 @@ import { createShopRegistry } from '../schema/shop-entities.js';
 import { createCdcRuntime } from '../server/cdc-runtime.js';
 import { startGatewayApi } from '../server/gateway-api.js';
 import { createGatewayServices } from '../server/gateway-services.js';
-import { checkDependencies } from '../server/startup-checks.js';
+import { checkDependencies, ensureSearchIndices } from '../server/startup-checks.js';
 import { bringUpLocalStack, seedDemoDataIfEmpty, usesLocalStack } from './local-stack.js';
 
 const usage = `Usage: npm start [-- --no-stack] [--api-only | --sync-only]
@@ -38,6 +38,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const services = createGatewayServices(config, logger, createShopRegistry());
   await checkDependencies(config, services);
+  await ensureSearchIndices(services);
   const consumer = argv.includes('--api-only') ? null : createCdcRuntime(services);
   await consumer?.start();
   if (argv.includes('--sync-only')) {

@@ -4,7 +4,7 @@ import { createLogger } from '../observability/logger.js';
 import { createShopRegistry } from '../schema/shop-entities.js';
 import { createCdcRuntime } from '../server/cdc-runtime.js';
 import { createGatewayServices } from '../server/gateway-services.js';
-import { checkDependencies } from '../server/startup-checks.js';
+import { checkDependencies, ensureSearchIndices } from '../server/startup-checks.js';
 
 const usage = `Usage: npm run sync
 
@@ -21,6 +21,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const logger = createLogger({ level: config.logLevel, name: 'gateway-sync' });
   const services = createGatewayServices(config, logger, createShopRegistry());
   await checkDependencies(config, services);
+  await ensureSearchIndices(services);
   const consumer = createCdcRuntime(services);
   await consumer.start();
   logger.info({ topics: config.kafka.topicPattern, group: config.kafka.groupId }, 'cdc consumer started');

@@ -1,18 +1,23 @@
 import type { CdcConsumer } from '../sync/cdc-consumer.js';
 import { createCdcConsumer } from '../sync/cdc-consumer.js';
 import { createKafka } from '../sync/kafka-client.js';
+import { createSearchApplier } from '../search/search-applier.js';
 import { createRedisApplier } from '../sync/redis-applier.js';
 import type { StoreApplier } from '../sync/store-applier.js';
 import type { GatewayServices } from './gateway-services.js';
 
-/** The CDC consumer over the gateway's own clients, applying to every store the gateway serves from. */
+/**
+ * The CDC consumer over the gateway's own clients, applying to every store the gateway serves from:
+ * Redis and the Elasticsearch indices (ensureSearchIndices must have run).
+ */
 export function createCdcRuntime(services: GatewayServices, extraAppliers: readonly StoreApplier[] = []): CdcConsumer {
-  const { config, cache, redis, rows, metrics, logger, registry } = services;
+  const { config, cache, redis, rows, metrics, logger, registry, search } = services;
+  const searchApplier = createSearchApplier({ client: search, rows, registry, indexPrefix: config.elasticsearch.indexPrefix, metrics, logger });
   return createCdcConsumer({
     kafka: createKafka(config.kafka, logger),
     config: config.kafka,
     registry,
-    appliers: [createRedisApplier({ cache, redis, keyPrefix: config.redis.keyPrefix }), ...extraAppliers],
+    appliers: [createRedisApplier({ cache, redis, keyPrefix: config.redis.keyPrefix }), searchApplier, ...extraAppliers],
     rows,
     metrics,
     logger,

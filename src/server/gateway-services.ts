@@ -1,3 +1,4 @@
+import type { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import type { CacheAsideReader } from '../cache/cache-aside.js';
@@ -13,6 +14,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createMetrics } from '../observability/metrics.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
+import { createElasticsearchClient } from '../search/elasticsearch-client.js';
 
 /**
  * Every long-lived client, created in one place and handed down explicitly. Nothing else opens
@@ -28,6 +30,7 @@ export interface GatewayServices {
   readonly cache: EntityCache;
   readonly rows: RowSource;
   readonly reader: CacheAsideReader;
+  readonly search: ElasticsearchClient;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,7 @@ export function createGatewayServices(config: GatewayConfig, logger: Logger, reg
   const cache = createEntityCache({ redis, keyPrefix: config.redis.keyPrefix });
   const rows = createRowSource({ pool, metrics });
   const reader = createCacheAsideReader({ cache, rows, metrics });
+  const search = createElasticsearchClient({ url: config.elasticsearch.url, requestTimeoutMs: config.elasticsearch.requestTimeoutMs });
   return {
     config,
     logger,
@@ -59,9 +63,10 @@ export function createGatewayServices(config: GatewayConfig, logger: Logger, reg
     cache,
     rows,
     reader,
+    search,
     async close() {
       redis.disconnect();
-      await pool.end();
+      await Promise.all([pool.end(), search.close()]);
     },
   };
 }

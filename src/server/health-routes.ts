@@ -34,6 +34,7 @@ export function healthRoutes(services: GatewayServices, extraChecks: Readonly<Re
       const checks: Record<string, ReadinessCheck> = {
         mysql: () => probe(() => services.pool.query('SELECT 1'), 1_000),
         redis: () => probe(() => services.redis.ping(), 1_000),
+        elasticsearch: () => probe(() => services.search.cluster.health({}, { requestTimeout: 1_000, maxRetries: 0 }), 1_000),
         ...extraChecks,
       };
       const results = Object.fromEntries(await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await check()] as const)));

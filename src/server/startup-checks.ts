@@ -3,6 +3,7 @@ import { redactUrl } from '../config/env-readers.js';
 import { GatewayError, errorMessage } from '../errors.js';
 import type { GatewayServices } from './gateway-services.js';
 import { waitForRedis } from '../cache/redis-client.js';
+import { ensureIndices } from '../search/index-manager.js';
 
 function unreachable(variable: string, value: string, error: unknown): GatewayError {
   return new GatewayError('CONFIG_INVALID', `${variable}=${redactUrl(value)} is unreachable: ${errorMessage(error)}`, { details: { variable } });
@@ -23,4 +24,15 @@ export async function checkDependencies(config: GatewayConfig, services: Gateway
   } catch (error) {
     throw unreachable('REDIS_URL', config.redis.url, error);
   }
+  try {
+    // cluster health rather than ping: HEAD / answers 405 on some builds.
+    await services.search.cluster.health({}, { requestTimeout: timeoutMs, maxRetries: 0 });
+  } catch (error) {
+    throw unreachable('ELASTICSEARCH_URL', config.elasticsearch.url, error);
+  }
+}
+
+/** Creates each searchable entity's index and alias when missing (idempotent, safe to race). */
+export async function ensureSearchIndices(services: GatewayServices): Promise<void> {
+  await ensureIndices({ client: services.search, registry: services.registry, indexPrefix: services.config.elasticsearch.indexPrefix, logger: services.logger });
 }

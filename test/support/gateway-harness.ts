@@ -10,6 +10,7 @@ import type { GatewayApi } from '../../src/server/gateway-api.js';
 import { startGatewayApi } from '../../src/server/gateway-api.js';
 import type { GatewayServices } from '../../src/server/gateway-services.js';
 import { createGatewayServices } from '../../src/server/gateway-services.js';
+import { ensureSearchIndices } from '../../src/server/startup-checks.js';
 
 export interface GraphQLResponse {
   readonly status: number;
@@ -39,12 +40,14 @@ export function testConfig(overrides: Record<string, string> = {}): GatewayConfi
  * of its own so tests never see each other's cache entries.
  */
 export async function startHarness(
-  options: { env?: Record<string, string>; batching?: boolean; registry?: EntityRegistry; schema?: GraphQLSchema } = {},
+  options: { env?: Record<string, string>; batching?: boolean; registry?: EntityRegistry; schema?: GraphQLSchema; searchIndices?: boolean } = {},
 ): Promise<GatewayHarness> {
-  const config = testConfig({ REDIS_KEY_PREFIX: `it:${randomBytes(4).toString('hex')}:`, ...options.env });
+  const unique = randomBytes(4).toString('hex');
+  const config = testConfig({ REDIS_KEY_PREFIX: `it:${unique}:`, ELASTICSEARCH_INDEX_PREFIX: `it-${unique}-`, ...options.env });
   const services = createGatewayServices(config, silentLogger, options.registry ?? createShopRegistry());
   shopSchema ??= buildShopSchema();
   const schema = options.schema ?? (await shopSchema);
+  if (options.searchIndices ?? true) await ensureSearchIndices(services);
   const api = await startGatewayApi(schema, services, { host: '127.0.0.1', port: 0, batching: options.batching ?? true });
   const clearCache = async () => {
     const keys = await services.redis.keys(`${config.redis.keyPrefix}*`);
@@ -66,6 +69,7 @@ export async function startHarness(
     clearCache,
     async close() {
       await clearCache().catch(() => undefined);
+      await services.search.indices.delete({ index: `${config.elasticsearch.indexPrefix}*`, expand_wildcards: 'all' }).catch(() => undefined);
       await api.stop();
       await services.close();
     },

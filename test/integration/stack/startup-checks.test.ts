@@ -40,6 +40,11 @@ describe('start-up checks', () => {
     assert.ok(Date.now() - began < 5_000);
   });
 
+  it('fail fast naming ELASTICSEARCH_URL when search is unreachable', async () => {
+    const error = await startupError({ ELASTICSEARCH_URL: 'http://127.0.0.1:1' });
+    assert.match(error.message, /^ELASTICSEARCH_URL=http:\/\/127\.0\.0\.1:1 is unreachable/);
+  });
+
   it('fail fast naming REDIS_URL when the cache is unreachable', async () => {
     const error = await startupError({ REDIS_URL: 'redis://127.0.0.1:1/0' });
     assert.match(error.message, /^REDIS_URL=redis:\/\/127\.0\.0\.1:1\/0 is unreachable/);
