@@ -7,6 +7,8 @@ export const ErrorCodes = {
   CONFIG_INVALID: { status: 500, retriable: false },
   BAD_USER_INPUT: { status: 400, retriable: false },
   QUERY_TOO_COMPLEX: { status: 400, retriable: false },
+  UNAUTHENTICATED: { status: 401, retriable: false },
+  FORBIDDEN: { status: 403, retriable: false },
   DATABASE_UNAVAILABLE: { status: 503, retriable: true },
   CACHE_UNAVAILABLE: { status: 503, retriable: true },
   SEARCH_UNAVAILABLE: { status: 503, retriable: true },

@@ -1,3 +1,4 @@
+import { GatewayError } from '../errors.js';
 import type { Env } from './env-readers.js';
 import { readBoolean, readChoice, readHostPortList, readInteger, readPort, readString, readUrl } from './env-readers.js';
 
@@ -30,6 +31,32 @@ export interface GatewayConfig {
   /** `npm start` brings the local stack up when every service points at its local default. */
   readonly autoStartLocalStack: boolean;
   readonly demoDataSize: number;
+  readonly auth: AuthConfig;
+}
+
+export interface ApiKeyGrant {
+  readonly name: string;
+  readonly key: string;
+  readonly roles: readonly string[];
+}
+
+export interface AuthConfig {
+  /** API keys from API_KEYS="name:key:role+role,…" (secrets: only ever from the environment). */
+  readonly apiKeys: readonly ApiKeyGrant[];
+  /** Whether requests without credentials may read public data (products, search). */
+  readonly anonymousAccess: boolean;
+}
+
+function readApiKeys(env: Env): ApiKeyGrant[] {
+  const raw = readString(env, 'API_KEYS', '');
+  if (raw === '') return [];
+  return raw.split(',').map((entry) => {
+    const [name, key, roles] = entry.trim().split(':');
+    if (name === undefined || key === undefined || key.length < 16 || roles === undefined || name === '') {
+      throw new GatewayError('CONFIG_INVALID', `API_KEYS entry ${JSON.stringify(name ?? '')} is invalid: expected name:key:role+role with a key of at least 16 characters`, { details: { variable: 'API_KEYS' } });
+    }
+    return { name, key, roles: roles.split('+').filter((role) => role !== '') };
+  });
 }
 
 export function loadGatewayConfig(env: Env): GatewayConfig {
@@ -67,5 +94,6 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     logLevel: readChoice(env, 'LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
     autoStartLocalStack: readBoolean(env, 'AUTO_START_STACK', true),
     demoDataSize: readInteger(env, 'DEMO_DATA_SIZE', 2000, { min: 0, max: 10_000_000 }),
+    auth: { apiKeys: readApiKeys(env), anonymousAccess: readBoolean(env, 'ANONYMOUS_ACCESS', true) },
   };
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { roleAuthChecker } from '../auth/auth-checker.js';
 import { CategoryResolver } from './category.resolver.js';
 import { CommissionResolver, OrderItemResolver, OrderResolver } from './order.resolver.js';
 import { ProductResolver } from './product.resolver.js';
@@ -11,5 +12,5 @@ export const shopResolvers = [QueryResolver, ProductResolver, CategoryResolver, 
 
 /** The executable schema; built once per process (type-graphql's metadata is global). */
 export function buildShopSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: shopResolvers, validate: false, emitSchemaFile: false });
+  return buildSchema({ resolvers: shopResolvers, validate: false, emitSchemaFile: false, authChecker: roleAuthChecker, authMode: 'error' });
 }

@@ -1,6 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { HeaderMap } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { ErrorCodes, isGatewayError } from '../errors.js';
+import { authenticate } from '../auth/authenticate.js';
 import { createRequestLoaders } from '../resolvers/request-loaders.js';
 import type { RequestContext } from '../resolvers/request-context.js';
 import { createApolloServer } from './apollo-server.js';
@@ -27,8 +31,23 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
   const apollo = createApolloServer(schema, services);
   await apollo.start();
   const batching = options.batching ?? true;
-  const createContext = (): Promise<RequestContext> =>
-    Promise.resolve({ loaders: createRequestLoaders({ reader: services.reader, rows: services.rows, batching }), metrics: services.metrics });
+  const createContext = (headers: HeaderMap): Promise<RequestContext> => {
+    let viewer;
+    try {
+      viewer = authenticate(headers, services.config.auth);
+    } catch (error) {
+      // Apollo answers a GraphQLError from context creation with its code and HTTP status.
+      if (isGatewayError(error)) {
+        throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: ErrorCodes[error.code].status } } });
+      }
+      throw error;
+    }
+    return Promise.resolve({
+      loaders: createRequestLoaders({ reader: services.reader, rows: services.rows, batching }),
+      metrics: services.metrics,
+      viewer,
+    });
+  };
   const server = createHttpServer({ apollo, createContext, routes: healthRoutes(services) });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

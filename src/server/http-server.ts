@@ -8,7 +8,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpRoutes {
   readonly apollo: ApolloServer<RequestContext>;
-  readonly createContext: () => Promise<RequestContext>;
+  /** Builds the request's context from its headers (throws a GatewayError for bad credentials). */
+  readonly createContext: (headers: HeaderMap) => Promise<RequestContext>;
   /** Extra plain routes such as /healthz: path → handler. */
   readonly routes?: Readonly<Record<string, (request: IncomingMessage, response: ServerResponse) => void | Promise<void>>>;
 }
@@ -75,7 +76,7 @@ async function handleGraphQL(routes: HttpRoutes, request: IncomingMessage, respo
   }
   const result = await routes.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method ?? 'GET', headers, search, body },
-    context: routes.createContext,
+    context: () => routes.createContext(headers),
   });
   for (const [name, value] of result.headers) response.setHeader(name, value);
   response.statusCode = result.status ?? 200;
