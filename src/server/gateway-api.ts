@@ -46,6 +46,8 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
       loaders: createRequestLoaders({ reader: services.reader, rows: services.rows, batching }),
       metrics: services.metrics,
       viewer,
+      search: services.search,
+      config: services.config,
     });
   };
   const server = createHttpServer({ apollo, createContext, routes: healthRoutes(services) });

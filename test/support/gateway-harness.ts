@@ -22,7 +22,7 @@ export interface GatewayHarness {
   readonly config: GatewayConfig;
   readonly services: GatewayServices;
   readonly api: GatewayApi;
-  query(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse>;
   /** Deletes this harness's cache entries (and only those). */
   clearCache(): Promise<void>;
   close(): Promise<void>;
@@ -57,10 +57,10 @@ export async function startHarness(
     config,
     services,
     api,
-    async query(query, variables) {
+    async query(query, variables, headers = {}) {
       const response = await fetch(api.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
       const text = await response.text();
