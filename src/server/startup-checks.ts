@@ -34,5 +34,6 @@ export async function checkDependencies(config: GatewayConfig, services: Gateway
 
 /** Creates each searchable entity's index and alias when missing (idempotent, safe to race). */
 export async function ensureSearchIndices(services: GatewayServices): Promise<void> {
-  await ensureIndices({ client: services.search, registry: services.registry, indexPrefix: services.config.elasticsearch.indexPrefix, logger: services.logger });
+  const { indexPrefix, refreshInterval } = services.config.elasticsearch;
+  await ensureIndices({ client: services.search, registry: services.registry, indexPrefix, logger: services.logger, layout: { settings: { refresh_interval: refreshInterval } } });
 }

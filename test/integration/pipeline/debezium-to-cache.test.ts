@@ -11,6 +11,8 @@ import { createKafka } from '../../../src/sync/kafka-client.js';
 import { waitForGroupCaughtUp } from '../../support/consumer-lag.js';
 import { repoRoot } from '../../../src/repo-root.js';
 import { productEntity } from '../../../src/schema/product.type.js';
+import { searchAlias } from '../../../src/search/index-manager.js';
+import { liveDocumentsFilter } from '../../../src/search/search-documents.js';
 import type { CdcConsumer } from '../../../src/sync/cdc-consumer.js';
 import { createCdcRuntime } from '../../../src/server/cdc-runtime.js';
 import { compareCacheWithDatabase } from '../../support/cache-vs-database.js';
@@ -55,26 +57,30 @@ describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real sta
     await gateway.close();
   });
 
-  it('makes an insert, an update and a delete visible through GraphQL within one second each', async () => {
+  it('makes an insert, an update and a delete visible through GraphQL and through search within one second each', async () => {
     const id = uniqueId();
     touched.push(String(id));
     const read = async () => (await gateway.query(`{ product(id: "${id}") { name price } }`)).body.data?.product as { name: string; price: string } | null;
-
-    let began = Date.now();
-    await insertProduct(writer, id, { name: 'created' });
-    await waitFor(async () => ((await read())?.name === 'created' ? true : null), 1_000, 'insert visible');
-    const insertMs = Date.now() - began;
-
-    began = Date.now();
-    await execute(writer, 'UPDATE products SET name = ?, price = ? WHERE id = ?', ['updated', '99.95', id]);
-    await waitFor(async () => ((await read())?.price === '99.95' ? true : null), 1_000, 'update visible');
-    const updateMs = Date.now() - began;
-
-    began = Date.now();
-    await execute(writer, 'DELETE FROM products WHERE id = ?', [id]);
-    await waitFor(async () => ((await read()) === null ? true : null), 1_000, 'delete visible');
-    const deleteMs = Date.now() - began;
-    console.log(`commit → visible through GraphQL: insert ${insertMs} ms, update ${updateMs} ms, delete ${deleteMs} ms`);
+    const { search, config } = gateway.services;
+    const index = searchAlias(config.elasticsearch.indexPrefix, productEntity.search!);
+    const searchable = async () => {
+      const result = await search.search<{ name: string; price: string }>({ index, query: { bool: { filter: [{ term: { id } }, liveDocumentsFilter] } } });
+      return result.hits.hits[0]?._source ?? null;
+    };
+    const timings: string[] = [];
+    const step = async (what: string, write: () => Promise<unknown>, graphqlDone: (product: Awaited<ReturnType<typeof read>>) => boolean, searchDone: (document: Awaited<ReturnType<typeof searchable>>) => boolean) => {
+      const began = Date.now();
+      await write();
+      const [graphqlMs, searchMs] = await Promise.all([
+        waitFor(async () => (graphqlDone(await read()) ? Date.now() - began : null), 1_000, `${what} visible through GraphQL`),
+        waitFor(async () => (searchDone(await searchable()) ? Date.now() - began : null), 1_000, `${what} visible through search`),
+      ]);
+      timings.push(`${what}: GraphQL ${graphqlMs} ms, search ${searchMs} ms`);
+    };
+    await step('insert', () => insertProduct(writer, id, { name: 'created' }), (p) => p?.name === 'created', (d) => d?.name === 'created');
+    await step('update', () => execute(writer, 'UPDATE products SET name = ?, price = ? WHERE id = ?', ['updated', '99.95', id]), (p) => p?.price === '99.95', (d) => d?.name === 'updated');
+    await step('delete', () => execute(writer, 'DELETE FROM products WHERE id = ?', [id]), (p) => p === null, (d) => d === null);
+    console.log(`commit → visible: ${timings.join('; ')}`);
   });
 
   it('changes nothing when the topics are replayed from the beginning after the stores reached their final state', async () => {
