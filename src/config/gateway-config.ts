@@ -174,7 +174,8 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       brokers: readHostPortList(env, 'KAFKA_BROKERS', `127.0.0.1:${kafkaPort}`),
       clientId: readString(env, 'KAFKA_CLIENT_ID', 'gateway'),
       groupId: readString(env, 'KAFKA_GROUP_ID', 'gateway-sync'),
-      topicPattern: readString(env, 'CDC_TOPIC_PATTERN', '^shop\\.shop\\.[a-z_]+$'),
+      // Row topics plus Debezium's schema-change topic (named after the prefix alone).
+      topicPattern: readString(env, 'CDC_TOPIC_PATTERN', '^shop(\\.shop\\.[a-z_]+)?$'),
       format: readChoice(env, 'CDC_FORMAT', ['auto', 'debezium', 'canal', 'ticdc', 'maxwell'] as const, 'auto'),
       deadLetterTopic: readString(env, 'CDC_DEAD_LETTER_TOPIC', 'gateway.dead-letter'),
     },

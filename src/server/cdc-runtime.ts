@@ -1,6 +1,7 @@
 import type { CdcConsumer } from '../sync/cdc-consumer.js';
 import { createCdcConsumer } from '../sync/cdc-consumer.js';
 import { createKafka } from '../sync/kafka-client.js';
+import { syncIndexMapping } from '../search/mapping-sync.js';
 import { createSearchApplier } from '../search/search-applier.js';
 import { createRedisApplier } from '../sync/redis-applier.js';
 import type { StoreApplier } from '../sync/store-applier.js';
@@ -12,7 +13,13 @@ import type { GatewayServices } from './gateway-services.js';
  */
 export function createCdcRuntime(services: GatewayServices, extraAppliers: readonly StoreApplier[] = []): CdcConsumer {
   const { config, cache, redis, rows, metrics, logger, registry, search } = services;
-  const searchApplier = createSearchApplier({ client: search, rows, registry, indexPrefix: config.elasticsearch.indexPrefix, metrics, logger });
+  const indexPrefix = config.elasticsearch.indexPrefix;
+  const searchApplier: StoreApplier = {
+    ...createSearchApplier({ client: search, rows, registry, indexPrefix, metrics, logger }),
+    applySchemaChange: async (entity) => {
+      await syncIndexMapping(search, indexPrefix, entity, logger);
+    },
+  };
   return createCdcConsumer({
     kafka: createKafka(config.kafka, logger),
     config: config.kafka,

@@ -4,7 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { EntityDeclaration } from '../schema/entity.js';
-import type { CdcFormat, DecodedChange, RawMessage } from './change.js';
+import type { CdcFormat, DecodedChange, RawMessage, SchemaChange } from './change.js';
 import type { DeadLetter, DeadLetterPublisher } from './dead-letter.js';
 import { decodeMessage } from './decoders/detect.js';
 import type { SourcedChange } from './prepare-batch.js';
@@ -47,6 +47,7 @@ export function createChunkApplier(deps: ChunkApplierDependencies): ChunkApplier
   return async function applyChunk(topic, partition, messages, retry) {
     const deadLetters: DeadLetter[] = [];
     const sourced: SourcedChange<KafkaMessage>[] = [];
+    const schemaChanges: { entity: EntityDeclaration; change: SchemaChange }[] = [];
     for (const message of messages) {
       const where = { topic, partition, offset: message.offset };
       let decoded: DecodedChange[];
@@ -61,6 +62,8 @@ export function createChunkApplier(deps: ChunkApplierDependencies): ChunkApplier
         else if (change.kind === 'schema') {
           metrics.increment('cdc_schema_changes', { table: change.table ?? '' });
           logger.info({ ...where, database: change.database, table: change.table, ddl: change.ddl }, 'schema change');
+          const entity = change.table === null ? undefined : registry.byTable(change.table);
+          if (entity !== undefined) schemaChanges.push({ entity, change });
         } else if (change.kind === 'watermark') {
           metrics.increment('cdc_watermarks', { topic });
         } else {
@@ -85,6 +88,12 @@ export function createChunkApplier(deps: ChunkApplierDependencies): ChunkApplier
       for (const letter of deadLetters) {
         metrics.increment('cdc_dead_letters', { topic });
         logger.warn({ topic, partition, offset: letter.message.offset, err: letter.error }, 'message dead-lettered');
+      }
+    }
+
+    for (const { entity, change } of schemaChanges) {
+      for (const applier of deps.appliers) {
+        if (applier.applySchemaChange !== undefined) await retry(`${applier.store}-schema`, () => applier.applySchemaChange!(entity, change));
       }
     }
 

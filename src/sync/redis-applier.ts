@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { CacheChange, EntityCache } from '../cache/entity-cache.js';
 import { GatewayError, errorMessage } from '../errors.js';
 import type { EntityDeclaration } from '../schema/entity.js';
+import type { Row } from './change.js';
 import { formatVersion } from './row-version.js';
 import type { ApplyBatch, ApplyOutcome, EntityChange, StoreApplier, TableTruncate } from './store-applier.js';
 
@@ -72,7 +73,17 @@ function toCacheChange({ entity, change, id }: EntityChange): CacheChange {
   const version = formatVersion(change.version);
   if (change.op === 'delete') return { id, version, kind: 'delete', row: null };
   if (entity.cache.onChange === 'invalidate' || change.after === null) return { id, version, kind: 'invalidate', row: null };
-  return { id, version, kind: 'write', row: change.after };
+  return { id, version, kind: 'write', row: declaredColumnsOf(change.after, entity) };
+}
+
+/**
+ * The cache holds exactly what the read path would have loaded: the declared columns. A column
+ * added to the table but not (yet) to the declaration stays out, so hits and misses agree.
+ */
+function declaredColumnsOf(row: Row, entity: EntityDeclaration): Row {
+  const projected: Row = {};
+  for (const column in entity.columns) if (column in row) projected[column] = row[column] ?? null;
+  return projected;
 }
 
 function sumOutcomes(outcomes: readonly ApplyOutcome[]): ApplyOutcome {

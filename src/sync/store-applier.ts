@@ -1,5 +1,5 @@
 import type { EntityDeclaration } from '../schema/entity.js';
-import type { RowChange } from './change.js';
+import type { RowChange, SchemaChange } from './change.js';
 
 /**
  * A row change ready for the stores: its entity found, its images normalized to the canonical
@@ -38,4 +38,9 @@ export interface ApplyOutcome {
 export interface StoreApplier {
   readonly store: 'redis' | 'elasticsearch';
   apply(batch: ApplyBatch): Promise<ApplyOutcome>;
+  /**
+   * A DDL statement changed a declared table (e.g. ADD COLUMN). Optional; must be idempotent, and
+   * resolves (rather than rejects) for a change the store cannot follow, after logging it.
+   */
+  applySchemaChange?(entity: EntityDeclaration, change: SchemaChange): Promise<void>;
 }
