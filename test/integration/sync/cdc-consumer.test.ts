@@ -19,6 +19,7 @@ import { createCdcConsumer } from '../../../src/sync/cdc-consumer.js';
 import { createKafka } from '../../../src/sync/kafka-client.js';
 import { createRedisApplier } from '../../../src/sync/redis-applier.js';
 import type { StoreApplier } from '../../../src/sync/store-applier.js';
+import { createWriterPool, insertProduct, uniqueId as uniqueRowId } from '../../support/writer.js';
 import { debeziumMessage, expectedProduct, expectedUser, productImage, ticdcKeyOnly, userImage } from './cdc-messages.js';
 import { KAFKA_BROKERS, MYSQL_URL, connectRedis, deleteKeys, eventually, failingApplier, header, memberIds, readDeadLetters, uniqueId } from './sync-fixtures.js';
 
@@ -135,6 +136,10 @@ describe('cdc consumer against real Kafka, Redis and MariaDB', { timeout: 180_00
   prefixes.push(mainPrefix);
 
   it('applies Debezium changes and TiCDC key-only re-reads to Redis as canonical rows', async () => {
+    // A row of its own for the re-read: the suite must not depend on demo data.
+    const rereadId = uniqueRowId();
+    const writer = createWriterPool();
+    await insertProduct(writer, rereadId);
     const mug = productImage(900001, { name: 'Mug' });
     const mugXl = productImage(900001, { name: 'Mug XL', price: '24.50' });
     const gone = productImage(900002, { name: 'Gone' });
@@ -144,19 +149,19 @@ describe('cdc consumer against real Kafka, Redis and MariaDB', { timeout: 180_00
       debeziumMessage('products', 'c', null, gone, 300),
       debeziumMessage('products', 'd', gone, null, 400),
       { key: JSON.stringify({ id: 900002 }), value: null },
-      ticdcKeyOnly(1),
+      ticdcKeyOnly(rereadId),
       ticdcKeyOnly(999_999_999),
     ]);
     await send(topics.users, [debeziumMessage('users', 'c', null, userImage(900001), 500)]);
     const { metrics } = await startConsumer('main', [redisApplier(mainPrefix)]);
 
-    const databaseRow = (await rows.selectByIds(productEntity, ['1'])).get('1');
-    assert.ok(databaseRow !== undefined, 'the demo data has product 1');
+    const databaseRow = (await rows.selectByIds(productEntity, [String(rereadId)])).get(String(rereadId));
+    assert.ok(databaseRow !== undefined, 'the re-read row exists');
     const expected = new Map<string, unknown>([
       [`products:900001`, { tag: 'R', row: expectedProduct(900001, { name: 'Mug XL', price: '24.50' }) }],
       [`products:900002`, { tag: 'D', row: null }],
       [`users:900001`, { tag: 'R', row: expectedUser(900001) }],
-      [`products:1`, { tag: 'R', row: databaseRow }],
+      [`products:${rereadId}`, { tag: 'R', row: databaseRow }],
       [`products:999999999`, { tag: 'D', row: null }],
     ]);
     const actual = async () => {
@@ -171,6 +176,8 @@ describe('cdc consumer against real Kafka, Redis and MariaDB', { timeout: 180_00
     assert.equal(metrics.snapshot().cdc_rereads, 2);
     assert.ok(metrics.snapshot().cdc_ignored_messages >= 1, 'the Debezium tombstone is counted as ignored');
     assert.equal(metrics.cdcFreshness().count > 0, true);
+    await writer.execute('DELETE FROM products WHERE id = ?', [rereadId]);
+    await writer.end();
   });
 
   it('leaves the cache unchanged when the same messages are consumed again', async () => {
