@@ -9,6 +9,7 @@ import type { Pool } from 'mysql2/promise';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { createKafka } from '../../../src/sync/kafka-client.js';
 import { waitForGroupCaughtUp } from '../../support/consumer-lag.js';
+import { createEntityCache } from '../../../src/cache/entity-cache.js';
 import { repoRoot } from '../../../src/repo-root.js';
 import { productEntity } from '../../../src/schema/product.type.js';
 import { searchAlias } from '../../../src/search/index-manager.js';
@@ -16,6 +17,7 @@ import { liveDocumentsFilter } from '../../../src/search/search-documents.js';
 import type { CdcConsumer } from '../../../src/sync/cdc-consumer.js';
 import { createCdcRuntime } from '../../../src/server/cdc-runtime.js';
 import { compareCacheWithDatabase } from '../../support/cache-vs-database.js';
+import { compareSearchWithDatabase } from '../../support/search-vs-database.js';
 import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { startHarness } from '../../support/gateway-harness.js';
 import { createWriterPool, execute, insertProduct, uniqueId } from '../../support/writer.js';
@@ -92,9 +94,14 @@ describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real sta
     const { cache, rows } = gateway.services;
     await waitFor(async () => {
       const comparison = await compareCacheWithDatabase(cache, rows, productEntity, ids);
-      return comparison.equal === ids.length ? comparison : null;
-    }, 10_000, 'the cache equals MySQL');
+      const searched = await compareSearchWithDatabase(gateway.services.search, gateway.config.elasticsearch.indexPrefix, rows, gateway.services.registry, productEntity, ids);
+      return comparison.equal === ids.length && searched.equal === ids.length ? comparison : null;
+    }, 10_000, 'the cache and the index equal MySQL');
     const before = await gateway.services.redis.mget(ids.map((id) => cache.keyOf(productEntity, id)));
+    const index = searchAlias(gateway.config.elasticsearch.indexPrefix, productEntity.search!);
+    const documents = async () => (await gateway.services.search.mget({ index, ids })).docs.map((doc) => ('found' in doc && doc.found ? { version: doc._version, source: doc._source } : null));
+    const documentsBefore = await documents();
+    assert.equal(documentsBefore.filter((doc) => doc !== null).length, 3, 'two live documents and a tombstone');
 
     // A second group over the same cache replays every change ever made.
     const replay = createCdcRuntime({ ...gateway.services, config: { ...gateway.services.config, kafka: { ...gateway.services.config.kafka, groupId: `${group}-replay` } } });
@@ -106,43 +113,61 @@ describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real sta
     }
     const afterReplay = await gateway.services.redis.mget(ids.map((id) => cache.keyOf(productEntity, id)));
     assert.deepEqual(afterReplay, before, 'every entry, version included, is unchanged');
+    assert.deepEqual(await documents(), documentsBefore, 'every document, version included, is unchanged');
     const comparison = await compareCacheWithDatabase(cache, rows, productEntity, ids);
     assert.deepEqual(comparison.stale, []);
+    const searchComparison = await compareSearchWithDatabase(gateway.services.search, gateway.config.elasticsearch.indexPrefix, rows, gateway.services.registry, productEntity, ids);
+    assert.deepEqual(searchComparison, { equal: 3, stale: [], missing: [], resurrected: [] });
   });
 
   it('ends equal to MySQL after the consumer is killed with SIGKILL in the middle of a write burst', { timeout: 240_000 }, async () => {
-    const env = { ...process.env, KAFKA_GROUP_ID: `${group}-killed`, REDIS_KEY_PREFIX: gateway.config.redis.keyPrefix, LOG_LEVEL: 'error' };
+    // The killed consumer writes to stores of its own, so nothing else can cover for it.
+    const keyPrefix = `${gateway.config.redis.keyPrefix}killed:`;
+    const indexPrefix = `${gateway.config.elasticsearch.indexPrefix}killed-`;
+    const env = { ...process.env, KAFKA_GROUP_ID: `${group}-killed`, REDIS_KEY_PREFIX: keyPrefix, ELASTICSEARCH_INDEX_PREFIX: indexPrefix, LOG_LEVEL: 'error' };
+    const cache = createEntityCache({ redis: gateway.services.redis, keyPrefix });
+    const { rows, search, registry } = gateway.services;
     const startSync = (): ChildProcess => spawn(process.execPath, [`${repoRoot()}/dist/src/cli/sync.js`], { env, stdio: 'ignore' });
     let child = startSync();
     const ids = Array.from({ length: 200 }, () => String(uniqueId()));
     touched.push(...ids);
-    const burst = (async () => {
-      for (const [index, id] of ids.entries()) {
-        await insertProduct(writer, Number(id), { stock: index });
-        if (index % 3 === 0) await execute(writer, 'UPDATE products SET stock = stock + 1000 WHERE id = ?', [id]);
-        if (index % 7 === 0) await execute(writer, 'DELETE FROM products WHERE id = ?', [id]);
-      }
-    })();
-    // Kill it once it has applied part of the burst, so the kill lands in the middle of the stream.
-    await waitFor(async () => {
-      const lookups = await gateway.services.cache.lookup(productEntity, ids);
-      const applied = lookups.filter((lookup) => lookup.state !== 'miss').length;
-      return applied >= 20 && applied < ids.length ? applied : null;
-    }, 120_000, 'the first consumer applied part of the burst');
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
-    await burst;
-    child = startSync();
     try {
-      const { cache, rows } = gateway.services;
+      // Let the new group replay history first, so the kill lands among the burst's own changes.
+      await waitForGroupCaughtUp(admin, `${group}-killed`, topics(), 120_000);
+      const burst = (async () => {
+        for (const [index, id] of ids.entries()) {
+          await insertProduct(writer, Number(id), { stock: index });
+          if (index % 3 === 0) await execute(writer, 'UPDATE products SET stock = stock + 1000 WHERE id = ?', [id]);
+          if (index % 7 === 0) await execute(writer, 'DELETE FROM products WHERE id = ?', [id]);
+        }
+      })();
+      const appliedBeforeKill = await waitFor(async () => {
+        const lookups = await cache.lookup(productEntity, ids);
+        const applied = lookups.filter((lookup) => lookup.state !== 'miss').length;
+        return applied >= 20 && applied < ids.length ? applied : null;
+      }, 120_000, 'the first consumer applied part of the burst');
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      await burst;
+      const [lookupsAfterKill] = [await cache.lookup(productEntity, ids)];
+      assert.ok(lookupsAfterKill.some((lookup) => lookup.state === 'miss'), `the kill left work undone (${appliedBeforeKill} applied before it)`);
+      child = startSync();
       const comparison = await waitFor(async () => {
         const result = await compareCacheWithDatabase(cache, rows, productEntity, ids);
         return result.equal === ids.length ? result : null;
       }, 180_000, 'the restarted consumer brought the cache to MySQL\'s state');
       assert.deepEqual(comparison.stale, []);
+      const searchComparison = await waitFor(async () => {
+        const result = await compareSearchWithDatabase(search, indexPrefix, rows, registry, productEntity, ids);
+        return result.equal === ids.length ? result : null;
+      }, 60_000, 'the search index equals MySQL');
+      assert.deepEqual(searchComparison, { equal: ids.length, stale: [], missing: [], resurrected: [] });
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
+      const keys = await gateway.services.redis.keys(`${keyPrefix}*`);
+      if (keys.length > 0) await gateway.services.redis.del(...keys);
+      await search.indices.delete({ index: `${indexPrefix}*`, expand_wildcards: 'all' }).catch(() => undefined);
     }
   });
 });
