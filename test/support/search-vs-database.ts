@@ -53,7 +53,7 @@ export async function compareSearchWithDatabase(
       return;
     }
     const keyOf = (value: Row[string]) => (typeof value === 'number' || typeof value === 'string' ? String(value) : '');
-    const relatedRows = Object.fromEntries(mapping.embeds.map((embed) => [embed.table, related[embed.table]?.get(keyOf(row[embed.foreignKey])) ?? null]));
+    const relatedRows = Object.fromEntries(mapping.embeds.map((embed) => [embed.table, related[embed.table]?.get(keyOf(row[embed.foreignKey] ?? null)) ?? null]));
     const expected = JSON.parse(JSON.stringify(mapping.toDocument(row, relatedRows))) as Record<string, unknown>;
     const { [SYNC_FIELD]: _sync, ...actual } = source;
     if (isDeepStrictEqual(actual, expected)) result.equal += 1;
