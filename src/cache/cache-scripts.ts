@@ -56,3 +56,15 @@ else
 end
 return 1
 `;
+
+/**
+ * Turn whatever entry a key holds into an invalidation at the same version (repair of a stale or
+ * resurrected entry): the next read refills from the database, and the version memory is kept so
+ * a replay older than it still cannot land. ARGV: ttl ms. Returns 1 if the key existed.
+ */
+export const invalidateKeepingVersionScript = `
+local current = redis.call('GET', KEYS[1])
+if not current then return 0 end
+redis.call('SET', KEYS[1], 'I|' .. string.sub(current, 3, 21) .. '|', 'PX', ARGV[1])
+return 1
+`;

@@ -35,6 +35,8 @@ export interface EntityCache {
   fill(entity: EntityDeclaration, fills: readonly CacheFill[]): Promise<{ stored: number; rejected: number }>;
   /** Version-guarded CDC writes in one pipeline; returns how many were applied (the rest were stale). */
   applyChanges(entity: EntityDeclaration, changes: readonly CacheChange[]): Promise<{ applied: number; stale: number }>;
+  /** Repair: entries become invalidations at their own version (see invalidateKeepingVersionScript). */
+  invalidate(entity: EntityDeclaration, ids: readonly string[]): Promise<number>;
 }
 
 export interface EntityCacheOptions {
@@ -120,6 +122,13 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
       }
       const applied = pipelineResults(await pipeline.exec()).filter((result) => result === 1).length;
       return { applied, stale: changes.length - applied };
+    },
+
+    async invalidate(entity, ids) {
+      if (ids.length === 0) return 0;
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.gwInvalidateKeepingVersion(keyOf(entity, id), tombstoneTtlMs);
+      return pipelineResults(await pipeline.exec()).filter((result) => result === 1).length;
     },
   };
 }

@@ -1,12 +1,13 @@
 import { Redis } from 'ioredis';
 import type { Result } from 'ioredis';
-import { acquireLeaseScript, applyChangeScript, fillScript } from './cache-scripts.js';
+import { acquireLeaseScript, applyChangeScript, fillScript, invalidateKeepingVersionScript } from './cache-scripts.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     gwAcquireLease(key: string, token: string, ttlMs: number): Result<string, Context>;
     gwFill(key: string, token: string, tag: string, payload: string, ttlMs: number): Result<number, Context>;
     gwApplyChange(key: string, version: string, kind: string, payload: string, ttlMs: number): Result<number, Context>;
+    gwInvalidateKeepingVersion(key: string, ttlMs: number): Result<number, Context>;
   }
 }
 
@@ -35,6 +36,7 @@ export function createRedisClient(options: RedisClientOptions): Redis {
   redis.defineCommand('gwAcquireLease', { numberOfKeys: 1, lua: acquireLeaseScript });
   redis.defineCommand('gwFill', { numberOfKeys: 1, lua: fillScript });
   redis.defineCommand('gwApplyChange', { numberOfKeys: 1, lua: applyChangeScript });
+  redis.defineCommand('gwInvalidateKeepingVersion', { numberOfKeys: 1, lua: invalidateKeepingVersionScript });
   return redis;
 }
 

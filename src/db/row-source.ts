@@ -26,6 +26,8 @@ export interface ChildPage {
 export interface RowSource {
   /** One `SELECT … WHERE pk IN (…)`; rows keyed by primary key, in canonical form. */
   selectByIds(entity: EntityDeclaration, ids: readonly string[]): Promise<Map<string, Row>>;
+  /** The next `limit` rows after `afterId` in primary-key order (a key-range scan, gentle on the server). */
+  selectRange(entity: EntityDeclaration, afterId: string | null, limit: number): Promise<Row[]>;
   /** Child ids per parent (one statement for all parents), `first + 1` read to know whether more exist. */
   selectChildIds(entity: EntityDeclaration, foreignKey: string, parentIds: readonly string[], page: PageRequest): Promise<Map<string, ChildPage>>;
 }
@@ -60,6 +62,15 @@ export function createRowSource(dependencies: { pool: Pool; metrics: Metrics }):
         found.set(rowIdOf(row, entity.primaryKey), row);
       }
       return found;
+    },
+
+    async selectRange(entity, afterId, limit) {
+      const columns = Object.keys(entity.columns).map(quote).join(', ');
+      const pk = quote(entity.primaryKey);
+      const bound = afterId === null ? '' : ` WHERE ${pk} > ?`;
+      const sql = `SELECT ${columns} FROM ${quote(entity.table)}${bound} ORDER BY ${pk} LIMIT ?`;
+      const raws = await query(entity, sql, afterId === null ? [limit] : [afterId, limit], `scanning ${entity.table}`);
+      return raws.map((raw) => normalizeRow(raw, entity.columns));
     },
 
     async selectChildIds(entity, foreignKey, parentIds, page) {
