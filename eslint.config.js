@@ -21,4 +21,18 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // The demo search page: plain browser ES modules served as they are, no type information.
+    files: ['src/web/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'fetch', 'URL', 'URLSearchParams', 'history', 'location', 'console', 'setTimeout', 'clearTimeout',
+          'AbortController', 'HTMLElement', 'Event', 'CustomEvent', 'KeyboardEvent', 'Intl', 'navigator', 'requestAnimationFrame']
+          .map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );
