@@ -46,9 +46,10 @@ async function main(argv: readonly string[]): Promise<number> {
     await seedDemoDataIfEmpty(loadGatewayConfig(env), 2000, (line) => console.error(`[test] ${line}`));
   }
   const compiled = join(root, 'dist', 'test');
-  const files = testFiles(unitOnly ? join(compiled, 'unit') : compiled).filter(
-    (file) => filters.length === 0 || filters.some((filter) => relative(root, file).includes(filter)),
-  );
+  // Only files whose TypeScript source still exists: a deleted test must not run from a stale dist/.
+  const files = testFiles(unitOnly ? join(compiled, 'unit') : compiled)
+    .filter((file) => existsSync(join(root, relative(join(root, 'dist'), file)).replace(/\.js$/, '.ts')))
+    .filter((file) => filters.length === 0 || filters.some((filter) => relative(root, file).includes(filter)));
   if (files.length === 0) throw new Error('no test files matched');
   // Node 20's runner takes file paths, not globs. One file at a time: integration tests share services.
   const runner = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=1', ...files], { env, stdio: 'inherit', cwd: root });
