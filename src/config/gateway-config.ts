@@ -183,7 +183,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       url: readUrl(env, 'ELASTICSEARCH_URL', `http://127.0.0.1:${esPort}`, ['http:', 'https:']),
       indexPrefix: readString(env, 'ELASTICSEARCH_INDEX_PREFIX', 'gw-'),
       requestTimeoutMs: readInteger(env, 'ELASTICSEARCH_TIMEOUT_MS', 5000, { min: 100, max: 120_000 }),
-      refreshInterval: readDuration(env, 'ELASTICSEARCH_REFRESH_INTERVAL', '500ms'),
+      refreshInterval: readDuration(env, 'ELASTICSEARCH_REFRESH_INTERVAL', '250ms'),
     },
     logLevel: readChoice(env, 'LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
     autoStartLocalStack: readBoolean(env, 'AUTO_START_STACK', true),
