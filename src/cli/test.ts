@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { loadGatewayConfig } from '../config/gateway-config.js';
 import { loadStackConfig } from '../config/stack-config.js';
+import { seedDemoDataIfEmpty } from './local-stack.js';
 import { errorMessage } from '../errors.js';
 import { repoRoot } from '../repo-root.js';
 import { createStackContext, stackUp } from '../stack/stack.js';
@@ -39,6 +41,9 @@ async function main(argv: readonly string[]): Promise<number> {
     await stackUp(context);
     // Tests talk to the stack just brought up, whatever the caller's environment says.
     env = { ...process.env, ...stackEnvironment(stackConfig), NODE_ENV: 'development' };
+    // The suite runs against the same demo data set `npm start` serves (deterministic, 2000
+    // products); tests that change data use rows of their own on top of it.
+    await seedDemoDataIfEmpty(loadGatewayConfig(env), 2000, (line) => console.error(`[test] ${line}`));
   }
   const compiled = join(root, 'dist', 'test');
   const files = testFiles(unitOnly ? join(compiled, 'unit') : compiled).filter(
