@@ -11,6 +11,7 @@ import { startGatewayApi } from '../../src/server/gateway-api.js';
 import type { GatewayServices } from '../../src/server/gateway-services.js';
 import { createGatewayServices } from '../../src/server/gateway-services.js';
 import { ensureSearchIndices } from '../../src/server/startup-checks.js';
+import { deleteIndicesWithPrefix } from './search-cleanup.js';
 
 export interface GraphQLResponse {
   readonly status: number;
@@ -69,7 +70,7 @@ export async function startHarness(
     clearCache,
     async close() {
       await clearCache().catch(() => undefined);
-      await services.search.indices.delete({ index: `${config.elasticsearch.indexPrefix}*`, expand_wildcards: 'all' }).catch(() => undefined);
+      await deleteIndicesWithPrefix(services.search, config.elasticsearch.indexPrefix).catch(() => undefined);
       await api.stop();
       await services.close();
     },

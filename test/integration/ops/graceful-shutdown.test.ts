@@ -17,6 +17,8 @@ import { createWriterPool, execute, insertProduct, uniqueId } from '../../suppor
 import type { GatewayProcess } from './gateway-process.js';
 import { spawnGateway } from './gateway-process.js';
 import { eventually } from './ops-gateway.js';
+import { Client } from '@elastic/elasticsearch';
+import { deleteIndicesWithPrefix } from '../../support/search-cleanup.js';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -170,7 +172,9 @@ describe('SIGTERM under load', { timeout: 240_000 }, () => {
     const exit = await restarted.exited(signalledAt);
     redis.disconnect();
     await pool.end();
-    await fetch(`${config.elasticsearch.url}/${config.elasticsearch.indexPrefix}*?expand_wildcards=all`, { method: 'DELETE' }).catch(() => undefined);
+    const cleanup = new Client({ node: config.elasticsearch.url });
+    await deleteIndicesWithPrefix(cleanup, config.elasticsearch.indexPrefix).catch(() => undefined);
+    await cleanup.close();
     assert.equal(converged, null);
     assert.equal(exit.code, 0, restarted.output().split('\n').filter((line) => !line.includes('"msg":"request"')).slice(-40).join('\n'));
   }

@@ -12,6 +12,7 @@ import { createGatewayServices } from '../../../src/server/gateway-services.js';
 import type { ConsumerStatus } from '../../../src/sync/cdc-consumer.js';
 import type { GraphQLResponse } from '../../support/gateway-harness.js';
 import { testConfig } from '../../support/gateway-harness.js';
+import { deleteIndicesWithPrefix } from '../../support/search-cleanup.js';
 
 /**
  * A real gateway in-process, like startHarness, with what the operations tests need on top: a
@@ -52,7 +53,7 @@ export async function startOpsGateway(options: { env?: Record<string, string>; l
     async close() {
       const keys = await services.redis.keys(`${config.redis.keyPrefix}*`).catch(() => []);
       if (keys.length > 0) await services.redis.del(...keys).catch(() => undefined);
-      await services.search.indices.delete({ index: `${config.elasticsearch.indexPrefix}*`, expand_wildcards: 'all' }).catch(() => undefined);
+      await deleteIndicesWithPrefix(services.search, config.elasticsearch.indexPrefix).catch(() => undefined);
       await api.stop();
       await services.close();
     },

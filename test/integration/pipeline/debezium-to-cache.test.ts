@@ -21,6 +21,7 @@ import { compareSearchWithDatabase } from '../../support/search-vs-database.js';
 import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { startHarness } from '../../support/gateway-harness.js';
 import { createWriterPool, execute, insertProduct, uniqueId } from '../../support/writer.js';
+import { deleteIndicesWithPrefix } from '../../support/search-cleanup.js';
 
 async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -167,7 +168,7 @@ describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real sta
       await new Promise((resolve) => child.once('exit', resolve));
       const keys = await gateway.services.redis.keys(`${keyPrefix}*`);
       if (keys.length > 0) await gateway.services.redis.del(...keys);
-      await search.indices.delete({ index: `${indexPrefix}*`, expand_wildcards: 'all' }).catch(() => undefined);
+      await deleteIndicesWithPrefix(search, indexPrefix).catch(() => undefined);
     }
   });
 });
