@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { AuthConfig } from '../config/gateway-config.js';
 import { GatewayError } from '../errors.js';
+import { verifyJwt } from './jwt.js';
 import type { Viewer } from './viewer.js';
 import { anonymousViewer, Roles } from './viewer.js';
 
@@ -11,8 +12,8 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 /**
- * Maps a request's credentials to a viewer. Presented credentials that are wrong are an error
- * (UNAUTHENTICATED), never a silent downgrade to anonymous.
+ * Maps a request's credentials (x-api-key, or Authorization: Bearer <JWT>) to a viewer. Presented
+ * credentials that are wrong are an error (UNAUTHENTICATED), never a silent downgrade to anonymous.
  */
 export function authenticate(headers: { get(name: string): string | undefined }, config: AuthConfig): Viewer {
   const apiKey = headers.get('x-api-key');
@@ -21,8 +22,17 @@ export function authenticate(headers: { get(name: string): string | undefined },
     if (grant === undefined) throw new GatewayError('UNAUTHENTICATED', 'the API key is not valid');
     return { subject: `api-key:${grant.name}`, roles: new Set([Roles.public, ...grant.roles]) };
   }
-  if (headers.get('authorization') !== undefined) {
-    throw new GatewayError('UNAUTHENTICATED', 'bearer tokens are not configured on this gateway');
+  const authorization = headers.get('authorization');
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (match?.[1] === undefined) throw new GatewayError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"');
+    if (config.jwt.hs256Secret === null && config.jwt.rs256PublicKey === null) {
+      throw new GatewayError('UNAUTHENTICATED', 'bearer tokens are not configured on this gateway');
+    }
+    const claims = verifyJwt(match[1], config.jwt);
+    return { subject: `jwt:${claims.subject}`, roles: new Set([Roles.public, ...claims.roles]) };
   }
+  // Refused here, at the boundary, so no resolver can forget the switch.
+  if (!config.anonymousAccess) throw new GatewayError('UNAUTHENTICATED', 'this gateway requires an API key (x-api-key) or a bearer token');
   return anonymousViewer(config.anonymousAccess);
 }

@@ -1,6 +1,11 @@
-/**
- * Reserved npm script. Kept so the user-facing script names are stable; it says plainly that the
- * command does not exist yet instead of failing with a missing-file error.
- */
-console.error('npm run bench: not available in this version of the gateway yet (see the open issues).');
-process.exit(2);
+import { runBench } from '../../bench/run-bench.js';
+import { errorMessage } from '../errors.js';
+
+/** npm run bench [-- options]: the benchmarks (bench/), written to bench/results/. `--help` lists the options. */
+runBench(process.argv.slice(2), process.env).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`bench failed: ${errorMessage(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,25 +1,23 @@
 import { loadGatewayConfig } from '../config/gateway-config.js';
 import { errorMessage } from '../errors.js';
 import { createLogger } from '../observability/logger.js';
-import { buildShopSchema } from '../resolvers/build-schema.js';
-import { createShopRegistry } from '../schema/shop-entities.js';
-import { createCdcRuntime } from '../server/cdc-runtime.js';
-import { startGatewayApi } from '../server/gateway-api.js';
-import { createGatewayServices } from '../server/gateway-services.js';
-import { checkDependencies, ensureSearchIndices } from '../server/startup-checks.js';
+import { exitOnSignals, startGatewayProcess } from '../server/gateway-process.js';
 import { bringUpLocalStack, seedDemoDataIfEmpty, usesLocalStack } from './local-stack.js';
 
 const usage = `Usage: npm start [-- --no-stack] [--api-only | --sync-only]
 
-Starts the gateway: the GraphQL API on HOST:PORT (default http://127.0.0.1:4000/graphql) and the
-CDC consumer that keeps the cache current.
+Starts the gateway: the GraphQL API and the demo search page on HOST:PORT (default
+http://127.0.0.1:4000/), and the CDC consumer that keeps Redis and Elasticsearch current.
 When MYSQL_URL, REDIS_URL, KAFKA_BROKERS and ELASTICSEARCH_URL are the local stack's defaults, the
 stack is brought up first (npm run stack -- up) and demo data is loaded into an empty database.
 
   --no-stack   never start the local stack
-  --api-only   serve the API without the CDC consumer
-  --sync-only  run only the CDC consumer (same as npm run sync)
+  --api-only   serve the API without the CDC consumer (scale readers separately)
+  --sync-only  run only the CDC consumer; HOST:PORT then serves /healthz, /readyz and /metrics
   --help       this text
+
+Also on HOST:PORT: /healthz (alive), /readyz (dependencies and consumer), /metrics (Prometheus).
+SIGTERM drains requests and the current CDC batch, then exits within SHUTDOWN_TIMEOUT_MS.
 Configuration: environment variables, see README.md.`;
 
 const sampleQuery = `{ product(id: 1) { id name price category { name } } }`;
@@ -29,6 +27,11 @@ async function main(argv: readonly string[]): Promise<void> {
     console.log(usage);
     return;
   }
+  const unknown = argv.filter((arg) => !['--no-stack', '--api-only', '--sync-only'].includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}\n\n${usage}`);
+  const apiOnly = argv.includes('--api-only');
+  const syncOnly = argv.includes('--sync-only');
+  if (apiOnly && syncOnly) throw new Error('--api-only and --sync-only exclude each other');
   const config = loadGatewayConfig(process.env);
   const logger = createLogger({ level: config.logLevel });
   const say = (line: string) => console.error(line);
@@ -36,39 +39,14 @@ async function main(argv: readonly string[]): Promise<void> {
     await bringUpLocalStack(process.env, say);
     await seedDemoDataIfEmpty(config, config.demoDataSize, say);
   }
-  const services = createGatewayServices(config, logger, createShopRegistry());
-  await checkDependencies(config, services);
-  await ensureSearchIndices(services);
-  const consumer = argv.includes('--api-only') ? null : createCdcRuntime(services);
-  await consumer?.start();
-  if (argv.includes('--sync-only')) {
-    say('CDC consumer running (no API: --sync-only)');
+  const running = await startGatewayProcess(config, logger, { graphql: !syncOnly, consumer: !apiOnly });
+  exitOnSignals(running, logger, config.shutdownTimeoutMs);
+  if (syncOnly) {
+    say(`CDC consumer running (no API: --sync-only); readiness at ${running.url}`);
+    return;
   }
-  const schema = await buildShopSchema();
-  const api = argv.includes('--sync-only') ? null : await startGatewayApi(schema, services, { host: config.http.host, port: config.http.port });
-  if (api !== null) logger.info({ url: api.url }, 'gateway listening');
-  if (api !== null) say(`\nGraphQL API: ${api.url}\nTry:\n  curl -s ${api.url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: sampleQuery })}'\n`);
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const forced = setTimeout(() => process.exit(1), 15_000);
-    forced.unref();
-    Promise.resolve(api?.stop())
-      .then(() => consumer?.stop())
-      .then(() => services.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: errorMessage(error) }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  const page = running.url.replace(/\/graphql$/, '/');
+  say(`\nSearch page: ${page}\nGraphQL API: ${running.url}\nTry:\n  curl -s ${running.url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: sampleQuery })}'\n`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -14,6 +14,8 @@ export interface GatewayConfig {
     readonly port: number;
     /** Use the first X-Forwarded-For address as the client's (only behind a proxy that sets it). */
     readonly trustProxy: boolean;
+    /** Serve the demo search page at `/` (a demo, so off by default in production). */
+    readonly searchPage: boolean;
   };
   readonly limits: LimitsConfig;
   readonly rateLimit: { readonly requests: number; readonly windowMs: number };
@@ -146,13 +148,19 @@ function readApiKeys(env: Env): ApiKeyGrant[] {
 }
 
 export function loadGatewayConfig(env: Env): GatewayConfig {
+  const mode = readChoice(env, 'NODE_ENV', ['development', 'production'] as const, 'development');
   const mysqlPort = readPort(env, 'MYSQL_PORT', 3306);
   const redisPort = readPort(env, 'REDIS_PORT', 6379);
   const kafkaPort = readPort(env, 'KAFKA_PORT', 9092);
   const esPort = readPort(env, 'ELASTICSEARCH_PORT', 9200);
   return {
-    mode: readChoice(env, 'NODE_ENV', ['development', 'production'] as const, 'development'),
-    http: { host: readString(env, 'HOST', '127.0.0.1'), port: readPort(env, 'PORT', 4000), trustProxy: readBoolean(env, 'TRUST_PROXY', false) },
+    mode,
+    http: {
+      host: readString(env, 'HOST', '127.0.0.1'),
+      port: readPort(env, 'PORT', 4000),
+      trustProxy: readBoolean(env, 'TRUST_PROXY', false),
+      searchPage: readBoolean(env, 'SEARCH_PAGE', mode !== 'production'),
+    },
     limits: readLimits(env),
     rateLimit: {
       requests: readInteger(env, 'RATE_LIMIT_REQUESTS', 1200, { min: 0, max: 100_000_000 }),

@@ -3,12 +3,29 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { roleAuthChecker } from '../auth/auth-checker.js';
 import { CategoryResolver } from './category.resolver.js';
+import { EarningsResolver } from './earnings.resolver.js';
 import { CommissionResolver, OrderItemResolver, OrderResolver } from './order.resolver.js';
+import { CategoryFacetResolver, ProductSearchResolver } from './product-search.resolver.js';
 import { ProductResolver } from './product.resolver.js';
 import { QueryResolver } from './query.resolver.js';
+import { CategorySalesResolver, ProductSalesResolver, SalesAnalyticsResolver } from './sales-analytics.resolver.js';
 import { UserResolver } from './user.resolver.js';
 
-export const shopResolvers = [QueryResolver, ProductResolver, CategoryResolver, UserResolver, OrderResolver, OrderItemResolver, CommissionResolver] as const;
+export const shopResolvers = [
+  QueryResolver,
+  ProductResolver,
+  CategoryResolver,
+  UserResolver,
+  OrderResolver,
+  OrderItemResolver,
+  CommissionResolver,
+  ProductSearchResolver,
+  CategoryFacetResolver,
+  SalesAnalyticsResolver,
+  ProductSalesResolver,
+  CategorySalesResolver,
+  EarningsResolver,
+] as const;
 
 /** The executable schema; built once per process (type-graphql's metadata is global). */
 export function buildShopSchema(): Promise<GraphQLSchema> {

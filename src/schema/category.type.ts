@@ -17,6 +17,19 @@ export const categoryEntity = defineEntity({
     updated_at: col.datetime(3),
   },
   cache: defaultCachePolicy,
+  // Searchable so that "this category and everything below it" is answered from Elasticsearch
+  // (a walk down parent_id, see src/search/category-tree.ts) rather than from MySQL per search.
+  search: {
+    index: 'categories',
+    embeds: [],
+    properties: {
+      id: { type: 'long' },
+      parent_id: { type: 'long' },
+      name: { type: 'text', analyzer: 'multilingual', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
+      slug: { type: 'keyword' },
+    },
+    toDocument: (row) => ({ id: row.id, parent_id: row.parent_id, name: row.name, slug: row.slug }),
+  },
 });
 
 @ObjectType('Category', { simpleResolvers: true })

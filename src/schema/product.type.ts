@@ -3,6 +3,11 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { col } from './column-types.js';
 import { defaultCachePolicy, defineEntity } from './entity.js';
 import { DateTimeScalar, DecimalScalar, JSONScalar } from './scalars.js';
+import { cents, suggestionInputs } from './search-fields.js';
+import type { SelectiveEmbed } from '../search/embed-relevance.js';
+
+/** A category's name and parent reach its products' documents; its other changes rewrite none. */
+const productEmbeds: readonly SelectiveEmbed[] = [{ table: 'categories', foreignKey: 'category_id', columns: ['name', 'parent_id'] }];
 
 export const productEntity = defineEntity({
   name: 'Product',
@@ -27,20 +32,34 @@ export const productEntity = defineEntity({
   cache: defaultCachePolicy,
   search: {
     index: 'products',
-    embeds: [{ table: 'categories', foreignKey: 'category_id' }],
+    embeds: productEmbeds,
     properties: {
       id: { type: 'long' },
       sku: { type: 'keyword' },
+      // Free-text search runs one fuzzy match over search_text (copy_to of the texts below), so a
+      // query whose words fall in different fields ("Keychron 猫粮": brand + name) still matches.
       name: {
         type: 'text',
         analyzer: 'multilingual',
+        copy_to: 'search_text',
         fields: { keyword: { type: 'keyword', ignore_above: 256 } },
       },
-      description: { type: 'text', analyzer: 'multilingual' },
-      brand: { type: 'text', analyzer: 'multilingual', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
+      description: { type: 'text', analyzer: 'multilingual', copy_to: 'search_text' },
+      brand: { type: 'text', analyzer: 'multilingual', copy_to: 'search_text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
       category_id: { type: 'long' },
-      category_name: { type: 'text', analyzer: 'multilingual', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
+      category_name: { type: 'text', analyzer: 'multilingual', copy_to: 'search_text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
       category_path: { type: 'long' },
+      search_text: { type: 'text', analyzer: 'multilingual' },
+      // Suggestions: the core `completion` type (an FST prefix lookup, fuzzy-capable). The
+      // edge-ngram filter and search_as_you_type would match inside words too, but need the
+      // analysis-common and mapper-extras modules, which stripped builds do not ship. The status
+      // context lets suggestions skip drafts and archived products (completion takes no filters).
+      name_suggest: {
+        type: 'completion',
+        analyzer: 'multilingual',
+        max_input_length: 60,
+        contexts: [{ name: 'status', type: 'category', path: 'status' }],
+      },
       // Range filters and sorting; exact money for sums lives in price_cents.
       price: { type: 'double' },
       price_cents: { type: 'long' },
@@ -48,7 +67,7 @@ export const productEntity = defineEntity({
       in_stock: { type: 'boolean' },
       status: { type: 'keyword' },
       is_featured: { type: 'boolean' },
-      tags: { type: 'keyword' },
+      tags: { type: 'keyword', copy_to: 'search_text' },
       created_at: { type: 'date' },
       updated_at: { type: 'date' },
     },
@@ -64,12 +83,13 @@ export const productEntity = defineEntity({
         category_name: category?.name ?? null,
         category_path: [category?.parent_id ?? null, row.category_id].filter((id) => id !== null),
         price: row.price,
-        price_cents: typeof row.price === 'string' ? Number(row.price.replace('.', '')) : null,
+        price_cents: cents(row.price),
         stock: row.stock,
         in_stock: typeof row.stock === 'number' && row.stock > 0,
         status: row.status,
         is_featured: row.is_featured,
         tags: Array.isArray(row.tags) ? row.tags : [],
+        name_suggest: { input: suggestionInputs(row.name ?? null, row.brand ?? null) },
         created_at: row.created_at,
         updated_at: row.updated_at,
       };

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Roles } from '../auth/viewer.js';
 import { col } from './column-types.js';
 import { defaultCachePolicy, defineEntity } from './entity.js';
 import { DateTimeScalar } from './scalars.js';
@@ -24,7 +25,11 @@ export const userEntity = defineEntity({
 export class User {
   @Field(() => ID) id!: string;
   @Field(() => String) name!: string;
-  @Field(() => String) email!: string;
+  // Personal data: `simple: false` so the auth checker runs despite the class's simpleResolvers;
+  // nullable so a viewer without the role still gets the rest of the user (and a FORBIDDEN error).
+  @Authorized(Roles.personal)
+  @Field(() => String, { nullable: true, simple: false, description: 'Requires the role personal.' })
+  email!: string;
   @Field(() => ID, { nullable: true }) referrerId!: string | null;
   @Field(() => String, { description: 'member, silver, gold or diamond' }) level!: string;
   @Field(() => Boolean) isActive!: boolean;

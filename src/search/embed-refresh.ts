@@ -5,7 +5,6 @@ import type { Row, RowVersion } from '../sync/change.js';
 import type { BulkWriter } from './bulk-writer.js';
 import { forEachPage, refreshIndex, sendBulk } from './bulk-writer.js';
 import { toSearchError } from './elasticsearch-client.js';
-import { searchAlias } from './index-manager.js';
 import type { BulkOperation } from './search-documents.js';
 import { SYNC_FIELD, embedsOutdated, liveDocument, readSyncState } from './search-documents.js';
 
@@ -40,7 +39,6 @@ export interface RelatedUpdate {
 
 export interface EmbedContext {
   readonly writer: BulkWriter;
-  readonly indexPrefix: string;
   readonly now: () => number;
   readonly pageSize: number;
 }
@@ -48,16 +46,16 @@ export interface EmbedContext {
 const IDS_PER_QUERY = 100;
 const CONFLICT_ROUNDS = 4;
 
-/** Resolves with the number of documents rewritten. */
+/** Rewrites in `alias` (the live alias, or a reindex's build alias); resolves with the number of documents rewritten. */
 export async function rewriteEmbeddingDocuments(
   context: EmbedContext,
   entity: SearchableEntity,
+  alias: string,
   table: string,
   updates: readonly RelatedUpdate[],
 ): Promise<number> {
   if (updates.length === 0) return 0;
   const { client } = context.writer;
-  const alias = searchAlias(context.indexPrefix, entity.search);
   // The point-in-time snapshot below sees refreshed data only: without this, a document written a
   // moment ago (with an older copy of the related row) would be missed.
   await refreshIndex(client, alias);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Client } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
 import { GatewayError } from '../errors.js';
@@ -57,6 +58,16 @@ export function multilingualAnalyzer(level: AnalysisLevel): Record<string, unkno
   return { type: 'custom', tokenizer: 'standard', filter };
 }
 
+/**
+ * Identifies what an entity's index is built from (module version, analyzer, declared and internal
+ * field mappings), so `npm run reindex -- --if-changed` can tell which indices are outdated. A
+ * change to `toDocument` alone leaves it unchanged: such a change needs an explicit reindex.
+ */
+export function mappingFingerprint(mapping: SearchMapping, level: AnalysisLevel): string {
+  const inputs = { version: SEARCH_MAPPING_VERSION, analyzer: multilingualAnalyzer(level), properties: mapping.properties, sync: syncFieldMapping(mapping) };
+  return createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16);
+}
+
 export function entityIndexBody(mapping: SearchMapping, level: AnalysisLevel, layout: IndexLayout): Record<string, unknown> {
   if (mapping.properties[SYNC_FIELD] !== undefined) throw new GatewayError('CONFIG_INVALID', `search mapping ${mapping.index} declares the reserved field ${SYNC_FIELD}`);
   return {
@@ -73,7 +84,7 @@ export function entityIndexBody(mapping: SearchMapping, level: AnalysisLevel, la
       // Fields toDocument adds without a declared mapping stay in _source unindexed instead of
       // growing the mapping by guess or being rejected.
       dynamic: false,
-      _meta: { gateway: { mapping_version: SEARCH_MAPPING_VERSION, analysis: level } },
+      _meta: { gateway: { mapping_version: SEARCH_MAPPING_VERSION, analysis: level, fingerprint: mappingFingerprint(mapping, level) } },
       properties: { ...mapping.properties, [SYNC_FIELD]: syncFieldMapping(mapping) },
     },
   };
@@ -86,8 +97,12 @@ export function entityIndexBody(mapping: SearchMapping, level: AnalysisLevel, la
  * two concurrent creations Elasticsearch accepts one and rejects the other whole ("more than one
  * write index"), leaving no orphan; the loser then finds the alias.
  */
+export function completeLayout(layout: Partial<IndexLayout> | undefined): IndexLayout {
+  return { shards: layout?.shards ?? 1, replicas: layout?.replicas ?? 0, settings: layout?.settings ?? {} };
+}
+
 export async function ensureIndices(deps: EnsureIndicesDependencies): Promise<{ created: string[]; analysis: AnalysisLevel }> {
-  const layout: IndexLayout = { shards: deps.layout?.shards ?? 1, replicas: deps.layout?.replicas ?? 0, settings: deps.layout?.settings ?? {} };
+  const layout = completeLayout(deps.layout);
   const now = deps.now ?? Date.now;
   const level = await detectAnalysisLevel(deps.client);
   if (level === 'core') deps.logger.warn({}, 'elasticsearch lacks the analysis-common module: the multilingual analyzer falls back to standard + lowercase (CJK as single characters)');
@@ -143,4 +158,16 @@ export async function detectAnalysisLevel(client: Client): Promise<AnalysisLevel
   const all = Object.values(nodes);
   const hasCommon = all.length > 0 && all.every((node) => [...(node.modules ?? []), ...(node.plugins ?? [])].some((item) => item.name === 'analysis-common'));
   return hasCommon ? 'cjk' : 'core';
+}
+
+/** The mapping fingerprint an existing index was created with (null for indices older than fingerprints). */
+export async function indexFingerprint(client: Client, index: string): Promise<string | null> {
+  let response: Record<string, { mappings?: { _meta?: { gateway?: { fingerprint?: unknown } } } }>;
+  try {
+    response = await client.indices.getMapping({ index });
+  } catch (error) {
+    throw toSearchError(error, `elasticsearch mapping of ${index}`);
+  }
+  const fingerprint = Object.values(response)[0]?.mappings?._meta?.gateway?.fingerprint;
+  return typeof fingerprint === 'string' ? fingerprint : null;
 }

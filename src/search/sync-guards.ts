@@ -24,24 +24,39 @@ export const truncateGuardKey = (table: string): string => `${table}#truncate`;
 export interface GuardEntry {
   readonly key: string;
   readonly version: RowVersion;
+  /** Per embedding index, a digest of the related row's columns it uses (embed-relevance.ts). */
+  readonly digests?: Readonly<Record<string, string>>;
+}
+
+export interface GuardState {
+  readonly version: RowVersion;
+  readonly digests: Readonly<Record<string, string>>;
 }
 
 /** Current guard versions (absent keys are simply missing from the map). Realtime: sees unrefreshed writes. */
 export async function readGuards(client: Client, index: string, keys: Iterable<string>): Promise<Map<string, RowVersion>> {
+  const states = await readGuardStates(client, index, keys);
+  return new Map([...states].map(([key, state]) => [key, state.version]));
+}
+
+/** Versions with the digests stored beside them. */
+export async function readGuardStates(client: Client, index: string, keys: Iterable<string>): Promise<Map<string, GuardState>> {
   const ids = [...new Set(keys)];
-  const found = new Map<string, RowVersion>();
+  const found = new Map<string, GuardState>();
   if (ids.length === 0) return found;
   let docs: readonly unknown[];
   try {
-    docs = (await client.mget<{ version?: unknown }>({ index, ids, _source: ['version'], realtime: true })).docs;
+    docs = (await client.mget<{ version?: unknown; digests?: unknown }>({ index, ids, _source: ['version', 'digests'], realtime: true })).docs;
   } catch (error) {
     throw toSearchError(error, `elasticsearch read of ${index}`);
   }
   for (const doc of docs) {
     if (typeof doc !== 'object' || doc === null) continue;
-    const { _id: id, error, found: exists, _source: source } = doc as { _id?: string; error?: { reason?: string }; found?: boolean; _source?: { version?: unknown } };
+    const { _id: id, error, found: exists, _source: source } = doc as { _id?: string; error?: { reason?: string }; found?: boolean; _source?: { version?: unknown; digests?: unknown } };
     if (error !== undefined) throw new GatewayError('SEARCH_UNAVAILABLE', `elasticsearch read of ${index}: ${error.reason ?? 'failed'}`);
-    if (exists === true && id !== undefined && typeof source?.version === 'string') found.set(id, parseVersion(source.version));
+    if (exists !== true || id === undefined || typeof source?.version !== 'string') continue;
+    const digests = typeof source.digests === 'object' && source.digests !== null ? (source.digests as Record<string, string>) : {};
+    found.set(id, { version: parseVersion(source.version), digests });
   }
   return found;
 }
@@ -60,7 +75,7 @@ export async function raiseGuards(writer: BulkWriter, index: string, entries: re
       id: entry.key,
       version: entry.version,
       versionType: 'external_gte' as const,
-      document: { version: formatVersion(entry.version) },
+      document: { version: formatVersion(entry.version), ...(entry.digests === undefined ? {} : { digests: entry.digests }) },
     })),
   );
 }

@@ -4,25 +4,43 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../resolvers/request-context.js';
+import type { ConsumerStatus } from '../sync/cdc-consumer.js';
+import { freshnessPlugin, metricsPlugin } from './apollo-plugins.js';
 import type { GatewayServices } from './gateway-services.js';
 import { formatGatewayError } from './graphql-errors.js';
+import { queryLimitsRule } from './query-limits.js';
 
 /**
  * Apollo Server with only what the gateway uses: the per-field cache-control hook is off (it costs on
- * every field and the gateway sets no cache hints), and introspection and the landing page are off in
- * production. CSRF prevention stays on.
+ * every field and the gateway sets no cache hints); introspection, the landing page and schema hints
+ * in error messages ("did you mean…") are off in production; CSRF prevention stays on.
+ *
+ * Automatic persisted queries use Apollo's bounded in-memory LRU (about 30 MiB) of each process: a
+ * client whose hash is unknown to the instance it reaches just sends the full query once more, so a
+ * shared store would save one round trip per instance and query while adding a dependency.
  */
-export function createApolloServer(schema: GraphQLSchema, services: GatewayServices): ApolloServer<RequestContext> {
+export function createApolloServer(schema: GraphQLSchema, services: GatewayServices, consumerStatus: (() => ConsumerStatus) | null): ApolloServer<RequestContext> {
   const production = services.config.mode === 'production';
   return new ApolloServer<RequestContext>({
     schema,
     introspection: !production,
     csrfPrevention: true,
+    // The process's shutdown owns SIGTERM (drain HTTP, then stop Apollo); Apollo's own handler would
+    // stop it underneath in-flight requests and re-raise the signal.
+    stopOnTerminationSignals: false,
+    hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
+    // The HTTP layer enforces MAX_BATCH_OPERATIONS before Apollo sees the batch.
+    allowBatchedHttpRequests: true,
+    cache: 'bounded',
+    persistedQueries: { ttl: null },
+    validationRules: [queryLimitsRule(services.config.limits)],
     formatError: formatGatewayError(services.logger),
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: false }),
+      metricsPlugin(services.metrics),
+      freshnessPlugin(consumerStatus),
     ],
   });
 }

@@ -1,21 +1,31 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HeaderMap } from '@apollo/server';
+import { HeaderMap as ApolloHeaderMap } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { ErrorCodes, isGatewayError } from '../errors.js';
 import { authenticate } from '../auth/authenticate.js';
+import type { Viewer } from '../auth/viewer.js';
+import type { GatewayError } from '../errors.js';
+import { ErrorCodes, isGatewayError } from '../errors.js';
 import { createRequestLoaders } from '../resolvers/request-loaders.js';
 import type { RequestContext } from '../resolvers/request-context.js';
+import type { ConsumerStatus } from '../sync/cdc-consumer.js';
 import { createApolloServer } from './apollo-server.js';
 import type { GatewayServices } from './gateway-services.js';
-import { healthRoutes } from './health-routes.js';
-import { createHttpServer } from './http-server.js';
+import { consumerReadiness, healthRoutes } from './health-routes.js';
+import type { ClientInfo, RouteHandler } from './http-server.js';
+import { createHttpGateway } from './http-server.js';
+import { metricsRoute } from './metrics-route.js';
+import type { RateLimiter } from './rate-limit.js';
+import { createRateLimiter } from './rate-limit.js';
+import { webRoot, webRoutes } from './web-routes.js';
 
 export interface GatewayApi {
   readonly url: string;
   readonly server: Server;
-  stop(): Promise<void>;
+  /** Stops accepting, lets in-flight requests finish (at most `graceMs`), then stops Apollo. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface GatewayApiOptions {
@@ -24,33 +34,86 @@ export interface GatewayApiOptions {
   readonly port: number;
   /** Off only to measure what batching saves. */
   readonly batching?: boolean;
+  /** The in-process CDC consumer: readiness requires it joined, and freshness reports its lag. */
+  readonly consumerStatus?: () => ConsumerStatus;
+  /** false: health and metrics only, no /graphql and no page (a --sync-only process). */
+  readonly graphql?: boolean;
 }
 
-/** Serves /graphql, /healthz and /readyz over the given services. */
-export async function startGatewayApi(schema: GraphQLSchema, services: GatewayServices, options: GatewayApiOptions): Promise<GatewayApi> {
-  const apollo = createApolloServer(schema, services);
-  await apollo.start();
-  const batching = options.batching ?? true;
-  const createContext = (headers: HeaderMap): Promise<RequestContext> => {
-    let viewer;
+function asGraphQLError(error: GatewayError, headers?: HeaderMap): GraphQLError {
+  // Apollo answers a GraphQLError thrown by context creation with its code and HTTP status.
+  return new GraphQLError(error.message, { extensions: { code: error.code, http: { status: ErrorCodes[error.code].status, ...(headers === undefined ? {} : { headers }) } } });
+}
+
+function clientKey(viewer: Viewer, headers: HeaderMap, client: ClientInfo, trustProxy: boolean): string {
+  if (viewer.subject !== null) return viewer.subject;
+  const forwarded = trustProxy ? headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+  return `ip:${forwarded !== undefined && forwarded !== '' ? forwarded : client.remoteAddress}`;
+}
+
+function contextFactory(services: GatewayServices, limiter: RateLimiter, batching: boolean) {
+  const { config, metrics } = services;
+  return async (headers: HeaderMap, client: ClientInfo): Promise<RequestContext> => {
+    let viewer: Viewer;
     try {
-      viewer = authenticate(headers, services.config.auth);
+      viewer = authenticate(headers, config.auth);
     } catch (error) {
-      // Apollo answers a GraphQLError from context creation with its code and HTTP status.
-      if (isGatewayError(error)) {
-        throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: ErrorCodes[error.code].status } } });
-      }
-      throw error;
+      if (!isGatewayError(error)) throw error;
+      metrics.increment('graphql_errors', { code: error.code });
+      throw asGraphQLError(error);
     }
-    return Promise.resolve({
+    const decision = await limiter.take(clientKey(viewer, headers, client, config.http.trustProxy), client.operations);
+    if (!decision.allowed) {
+      metrics.increment('graphql_errors', { code: 'RATE_LIMITED' });
+      const retryAfter = new ApolloHeaderMap([['retry-after', String(Math.ceil(decision.retryAfterMs / 1000))]]);
+      const message = `rate limit of ${decision.limit} requests per ${config.rateLimit.windowMs / 1000} s exceeded; retry in ${Math.ceil(decision.retryAfterMs / 1000)} s`;
+      throw new GraphQLError(message, { extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: retryAfter } } });
+    }
+    return {
       loaders: createRequestLoaders({ reader: services.reader, rows: services.rows, batching }),
-      metrics: services.metrics,
+      metrics,
       viewer,
       search: services.search,
-      config: services.config,
-    });
+      config,
+    };
   };
-  const server = createHttpServer({ apollo, createContext, routes: healthRoutes(services) });
+}
+
+/** Serves /graphql, the search page at /, /healthz, /readyz and /metrics over the given services. */
+export async function startGatewayApi(schema: GraphQLSchema, services: GatewayServices, options: GatewayApiOptions): Promise<GatewayApi> {
+  const { config } = services;
+  const withGraphQL = options.graphql ?? true;
+  const apollo = withGraphQL ? createApolloServer(schema, services, options.consumerStatus ?? null) : null;
+  await apollo?.start();
+  const limiter = createRateLimiter({
+    redis: services.redis,
+    keyPrefix: config.redis.keyPrefix,
+    limit: config.rateLimit.requests,
+    windowMs: config.rateLimit.windowMs,
+    metrics: services.metrics,
+    logger: services.logger,
+  });
+  let draining = false;
+  const servePage = withGraphQL && config.http.searchPage;
+  const page = servePage ? webRoutes() : {};
+  if (servePage && page['/'] === undefined) services.logger.warn({ directory: webRoot() }, 'search page files not found; / is not served');
+  const routes: Record<string, RouteHandler> = {
+    ...healthRoutes(services, {
+      extraChecks: options.consumerStatus === undefined ? {} : { consumer: consumerReadiness(options.consumerStatus) },
+      draining: () => draining,
+    }),
+    ...metricsRoute(services.metrics),
+    ...page,
+  };
+  const http = createHttpGateway({
+    apollo,
+    createContext: contextFactory(services, limiter, options.batching ?? true),
+    routes,
+    limits: config.limits,
+    logger: services.logger,
+    metrics: services.metrics,
+  });
+  const { server } = http;
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -60,12 +123,20 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
   return {
     url: `http://${options.host}:${port}/graphql`,
     server,
-    async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await apollo.stop();
+    async stop(graceMs = 10_000) {
+      draining = true;
+      http.startDraining();
+      // close() waits for every connection; idle keep-alive ones are closed as they become idle,
+      // busy ones after their response (which says `connection: close`), and all at the grace bound.
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+      const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+      try {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      } finally {
+        clearInterval(sweeper);
+        clearTimeout(deadline);
+      }
+      await apollo?.stop();
     },
   };
 }

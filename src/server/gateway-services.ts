@@ -34,8 +34,32 @@ export interface GatewayServices {
   close(): Promise<void>;
 }
 
+/**
+ * Every Elasticsearch request of the process (search resolvers, the applier, readiness) is timed
+ * from the client's own request/response events, so no caller has to remember to measure.
+ */
+function timeSearchRequests(search: ElasticsearchClient, metrics: Metrics): void {
+  const started = new Map<unknown, { at: number; endpoint: string }>();
+  search.diagnostic.on('request', (_error, event) => {
+    const id: unknown = event?.meta.request.id;
+    const path = event?.meta.request.params.path ?? '';
+    // `/gw-products/_search` → `_search`, `/_cluster/health` → `_cluster`: never an index or a
+    // document id, so the label set stays small.
+    const endpoint = path.split('/').filter((part) => part.startsWith('_')).join('/') || (event?.meta.request.params.method ?? 'request');
+    if (started.size > 10_000) started.clear();
+    started.set(id, { at: performance.now(), endpoint });
+  });
+  search.diagnostic.on('response', (_error, event) => {
+    const id: unknown = event?.meta.request.id;
+    const start = started.get(id);
+    if (start === undefined) return;
+    started.delete(id);
+    metrics.observeSearch(start.endpoint, performance.now() - start.at);
+  });
+}
+
 export function createGatewayServices(config: GatewayConfig, logger: Logger, registry: EntityRegistry): GatewayServices {
-  const metrics = createMetrics();
+  const metrics = createMetrics({ processMetrics: true });
   const pool = createMysqlPool({ url: config.mysql.url, poolSize: config.mysql.poolSize, connectTimeoutMs: config.mysql.connectTimeoutMs });
   let lastRedisErrorLog = 0;
   const redis = createRedisClient({
@@ -53,6 +77,7 @@ export function createGatewayServices(config: GatewayConfig, logger: Logger, reg
   const rows = createRowSource({ pool, metrics });
   const reader = createCacheAsideReader({ cache, rows, metrics });
   const search = createElasticsearchClient({ url: config.elasticsearch.url, requestTimeoutMs: config.elasticsearch.requestTimeoutMs });
+  timeSearchRequests(search, metrics);
   return {
     config,
     logger,

@@ -1,45 +1,77 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ConsumerStatus } from '../sync/cdc-consumer.js';
 import type { GatewayServices } from './gateway-services.js';
 
 export interface DependencyHealth {
   readonly ok: boolean;
   readonly latencyMs: number;
   readonly error?: string;
+  readonly detail?: Readonly<Record<string, unknown>>;
 }
+
+/** A dependency that does not answer within this is as good as down for a readiness probe. */
+const PROBE_TIMEOUT_MS = 1_000;
 
 async function probe(check: () => Promise<unknown>, timeoutMs: number): Promise<DependencyHealth> {
   const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       check(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
     ]);
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     return { ok: false, latencyMs: Math.round(performance.now() - started), error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 export type ReadinessCheck = () => Promise<DependencyHealth>;
 
-/** /healthz says the process is alive; /readyz checks each dependency and answers 503 if one fails. */
-export function healthRoutes(services: GatewayServices, extraChecks: Readonly<Record<string, ReadinessCheck>> = {}) {
+/** Ready while the consumer is a member of its group (between a rebalance and the next join it is not). */
+export function consumerReadiness(status: () => ConsumerStatus): ReadinessCheck {
+  return () => {
+    const current = status();
+    const lags = current.partitions.map((partition) => partition.lag).filter((lag): lag is number => lag !== null);
+    const retrying = current.partitions.filter((partition) => partition.retrying !== null).map((partition) => `${partition.topic}:${partition.partition}`);
+    const detail = { partitions: current.partitions.length, lagMessages: lags.length === 0 ? null : lags.reduce((sum, lag) => sum + lag, 0), retrying };
+    return Promise.resolve(current.joined ? { ok: true, latencyMs: 0, detail } : { ok: false, latencyMs: 0, error: 'not a member of the consumer group', detail });
+  };
+}
+
+export interface HealthOptions {
+  readonly extraChecks?: Readonly<Record<string, ReadinessCheck>>;
+  /** True once shutdown began: readiness goes red first, so load balancers stop sending traffic. */
+  readonly draining?: () => boolean;
+}
+
+/**
+ * /healthz says the process is alive (never checks dependencies: restarting the gateway does not
+ * bring Redis back). /readyz checks each dependency and answers 503, with every dependency's
+ * result, when one fails.
+ */
+export function healthRoutes(services: GatewayServices, options: HealthOptions = {}) {
   const send = (response: ServerResponse, status: number, body: unknown) => {
-    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
     response.end(JSON.stringify(body));
   };
   return {
     '/healthz': (_request: IncomingMessage, response: ServerResponse) => send(response, 200, { status: 'ok' }),
     '/readyz': async (_request: IncomingMessage, response: ServerResponse) => {
       const checks: Record<string, ReadinessCheck> = {
-        mysql: () => probe(() => services.pool.query('SELECT 1'), 1_000),
-        redis: () => probe(() => services.redis.ping(), 1_000),
-        elasticsearch: () => probe(() => services.search.cluster.health({}, { requestTimeout: 1_000, maxRetries: 0 }), 1_000),
-        ...extraChecks,
+        mysql: () => probe(() => services.pool.query('SELECT 1'), PROBE_TIMEOUT_MS),
+        redis: () => probe(() => services.redis.ping(), PROBE_TIMEOUT_MS),
+        elasticsearch: () => probe(() => services.search.cluster.health({}, { requestTimeout: PROBE_TIMEOUT_MS, maxRetries: 0 }), PROBE_TIMEOUT_MS),
+        ...options.extraChecks,
       };
       const results = Object.fromEntries(await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await check()] as const)));
-      const ready = Object.values(results).every((result) => result.ok);
-      send(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', dependencies: results });
+      const draining = options.draining?.() ?? false;
+      const ready = !draining && Object.values(results).every((result) => result.ok);
+      send(response, ready ? 200 : 503, { status: draining ? 'shutting down' : ready ? 'ready' : 'not ready', dependencies: results });
     },
   };
 }

@@ -1,43 +1,108 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
+import type { ErrorCode } from '../errors.js';
+import { ErrorCodes } from '../errors.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { currentRequestScope, runInRequestScope } from '../observability/request-scope.js';
 import type { RequestContext } from '../resolvers/request-context.js';
 
-const MAX_BODY_BYTES = 1024 * 1024;
-
-export interface HttpRoutes {
-  readonly apollo: ApolloServer<RequestContext>;
-  /** Builds the request's context from its headers (throws a GatewayError for bad credentials). */
-  readonly createContext: (headers: HeaderMap) => Promise<RequestContext>;
-  /** Extra plain routes such as /healthz: path → handler. */
-  readonly routes?: Readonly<Record<string, (request: IncomingMessage, response: ServerResponse) => void | Promise<void>>>;
+/** Who sent a GraphQL request and how many operations it carries (a batch counts each). */
+export interface ClientInfo {
+  readonly remoteAddress: string;
+  readonly operations: number;
 }
+
+export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
+
+export interface HttpGatewayOptions {
+  /** null: no /graphql (a --sync-only process serves only health and metrics). */
+  readonly apollo: ApolloServer<RequestContext> | null;
+  /** Builds the request's context (throws a GraphQLError for bad credentials or the rate limit). */
+  readonly createContext: (headers: HeaderMap, client: ClientInfo) => Promise<RequestContext>;
+  /** Extra plain routes such as /healthz: path → handler. */
+  readonly routes?: Readonly<Record<string, RouteHandler>>;
+  readonly limits: { readonly maxBodyBytes: number; readonly maxBatchOperations: number };
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export interface HttpGateway {
+  readonly server: Server;
+  /** From now on every response closes its connection, so keep-alive clients move to another instance. */
+  startDraining(): void;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+/** Probes and scrapes would drown the access log at info. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 class BodyTooLargeError extends Error {}
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
+        // Stop buffering but let the rest drain, so the client reads our 413 instead of a reset.
+        request.off('data', onData);
+        request.resume();
         reject(new BodyTooLargeError());
-        request.destroy();
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    request.on('data', onData);
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+/** Apollo's codes for a malformed request and a masked failure, beside the gateway's catalogue. */
+const HTTP_ONLY_CODES = { BAD_REQUEST: 400, INTERNAL_SERVER_ERROR: 500 } as const;
+
+function sendError(response: ServerResponse, metrics: Metrics, code: ErrorCode | keyof typeof HTTP_ONLY_CODES, message: string): void {
+  metrics.increment('graphql_errors', { code });
+  const text = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  const httpStatus = code in HTTP_ONLY_CODES ? HTTP_ONLY_CODES[code as keyof typeof HTTP_ONLY_CODES] : ErrorCodes[code as ErrorCode].status;
+  response.writeHead(httpStatus, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   response.end(text);
+}
+
+/** Parses the body as Apollo expects it; false when an error response was already sent. */
+async function parseBody(options: HttpGatewayOptions, request: IncomingMessage, response: ServerResponse, headers: HeaderMap): Promise<{ body: unknown } | false> {
+  const { maxBodyBytes, maxBatchOperations } = options.limits;
+  const tooLarge = () => {
+    response.setHeader('connection', 'close');
+    sendError(response, options.metrics, 'PAYLOAD_TOO_LARGE', `the request body exceeds ${maxBodyBytes} bytes`);
+    return false as const;
+  };
+  if (Number(headers.get('content-length') ?? 0) > maxBodyBytes) return tooLarge();
+  let text: string;
+  try {
+    text = await readBody(request, maxBodyBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return tooLarge();
+    throw error;
+  }
+  if (!(headers.get('content-type') ?? '').includes('application/json')) return { body: text };
+  let body: unknown;
+  try {
+    body = text === '' ? {} : JSON.parse(text);
+  } catch {
+    sendError(response, options.metrics, 'BAD_REQUEST', 'the request body is not valid JSON');
+    return false;
+  }
+  if (Array.isArray(body) && body.length > maxBatchOperations) {
+    sendError(response, options.metrics, 'BATCH_TOO_LARGE', `a batch may hold at most ${maxBatchOperations} operations, got ${body.length}`);
+    return false;
+  }
+  return { body };
 }
 
 /**
@@ -45,38 +110,21 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
  * negotiator, type-is…) costs more than executing a cached-row query, so the gateway parses JSON
  * itself and hands Apollo a ready request.
  */
-async function handleGraphQL(routes: HttpRoutes, request: IncomingMessage, response: ServerResponse, search: string): Promise<void> {
+async function handleGraphQL(options: HttpGatewayOptions, apollo: ApolloServer<RequestContext>, request: IncomingMessage, response: ServerResponse, search: string): Promise<void> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   let body: unknown = undefined;
   if (request.method === 'POST') {
-    let text: string;
-    try {
-      text = await readBody(request);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        sendJson(response, 413, { errors: [{ message: `request body exceeds ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
-        return;
-      }
-      throw error;
-    }
-    const contentType = headers.get('content-type') ?? '';
-    if (contentType.includes('application/json')) {
-      try {
-        body = text === '' ? {} : JSON.parse(text);
-      } catch {
-        sendJson(response, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
-        return;
-      }
-    } else {
-      body = text;
-    }
+    const parsed = await parseBody(options, request, response, headers);
+    if (parsed === false) return;
+    body = parsed.body;
   }
-  const result = await routes.apollo.executeHTTPGraphQLRequest({
+  const client: ClientInfo = { remoteAddress: request.socket.remoteAddress ?? 'unknown', operations: Array.isArray(body) ? Math.max(1, body.length) : 1 };
+  const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method ?? 'GET', headers, search, body },
-    context: () => routes.createContext(headers),
+    context: () => options.createContext(headers, client),
   });
   for (const [name, value] of result.headers) response.setHeader(name, value);
   response.statusCode = result.status ?? 200;
@@ -88,21 +136,60 @@ async function handleGraphQL(routes: HttpRoutes, request: IncomingMessage, respo
   response.end();
 }
 
-export function createHttpServer(routes: HttpRoutes): Server {
-  return createServer((request, response) => {
-    const url = request.url ?? '/';
-    const queryStart = url.indexOf('?');
-    const path = queryStart === -1 ? url : url.slice(0, queryStart);
-    const search = queryStart === -1 ? '' : url.slice(queryStart);
-    const route = routes.routes?.[path];
-    const handling = route !== undefined ? Promise.resolve(route(request, response)) : path === '/graphql' ? handleGraphQL(routes, request, response, search) : null;
-    if (handling === null) {
-      sendJson(response, 404, { error: `no route ${path}` });
-      return;
-    }
-    handling.catch(() => {
-      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else response.destroy();
+function logWhenFinished(logger: Logger, request: IncomingMessage, response: ServerResponse, path: string): void {
+  const started = performance.now();
+  const scope = currentRequestScope();
+  response.once('finish', () => {
+    const fields = {
+      requestId: scope?.requestId,
+      method: request.method,
+      path,
+      status: response.statusCode,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      operation: scope?.operationName ?? undefined,
+    };
+    if (QUIET_PATHS.has(path)) logger.debug(fields, 'request');
+    else logger.info(fields, 'request');
+  });
+}
+
+/**
+ * Every request runs in its own request scope (request id in every log line, cache hits counted
+ * for the freshness extension); the id is the caller's X-Request-Id when it looks like one.
+ */
+export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
+  let draining = false;
+  const server = createServer((request, response) => {
+    const given = request.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    response.setHeader('x-request-id', requestId);
+    if (draining) response.setHeader('connection', 'close');
+    runInRequestScope(requestId, () => {
+      const url = request.url ?? '/';
+      const queryStart = url.indexOf('?');
+      const path = queryStart === -1 ? url : url.slice(0, queryStart);
+      const search = queryStart === -1 ? '' : url.slice(queryStart);
+      logWhenFinished(options.logger, request, response, path);
+      const route = options.routes?.[path];
+      const { apollo } = options;
+      const handling =
+        route !== undefined ? Promise.resolve(route(request, response)) : path === '/graphql' && apollo !== null ? handleGraphQL(options, apollo, request, response, search) : null;
+      if (handling === null) {
+        response.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+        response.end(JSON.stringify({ error: `no route ${path}` }));
+        return;
+      }
+      handling.catch((error: unknown) => {
+        options.logger.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), path }, 'request failed');
+        if (!response.headersSent) sendError(response, options.metrics, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+        else response.destroy();
+      });
     });
   });
+  return {
+    server,
+    startDraining() {
+      draining = true;
+    },
+  };
 }

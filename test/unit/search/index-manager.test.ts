@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SearchMapping } from '../../../src/schema/entity.js';
 import { productEntity } from '../../../src/schema/product.type.js';
-import { SEARCH_MAPPING_VERSION, entityIndexBody, multilingualAnalyzer, physicalIndexName } from '../../../src/search/index-manager.js';
+import { SEARCH_MAPPING_VERSION, entityIndexBody, mappingFingerprint, multilingualAnalyzer, physicalIndexName } from '../../../src/search/index-manager.js';
 import { SYNC_FIELD } from '../../../src/search/search-documents.js';
 
 const mapping = productEntity.search as SearchMapping;
@@ -36,7 +36,7 @@ describe('entityIndexBody', () => {
     assert.equal(body.settings['index.gc_deletes'], undefined);
     assert.ok(body.settings.analysis.analyzer.multilingual);
     assert.equal(body.mappings.dynamic, false);
-    assert.deepEqual(body.mappings._meta, { gateway: { mapping_version: SEARCH_MAPPING_VERSION, analysis: 'cjk' } });
+    assert.deepEqual(body.mappings._meta, { gateway: { mapping_version: SEARCH_MAPPING_VERSION, analysis: 'cjk', fingerprint: mappingFingerprint(mapping, 'cjk') } });
     assert.deepEqual(Object.keys(body.mappings.properties[SYNC_FIELD]?.properties ?? {}), ['deleted', 'version', 'written_at', 'embeds', 'inputs']);
     assert.deepEqual(body.mappings.properties.name, mapping.properties.name);
   });
@@ -49,5 +49,20 @@ describe('entityIndexBody', () => {
   it('refuses a mapping that declares the reserved sync field', () => {
     const clashing: SearchMapping = { ...mapping, properties: { ...mapping.properties, [SYNC_FIELD]: { type: 'keyword' } } };
     assert.throws(() => entityIndexBody(clashing, 'cjk', layout), /reserved field/);
+  });
+});
+
+describe('mappingFingerprint', () => {
+  it('is stable for the same declaration and changes with the analyzer or a field mapping', () => {
+    const base = mappingFingerprint(mapping, 'core');
+    assert.equal(mappingFingerprint({ ...mapping }, 'core'), base);
+    assert.notEqual(mappingFingerprint(mapping, 'cjk'), base);
+    assert.notEqual(mappingFingerprint({ ...mapping, properties: { ...mapping.properties, stock: { type: 'long' } } }, 'core'), base);
+  });
+
+  it('ignores the index layout, which a reindex does not need to change', () => {
+    const a = entityIndexBody(mapping, 'core', { shards: 1, replicas: 0 }) as { mappings: { _meta: unknown } };
+    const b = entityIndexBody(mapping, 'core', { shards: 3, replicas: 1, settings: { refresh_interval: '5s' } }) as { mappings: { _meta: unknown } };
+    assert.deepEqual(a.mappings._meta, b.mappings._meta);
   });
 });

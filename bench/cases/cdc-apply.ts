@@ -1,0 +1,125 @@
+import type { CdcConsumerTuning } from '../../src/sync/cdc-consumer.js';
+import { createKafka } from '../../src/sync/kafka-client.js';
+import { createElasticsearchClient } from '../../src/search/elasticsearch-client.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import type { BenchContext } from '../bench-context.js';
+import type { BenchOptions } from '../bench-options.js';
+import { benchScript } from '../bench-context.js';
+import type { BenchDatabase } from '../bench-database.js';
+import { startChild } from '../child-process.js';
+import { connectRedis, deleteKeysWithPrefix } from '../redis-keys.js';
+import { deleteIndicesWithPrefix } from '../search-indices.js';
+import { median, ratio } from '../stats.js';
+import type { CdcRunRequest, CdcRunResult } from '../workers/cdc-worker.js';
+import type { TopicFill } from './cdc-topic.js';
+import { ensureCdcTopic } from './cdc-topic.js';
+
+/**
+ * C1: how fast changes get from a pre-filled topic into Redis and Elasticsearch: the gateway's
+ * consumer beside baselines that use the same decoders and appliers the way a Logstash pipeline or
+ * a naive per-message consumer would. Each consumer runs for a fixed window from the start of the
+ * topic (a steady rate; draining all of it would take minutes per round on this machine). Rounds
+ * are interleaved; every round starts from empty stores.
+ */
+export interface CdcVariant {
+  readonly id: string;
+  readonly label: string;
+  readonly tuning: Partial<CdcConsumerTuning>;
+  /** How long a round runs (it ends earlier if the topic is drained). */
+  readonly seconds: (options: BenchOptions) => number;
+}
+
+export interface CdcVariantResult {
+  readonly id: string;
+  readonly label: string;
+  readonly rounds: readonly CdcRunResult[];
+  readonly medianMessagesPerSecond: number;
+  readonly medianCpuMsPerMessage: number;
+}
+
+export interface CdcResults {
+  readonly topic: TopicFill;
+  readonly variants: readonly CdcVariantResult[];
+  /** Gateway rate ÷ the Logstash-like baseline's. */
+  readonly ratioToLogstashLike: number;
+  readonly ratioToPerMessage: number;
+}
+
+export const CDC_VARIANTS: readonly CdcVariant[] = [
+  { id: 'gateway', label: 'gateway consumer (its defaults: chunks of 500, 3 partitions at once)', tuning: {}, seconds: (options) => options.cdcSeconds },
+  {
+    id: 'logstash-like',
+    label: 'Logstash-like: batches of 125, 2 pipeline workers (a 50 ms flush never fires on a full topic)',
+    tuning: { chunkSize: 125, partitionsConsumedConcurrently: 2 },
+    seconds: (options) => options.baselineSeconds,
+  },
+  {
+    id: 'per-message',
+    label: 'per-message apply (batch of 1, one partition at a time)',
+    tuning: { chunkSize: 1, partitionsConsumedConcurrently: 1 },
+    seconds: (options) => Math.max(2, Math.round(options.baselineSeconds / 2)),
+  },
+];
+
+export async function runCdcApplyCase(context: BenchContext, database: BenchDatabase): Promise<CdcResults> {
+  const { options, names, config } = context;
+  const kafka = createKafka(config.kafka, silentLogger);
+  const admin = kafka.admin();
+  await admin.connect();
+  const redis = await connectRedis(config.redis.url);
+  const search = createElasticsearchClient({ url: config.elasticsearch.url, requestTimeoutMs: 30_000 });
+  try {
+    const topic = await ensureCdcTopic(kafka, admin, names.cdcTopic, database.size, options.cdcMessages, context.log);
+    if (!options.keepData) context.onCleanup(`topic ${topic.topic}`, () => admin.deleteTopics({ topics: [topic.topic] }));
+    const rounds = new Map<string, CdcRunResult[]>(CDC_VARIANTS.map((variant) => [variant.id, []]));
+    for (let round = 1; round <= options.rounds; round += 1) {
+      for (const variant of CDC_VARIANTS) {
+        const tag = `c1-${variant.id}-${round}`;
+        const groupId = `${names.groupPrefix}-${tag}`;
+        const keyPrefix = `${names.redisPrefix}${tag}:`;
+        const indexPrefix = `${names.indexPrefix}${tag}-`;
+        const child = await startChild<unknown>(benchScript('workers/cdc-worker.js'), {
+          name: `C1 ${variant.id}`,
+          forwardStderr: options.verbose,
+          env: context.childEnv({
+            MYSQL_URL: database.readerUrl,
+            REDIS_KEY_PREFIX: keyPrefix,
+            ELASTICSEARCH_INDEX_PREFIX: indexPrefix,
+            KAFKA_GROUP_ID: groupId,
+            CDC_TOPIC_PATTERN: `^${topic.topic.replaceAll('.', '\\.')}$`,
+            CDC_DEAD_LETTER_TOPIC: 'gateway.dead-letter',
+          }),
+        });
+        try {
+          const request: CdcRunRequest = { tuning: variant.tuning, expected: topic.messages, maxSeconds: variant.seconds(options) };
+          const result = await child.request<CdcRunResult>('run', request);
+          rounds.get(variant.id)?.push(result);
+          context.log(
+            `  C1 ${variant.id} round ${round}: ${Math.round(result.messagesPerSecond)} changes/s (${result.messages} in ${result.seconds.toFixed(1)} s${result.drained ? ', drained' : ''}), ${result.cpuMsPerMessage.toFixed(3)} CPU ms/change, ${result.applyCalls} chunks, in redis ${(result.storeSeconds['redis'] ?? 0).toFixed(1)} s, elasticsearch ${(result.storeSeconds['elasticsearch'] ?? 0).toFixed(1)} s`,
+          );
+        } finally {
+          await child.stop();
+          await admin.deleteGroups([groupId]).catch(() => undefined);
+          await deleteKeysWithPrefix(redis, keyPrefix);
+          await deleteIndicesWithPrefix(search, indexPrefix);
+        }
+      }
+    }
+    const variants = CDC_VARIANTS.map((variant): CdcVariantResult => {
+      const list = rounds.get(variant.id) ?? [];
+      return {
+        id: variant.id,
+        label: variant.label,
+        rounds: list,
+        medianMessagesPerSecond: median(list.map((result) => result.messagesPerSecond)),
+        medianCpuMsPerMessage: median(list.map((result) => result.cpuMsPerMessage)),
+      };
+    });
+    const rate = (id: string) => variants.find((variant) => variant.id === id)?.medianMessagesPerSecond ?? Number.NaN;
+    return { topic, variants, ratioToLogstashLike: ratio(rate('gateway'), rate('logstash-like')), ratioToPerMessage: ratio(rate('gateway'), rate('per-message')) };
+  } finally {
+    redis.disconnect();
+    await search.close();
+    await admin.disconnect();
+  }
+}
