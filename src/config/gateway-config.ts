@@ -27,6 +27,8 @@ export interface GatewayConfig {
     readonly writerUrl: string;
     readonly poolSize: number;
     readonly connectTimeoutMs: number;
+    /** Per-statement bound on the read path (row reads, relation lists). */
+    readonly queryTimeoutMs: number;
   };
   readonly redis: { readonly url: string; readonly commandTimeoutMs: number; readonly keyPrefix: string };
   readonly kafka: {
@@ -172,6 +174,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       writerUrl: readUrl(env, 'MYSQL_WRITER_URL', `mysql://shop:shop@127.0.0.1:${mysqlPort}/shop`, ['mysql:']),
       poolSize: readInteger(env, 'MYSQL_POOL_SIZE', 10, { min: 1, max: 1000 }),
       connectTimeoutMs: readInteger(env, 'MYSQL_CONNECT_TIMEOUT_MS', 3000, { min: 100, max: 120_000 }),
+      queryTimeoutMs: readInteger(env, 'MYSQL_QUERY_TIMEOUT_MS', 5000, { min: 100, max: 600_000 }),
     },
     redis: {
       url: readUrl(env, 'REDIS_URL', `redis://127.0.0.1:${redisPort}/0`, ['redis:', 'rediss:']),

@@ -35,13 +35,24 @@ export interface RowSource {
 const quote = (identifier: string) => `\`${identifier}\``;
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
 
-export function createRowSource(dependencies: { pool: Pool; metrics: Metrics }): RowSource {
-  const { pool, metrics } = dependencies;
+export interface RowSourceDependencies {
+  readonly pool: Pool;
+  readonly metrics: Metrics;
+  /**
+   * Upper bound per statement. mysql2 gives up on the connection when it passes (the pool replaces
+   * it), so one slow statement cannot hold a request past its deadline; it surfaces as
+   * DATABASE_UNAVAILABLE like any other database that cannot answer in time.
+   */
+  readonly queryTimeoutMs?: number;
+}
+
+export function createRowSource(dependencies: RowSourceDependencies): RowSource {
+  const { pool, metrics, queryTimeoutMs } = dependencies;
 
   async function query(entity: EntityDeclaration, sql: string, params: (string | number)[], what: string): Promise<RowDataPacket[]> {
     const started = performance.now();
     try {
-      const [rows] = await pool.query<RowDataPacket[]>(sql, params);
+      const [rows] = await pool.query<RowDataPacket[]>(queryTimeoutMs === undefined ? { sql } : { sql, timeout: queryTimeoutMs }, params);
       return rows;
     } catch (error) {
       metrics.increment('sql_errors', { table: entity.table });

@@ -8,6 +8,7 @@ import { createCdcRuntime } from './cdc-runtime.js';
 import type { GatewayApi } from './gateway-api.js';
 import { startGatewayApi } from './gateway-api.js';
 import { createGatewayServices } from './gateway-services.js';
+import { entitiesNeedingBackfill, reindexDependencies, reindexEntities } from '../search/backfill.js';
 import { checkDependencies, ensureSearchIndices } from './startup-checks.js';
 
 export interface GatewayProcessOptions {
@@ -36,8 +37,16 @@ export async function startGatewayProcess(config: GatewayConfig, logger: Logger,
   try {
     await checkDependencies(config, services);
     await ensureSearchIndices(services);
+    // Only a consumer process backfills: it is the one whose writes the reindex catches up with.
+    // "Empty" is judged before the consumer starts writing; the copy runs with the consumer live.
+    const reindex = reindexDependencies(services);
+    const backfill = options.consumer ? await entitiesNeedingBackfill(reindex) : [];
     consumer = options.consumer ? createCdcRuntime(services) : null;
     await consumer?.start();
+    if (backfill.length > 0) {
+      logger.info({ entities: backfill.map((entity) => entity.search.index) }, 'backfilling empty search indices from MySQL');
+      await reindexEntities(reindex, backfill);
+    }
     const schema = await buildShopSchema();
     const running = consumer;
     api = await startGatewayApi(schema, services, {

@@ -74,7 +74,7 @@ export function createGatewayServices(config: GatewayConfig, logger: Logger, reg
     },
   });
   const cache = createEntityCache({ redis, keyPrefix: config.redis.keyPrefix });
-  const rows = createRowSource({ pool, metrics });
+  const rows = createRowSource({ pool, metrics, queryTimeoutMs: config.mysql.queryTimeoutMs });
   const reader = createCacheAsideReader({ cache, rows, metrics });
   const search = createElasticsearchClient({ url: config.elasticsearch.url, requestTimeoutMs: config.elasticsearch.requestTimeoutMs });
   timeSearchRequests(search, metrics);
