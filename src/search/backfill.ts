@@ -20,6 +20,8 @@ import { reindexEntity } from './reindexer.js';
 /** What the maintenance functions need from the gateway's services (GatewayServices satisfies it). */
 export interface SearchMaintenanceServices {
   readonly search: Client;
+  /** A client with a long request timeout for bulk pages and refreshes, when the caller has one. */
+  readonly maintenanceSearch?: () => Client;
   readonly pool: Pool;
   readonly rows: RowSource;
   readonly registry: EntityRegistry;
@@ -30,7 +32,7 @@ export interface SearchMaintenanceServices {
 export function reindexDependencies(services: SearchMaintenanceServices): ReindexDependencies {
   const { indexPrefix, refreshInterval } = services.config.elasticsearch;
   return {
-    client: services.search,
+    client: services.maintenanceSearch?.() ?? services.search,
     pool: services.pool,
     rows: services.rows,
     registry: services.registry,

@@ -1,4 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, estypes } from '@elastic/elasticsearch';
+import { GatewayError } from '../errors.js';
+import { backoffDelay } from '../sync/retry-backoff.js';
 import type { RowVersion } from '../sync/change.js';
 import { refreshIndex } from './bulk-writer.js';
 import type { DocumentWrite, DocumentWriter } from './document-writes.js';
@@ -58,32 +61,77 @@ export async function copyRows(context: CopyContext, startAfter: string | null):
   try {
     let last = startAfter;
     for (;;) {
-      const floorKey = truncateGuardKey(entity.table);
-      const floor = (await readGuards(client, context.guardIndex, [floorKey])).get(floorKey) ?? 0n;
-      const page = await context.source.pageAfter(entity, last, context.chunkSize);
-      const done = page.rows.length < context.chunkSize;
-      const upper = done ? null : (page.ids[page.ids.length - 1] ?? null);
-      const snapshot = await snapshotVersions(client, pitId, entity.primaryKey, last, upper);
-      pitId = snapshot.pitId;
-      const writes: DocumentWrite[] = page.rows.map((row, position) => {
-        const id = page.ids[position] as string;
-        const known = snapshot.versions.get(id) ?? 0n;
-        snapshot.versions.delete(id);
-        return { entity, id, row, version: known > floor ? known : floor, index: context.buildAlias };
-      });
-      for (const [id, version] of snapshot.versions) writes.push({ entity, id, row: null, version, index: context.buildAlias });
-      for (const outcome of await context.documents.writeDocuments(writes)) {
-        if (outcome === 'applied') tally.written += 1;
-        else if (outcome === 'stale') tally.superseded += 1;
-        else tally.rejected += 1;
-      }
-      last = upper ?? page.ids[page.ids.length - 1] ?? last;
-      await context.checkpoint({ lastKey: last, rows: page.rows.length, done });
-      if (done) return tally;
+      const page = await withTransientRetries(() => copyPage(context, pitId, last), `copying ${entity.table} after ${last ?? 'the start'}`);
+      pitId = page.pitId;
+      tally.written += page.tally.written;
+      tally.superseded += page.tally.superseded;
+      tally.rejected += page.tally.rejected;
+      last = page.last;
+      await context.checkpoint({ lastKey: last, rows: page.rows, done: page.done });
+      if (page.done) return tally;
     }
   } finally {
     // A leaked snapshot expires by itself after its keep-alive.
     await client.closePointInTime({ id: pitId }).catch(() => undefined);
+  }
+}
+
+interface CopiedPage {
+  readonly pitId: string;
+  readonly tally: CopyTally;
+  readonly last: string | null;
+  readonly rows: number;
+  readonly done: boolean;
+}
+
+/**
+ * One page: rows after `after` from MySQL, their versions from the snapshot, one bulk to the build
+ * index. Writing a page twice is harmless (same documents at the same versions), which is what lets
+ * a page that failed half-way be retried as a whole.
+ */
+async function copyPage(context: CopyContext, pitId: string, after: string | null): Promise<CopiedPage> {
+  const { client, entity } = context;
+  const tally: CopyTally = { written: 0, superseded: 0, rejected: 0 };
+  const floorKey = truncateGuardKey(entity.table);
+  const floor = (await readGuards(client, context.guardIndex, [floorKey])).get(floorKey) ?? 0n;
+  const page = await context.source.pageAfter(entity, after, context.chunkSize);
+  const done = page.rows.length < context.chunkSize;
+  const upper = done ? null : (page.ids[page.ids.length - 1] ?? null);
+  const snapshot = await snapshotVersions(client, pitId, entity.primaryKey, after, upper);
+  const writes: DocumentWrite[] = page.rows.map((row, position) => {
+    const id = page.ids[position] as string;
+    const known = snapshot.versions.get(id) ?? 0n;
+    snapshot.versions.delete(id);
+    return { entity, id, row, version: known > floor ? known : floor, index: context.buildAlias };
+  });
+  for (const [id, version] of snapshot.versions) writes.push({ entity, id, row: null, version, index: context.buildAlias });
+  for (const outcome of await context.documents.writeDocuments(writes)) {
+    if (outcome === 'applied') tally.written += 1;
+    else if (outcome === 'stale') tally.superseded += 1;
+    else tally.rejected += 1;
+  }
+  const last = upper ?? page.ids[page.ids.length - 1] ?? after;
+  return { pitId: snapshot.pitId, tally, last, rows: page.rows.length, done };
+}
+
+const TRANSIENT_ATTEMPTS = 6;
+
+/**
+ * A busy node times a large bulk out now and then; failing the whole reindex for that would make a
+ * first-start backfill fail the start. Only SEARCH_UNAVAILABLE is retried: anything else is a bug or
+ * a lost lease, which must stop the run.
+ */
+async function withTransientRetries<T>(attempt: () => Promise<T>, what: string): Promise<T> {
+  for (let failures = 1; ; failures += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const transient = error instanceof GatewayError && error.code === 'SEARCH_UNAVAILABLE';
+      if (!transient || failures >= TRANSIENT_ATTEMPTS) {
+        throw transient ? new GatewayError('SEARCH_UNAVAILABLE', `${what}: still failing after ${failures} attempts`, { cause: error }) : error;
+      }
+      await sleep(backoffDelay(failures, 500, 8_000));
+    }
   }
 }
 

@@ -31,6 +31,12 @@ export interface GatewayServices {
   readonly rows: RowSource;
   readonly reader: CacheAsideReader;
   readonly search: ElasticsearchClient;
+  /**
+   * For reindex and backfill: the same cluster with a long request timeout. A bulk page or a refresh
+   * on a busy node may take far longer than the API's search timeout allows, and undici fixes the
+   * timeout per connection, so it needs connections of its own. Opened on first use.
+   */
+  maintenanceSearch(): ElasticsearchClient;
   close(): Promise<void>;
 }
 
@@ -38,6 +44,8 @@ export interface GatewayServices {
  * Every Elasticsearch request of the process (search resolvers, the applier, readiness) is timed
  * from the client's own request/response events, so no caller has to remember to measure.
  */
+const MAINTENANCE_TIMEOUT_MS = 120_000;
+
 function timeSearchRequests(search: ElasticsearchClient, metrics: Metrics): void {
   const started = new Map<unknown, { at: number; endpoint: string }>();
   search.diagnostic.on('request', (_error, event) => {
@@ -78,6 +86,7 @@ export function createGatewayServices(config: GatewayConfig, logger: Logger, reg
   const reader = createCacheAsideReader({ cache, rows, metrics });
   const search = createElasticsearchClient({ url: config.elasticsearch.url, requestTimeoutMs: config.elasticsearch.requestTimeoutMs });
   timeSearchRequests(search, metrics);
+  let maintenance: ElasticsearchClient | null = null;
   return {
     config,
     logger,
@@ -89,9 +98,13 @@ export function createGatewayServices(config: GatewayConfig, logger: Logger, reg
     rows,
     reader,
     search,
+    maintenanceSearch() {
+      maintenance ??= createElasticsearchClient({ url: config.elasticsearch.url, requestTimeoutMs: MAINTENANCE_TIMEOUT_MS });
+      return maintenance;
+    },
     async close() {
       redis.disconnect();
-      await Promise.all([pool.end(), search.close()]);
+      await Promise.all([pool.end(), search.close(), maintenance?.close()]);
     },
   };
 }
