@@ -1,5 +1,6 @@
 import type { RowSource } from '../db/row-source.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { CacheTally } from '../observability/request-scope.js';
 import type { EntityDeclaration } from '../schema/entity.js';
 import type { Row } from '../sync/change.js';
 import type { CacheLookup } from './cache-entry.js';
@@ -12,7 +13,8 @@ import type { EntityCache, LeaseOutcome } from './entity-cache.js';
  * one database read. When Redis fails or is slow, reads go to the database and the bypass is counted.
  */
 export interface CacheAsideReader {
-  loadMany(entity: EntityDeclaration, ids: readonly string[]): Promise<(Row | null)[]>;
+  /** `tally`, when given, counts this call's hits (remembered absences included) and misses for its request. */
+  loadMany(entity: EntityDeclaration, ids: readonly string[], tally?: CacheTally): Promise<(Row | null)[]>;
 }
 
 export interface CacheAsideDependencies {
@@ -92,7 +94,7 @@ export function createCacheAsideReader(dependencies: CacheAsideDependencies): Ca
   }
 
   return {
-    async loadMany(entity, ids) {
+    async loadMany(entity, ids, tally) {
       let lookups: CacheLookup[] | null = null;
       try {
         lookups = await cache.lookup(entity, ids);
@@ -108,9 +110,15 @@ export function createCacheAsideReader(dependencies: CacheAsideDependencies): Ca
         else missing.push(index);
       });
       const hits = ids.length - missing.length;
-      if (lookups !== null && hits > 0) metrics.increment('cache_hits', { entity: entity.table }, hits);
+      if (lookups !== null && hits > 0) {
+        metrics.increment('cache_hits', { entity: entity.table }, hits);
+        if (tally !== undefined) tally.hits += hits;
+      }
       if (missing.length === 0) return results;
-      if (lookups !== null) metrics.increment('cache_misses', { entity: entity.table }, missing.length);
+      if (lookups !== null) {
+        metrics.increment('cache_misses', { entity: entity.table }, missing.length);
+        if (tally !== undefined) tally.misses += missing.length;
+      }
       const missingIds = missing.map((index) => ids[index] ?? '');
       const loaded = await Promise.all(readThrough(entity, missingIds, lookups !== null));
       missing.forEach((index, position) => (results[index] = loaded[position] ?? null));

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Cluster } from 'ioredis';
 import type { EntityDeclaration } from '../schema/entity.js';
 import type { Row } from '../sync/change.js';
 import type { CacheLookup } from './cache-entry.js';
 import { decodeEntry, entryCacheKey } from './cache-entry.js';
+import type { RedisConnection } from './redis-client.js';
+import { isRedisCluster } from './redis-client.js';
 
 export type LeaseOutcome =
   | { readonly kind: 'lease'; readonly token: string }
@@ -28,7 +30,7 @@ export interface CacheChange {
 /** Row-level cache operations over Redis, generic over entity declarations. */
 export interface EntityCache {
   readonly keyOf: (entity: EntityDeclaration, id: string) => string;
-  /** One MGET for the whole batch, results in id order. */
+  /** One MGET for the whole batch (on a cluster: one pipeline of GETs per master), results in id order. */
   lookup(entity: EntityDeclaration, ids: readonly string[]): Promise<CacheLookup[]>;
   acquireLeases(entity: EntityDeclaration, ids: readonly string[]): Promise<LeaseOutcome[]>;
   /** Returns how many fills were stored; the rest lost their lease to a concurrent change. */
@@ -40,7 +42,7 @@ export interface EntityCache {
 }
 
 export interface EntityCacheOptions {
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   readonly keyPrefix: string;
   /** How long a reader may hold a lease: longer than any database read should take. */
   readonly leaseTtlMs?: number;
@@ -55,6 +57,20 @@ function pipelineResults(results: [Error | null, unknown][] | null): unknown[] {
     if (error !== null) throw error;
     return value;
   });
+}
+
+/**
+ * Sends one single-key command per item in one round trip per node and returns the replies in
+ * item order. A single server gets one explicit pipeline. A cluster pipeline must stay on one node,
+ * and the keys of a batch are spread over every master on purpose (no hash tags, see
+ * docs/cache-protocol.md), so there the commands are issued together and the client's
+ * auto-pipelining groups them per master.
+ */
+async function sendEach(redis: RedisConnection, count: number, send: (target: ChainableCommander | Cluster, index: number) => unknown): Promise<unknown[]> {
+  if (isRedisCluster(redis)) return Promise.all(Array.from({ length: count }, (_, index) => send(redis, index)));
+  const pipeline = redis.pipeline();
+  for (let index = 0; index < count; index += 1) send(pipeline, index);
+  return pipelineResults(await pipeline.exec());
 }
 
 export function createEntityCache(options: EntityCacheOptions): EntityCache {
@@ -73,16 +89,16 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
 
     async lookup(entity, ids) {
       if (ids.length === 0) return [];
-      const values = await redis.mget(ids.map((id) => keyOf(entity, id)));
+      const keys = ids.map((id) => keyOf(entity, id));
+      // MGET needs every key in one slot on a cluster, which rows spread by design never are.
+      const values = isRedisCluster(redis) ? await Promise.all(keys.map((key) => redis.get(key))) : await redis.mget(keys);
       return values.map((value) => decodeEntry(value));
     },
 
     async acquireLeases(entity, ids) {
       if (ids.length === 0) return [];
-      const pipeline = redis.pipeline();
       const tokens = ids.map(() => `${tokenPrefix}${(tokenCounter += 1).toString(36)}`);
-      ids.forEach((id, index) => pipeline.gwAcquireLease(keyOf(entity, id), tokens[index] ?? '', leaseTtlMs));
-      const results = pipelineResults(await pipeline.exec());
+      const results = await sendEach(redis, ids.length, (target, index) => target.gwAcquireLease(keyOf(entity, ids[index] ?? ''), tokens[index] ?? '', leaseTtlMs));
       return results.map((result, index): LeaseOutcome => {
         if (result === 'OK') return { kind: 'lease', token: tokens[index] ?? '' };
         if (result === 'BUSY') return { kind: 'busy' };
@@ -92,43 +108,42 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
 
     async fill(entity, fills) {
       if (fills.length === 0) return { stored: 0, rejected: 0 };
-      const pipeline = redis.pipeline();
-      for (const fill of fills) {
+      const results = await sendEach(redis, fills.length, (target, index) => {
+        const fill = fills[index] as CacheFill;
         const negative = fill.row === null;
-        pipeline.gwFill(
+        return target.gwFill(
           keyOf(entity, fill.id),
           fill.token,
           negative ? 'N' : 'F',
           negative ? '' : JSON.stringify(fill.row),
           negative ? entity.cache.negativeTtlSeconds * 1000 : rowTtlMs(entity),
         );
-      }
-      const stored = pipelineResults(await pipeline.exec()).filter((result) => result === 1).length;
+      });
+      const stored = results.filter((result) => result === 1).length;
       return { stored, rejected: fills.length - stored };
     },
 
     async applyChanges(entity, changes) {
       if (changes.length === 0) return { applied: 0, stale: 0 };
-      const pipeline = redis.pipeline();
-      for (const change of changes) {
+      const results = await sendEach(redis, changes.length, (target, index) => {
+        const change = changes[index] as CacheChange;
         const kind = change.kind === 'delete' ? 'D' : change.kind === 'invalidate' || change.row === null ? 'I' : 'R';
-        pipeline.gwApplyChange(
+        return target.gwApplyChange(
           keyOf(entity, change.id),
           change.version,
           kind,
           kind === 'R' ? JSON.stringify(change.row) : '',
           kind === 'R' ? rowTtlMs(entity) : tombstoneTtlMs,
         );
-      }
-      const applied = pipelineResults(await pipeline.exec()).filter((result) => result === 1).length;
+      });
+      const applied = results.filter((result) => result === 1).length;
       return { applied, stale: changes.length - applied };
     },
 
     async invalidate(entity, ids) {
       if (ids.length === 0) return 0;
-      const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.gwInvalidateKeepingVersion(keyOf(entity, id), tombstoneTtlMs);
-      return pipelineResults(await pipeline.exec()).filter((result) => result === 1).length;
+      const results = await sendEach(redis, ids.length, (target, index) => target.gwInvalidateKeepingVersion(keyOf(entity, ids[index] ?? ''), tombstoneTtlMs));
+      return results.filter((result) => result === 1).length;
     },
   };
 }

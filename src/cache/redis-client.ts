@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { Result } from 'ioredis';
 import { acquireLeaseScript, applyChangeScript, fillScript, invalidateKeepingVersionScript } from './cache-scripts.js';
 
@@ -11,12 +11,31 @@ declare module 'ioredis' {
   }
 }
 
+/** One Redis server or a Redis Cluster: every cache, rate-limit and check operation works on both. */
+export type RedisConnection = Redis | Cluster;
+
 export interface RedisClientOptions {
   readonly url: string;
   /** A slow Redis must not slow reads down: past this, the read path goes to the database instead. */
   readonly commandTimeoutMs: number;
   readonly onError?: (error: Error) => void;
 }
+
+export interface RedisConnectionOptions extends RedisClientOptions {
+  /** Seed nodes (host:port) of a Redis Cluster; when non-empty, `url` is not used. */
+  readonly clusterNodes?: readonly string[];
+}
+
+export const isRedisCluster = (redis: RedisConnection): redis is Cluster => redis instanceof Cluster;
+
+function defineCacheCommands(redis: RedisConnection): void {
+  redis.defineCommand('gwAcquireLease', { numberOfKeys: 1, lua: acquireLeaseScript });
+  redis.defineCommand('gwFill', { numberOfKeys: 1, lua: fillScript });
+  redis.defineCommand('gwApplyChange', { numberOfKeys: 1, lua: applyChangeScript });
+  redis.defineCommand('gwInvalidateKeepingVersion', { numberOfKeys: 1, lua: invalidateKeepingVersionScript });
+}
+
+const reconnectDelayMs = (attempt: number) => Math.min(attempt * 100, 1_000);
 
 /**
  * Commands fail at once while Redis is unreachable (no offline queue), so reads fall through to the
@@ -29,19 +48,72 @@ export function createRedisClient(options: RedisClientOptions): Redis {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: Math.max(1_000, options.commandTimeoutMs * 5),
-    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+    retryStrategy: reconnectDelayMs,
     enableAutoPipelining: true,
   });
   redis.on('error', (error: Error) => options.onError?.(error));
-  redis.defineCommand('gwAcquireLease', { numberOfKeys: 1, lua: acquireLeaseScript });
-  redis.defineCommand('gwFill', { numberOfKeys: 1, lua: fillScript });
-  redis.defineCommand('gwApplyChange', { numberOfKeys: 1, lua: applyChangeScript });
-  redis.defineCommand('gwInvalidateKeepingVersion', { numberOfKeys: 1, lua: invalidateKeepingVersionScript });
+  defineCacheCommands(redis);
   return redis;
 }
 
+function parseNode(node: string): { host: string; port: number } {
+  const separator = node.lastIndexOf(':');
+  return { host: node.slice(0, separator).replace(/^\[(.*)\]$/, '$1'), port: Number(node.slice(separator + 1)) };
+}
+
+/**
+ * A single server, or a Cluster when seed nodes are given. The cluster client has the same
+ * fail-fast behaviour as the single one; auto-pipelining groups the commands of one tick per master,
+ * which is what keeps a batch of keys spread over every slot at one round trip per node.
+ */
+export function createRedisConnection(options: RedisConnectionOptions): RedisConnection {
+  const nodes = options.clusterNodes ?? [];
+  if (nodes.length === 0) return createRedisClient(options);
+  const cluster = new Cluster(nodes.map(parseNode), {
+    enableOfflineQueue: false,
+    enableAutoPipelining: true,
+    clusterRetryStrategy: reconnectDelayMs,
+    slotsRefreshTimeout: Math.max(1_000, options.commandTimeoutMs * 5),
+    redisOptions: {
+      commandTimeout: options.commandTimeoutMs,
+      maxRetriesPerRequest: 1,
+      connectTimeout: Math.max(1_000, options.commandTimeoutMs * 5),
+    },
+  });
+  cluster.on('error', (error: Error) => options.onError?.(error));
+  cluster.on('node error', (error: Error) => options.onError?.(error));
+  defineCacheCommands(cluster);
+  return cluster;
+}
+
+/** The servers holding keys: the one server, or every master of a cluster. */
+export function keyHoldingNodes(redis: RedisConnection): Redis[] {
+  return isRedisCluster(redis) ? redis.nodes('master') : [redis];
+}
+
+/**
+ * Every key matching `pattern`, one SCAN page at a time. A cluster SCAN only sees the keys of the
+ * node it runs on, so each master is scanned in turn. Like SCAN, a key may be reported twice.
+ */
+export async function* scanKeys(redis: RedisConnection, pattern: string, count: number): AsyncGenerator<string[]> {
+  for (const node of keyHoldingNodes(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', count);
+      cursor = next;
+      yield keys;
+    } while (cursor !== '0');
+  }
+}
+
+/** PING the server, or every master: a cluster with one master down cannot serve its slots. */
+export async function pingRedis(redis: RedisConnection): Promise<void> {
+  if (isRedisCluster(redis) && redis.status !== 'ready') throw new Error(`redis cluster is ${redis.status}`);
+  await Promise.all(keyHoldingNodes(redis).map((node) => node.ping()));
+}
+
 /** Resolves once connected, or rejects after `timeoutMs` (start-up checks use this). */
-export function waitForRedis(redis: Redis, timeoutMs: number): Promise<void> {
+export function waitForRedis(redis: RedisConnection, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

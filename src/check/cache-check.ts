@@ -1,7 +1,8 @@
-import type { Redis } from 'ioredis';
 import { isDeepStrictEqual } from 'node:util';
 import { entryCacheKey } from '../cache/cache-entry.js';
 import type { EntityCache } from '../cache/entity-cache.js';
+import type { RedisConnection } from '../cache/redis-client.js';
+import { scanKeys } from '../cache/redis-client.js';
 import type { RowSource } from '../db/row-source.js';
 import type { EntityDeclaration } from '../schema/entity.js';
 import { rowIdOf } from '../schema/entity.js';
@@ -30,9 +31,12 @@ export async function checkCacheBatch(cache: EntityCache, entity: EntityDeclarat
   return findings;
 }
 
-/** Cache entries that serve a row MySQL does not have: SCANs the table's keys, asks MySQL per page. */
+/**
+ * Cache entries that serve a row MySQL does not have: SCANs the table's keys (every master of a
+ * cluster), asks MySQL per page.
+ */
 export async function findResurrectedEntries(
-  deps: { redis: Redis; cache: EntityCache; rows: RowSource; keyPrefix: string },
+  deps: { redis: RedisConnection; cache: EntityCache; rows: RowSource; keyPrefix: string },
   entity: EntityDeclaration,
   pageSize: number,
   onPage: () => Promise<void>,
@@ -40,18 +44,20 @@ export async function findResurrectedEntries(
   const findings: CacheFinding[] = [];
   const prefix = entryCacheKey(deps.keyPrefix, entity.table, '');
   const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-  let cursor = '0';
-  do {
-    const [next, keys] = await deps.redis.scan(cursor, 'MATCH', pattern, 'COUNT', pageSize);
-    cursor = next;
-    const ids = keys.map((key) => key.slice(prefix.length)).filter((id) => /^\d+$/.test(id));
+  const reported = new Set<string>();
+  for await (const keys of scanKeys(deps.redis, pattern, pageSize)) {
+    // SCAN may return a key twice; a finding is reported once.
+    const ids = keys.map((key) => key.slice(prefix.length)).filter((id) => /^\d+$/.test(id) && !reported.has(id));
     if (ids.length > 0) {
       const [lookups, existing] = await Promise.all([deps.cache.lookup(entity, ids), deps.rows.selectByIds(entity, ids)]);
       ids.forEach((id, index) => {
-        if (lookups[index]?.state === 'hit' && !existing.has(id)) findings.push({ id, problem: 'resurrected' });
+        if (lookups[index]?.state === 'hit' && !existing.has(id)) {
+          reported.add(id);
+          findings.push({ id, problem: 'resurrected' });
+        }
       });
     }
     await onPage();
-  } while (cursor !== '0');
+  }
   return findings;
 }

@@ -30,7 +30,13 @@ export interface GatewayConfig {
     /** Per-statement bound on the read path (row reads, relation lists). */
     readonly queryTimeoutMs: number;
   };
-  readonly redis: { readonly url: string; readonly commandTimeoutMs: number; readonly keyPrefix: string };
+  readonly redis: {
+    readonly url: string;
+    /** Seed nodes (host:port) of a Redis Cluster from REDIS_CLUSTER_NODES; empty: the single server at `url`. */
+    readonly clusterNodes: readonly string[];
+    readonly commandTimeoutMs: number;
+    readonly keyPrefix: string;
+  };
   readonly kafka: {
     readonly brokers: readonly string[];
     readonly clientId: string;
@@ -89,6 +95,11 @@ export interface LimitsConfig {
   /** Operations in one batched HTTP request (a JSON array body). */
   readonly maxBatchOperations: number;
   readonly maxBodyBytes: number;
+  /**
+   * Lexical tokens a document may have. Parsing and validating are linear but not free: without a
+   * bound, a half-megabyte alias bomb costs seconds of CPU before any other limit can look at it.
+   */
+  readonly maxTokens: number;
 }
 
 function readJwtConfig(env: Env): JwtConfig {
@@ -126,6 +137,7 @@ function readLimits(env: Env): LimitsConfig {
     maxCost: readInteger(env, 'MAX_QUERY_COST', 20_000, { min: 1, max: 100_000_000 }),
     maxBatchOperations: readInteger(env, 'MAX_BATCH_OPERATIONS', 10, { min: 1, max: 1_000 }),
     maxBodyBytes: readInteger(env, 'MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 100 * 1024 * 1024 }),
+    maxTokens: readInteger(env, 'MAX_QUERY_TOKENS', 5_000, { min: 100, max: 1_000_000 }),
   };
 }
 
@@ -178,6 +190,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     },
     redis: {
       url: readUrl(env, 'REDIS_URL', `redis://127.0.0.1:${redisPort}/0`, ['redis:', 'rediss:']),
+      clusterNodes: readString(env, 'REDIS_CLUSTER_NODES', '') === '' ? [] : readHostPortList(env, 'REDIS_CLUSTER_NODES', ''),
       commandTimeoutMs: readInteger(env, 'REDIS_COMMAND_TIMEOUT_MS', 200, { min: 5, max: 60_000 }),
       keyPrefix: readString(env, 'REDIS_KEY_PREFIX', 'gw:'),
     },

@@ -27,6 +27,10 @@ export const COUNTERS = {
   search_embedding_rewrites: { help: 'Documents rewritten because an embedded row changed.', labels: ['index', 'embed'] },
   search_tombstones_purged: { help: 'Tombstone documents purged.', labels: ['index'] },
   graphql_errors: { help: 'Errors in GraphQL responses, by code.', labels: ['code'] },
+  graphql_fast_lane: {
+    help: 'GraphQL POSTs by what the fast lane did: served, or handed to Apollo (not_eligible, invalid, context_failed, errors).',
+    labels: ['outcome'],
+  },
   rate_limit_rejections: { help: 'Requests refused by the per-client rate limit.', labels: [] },
   rate_limit_fail_open: { help: 'Requests let through unchecked because Redis could not answer the rate limiter.', labels: [] },
 } as const satisfies Record<string, { help: string; labels: readonly string[] }>;

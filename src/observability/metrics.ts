@@ -1,7 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CounterName, FreshnessSummary, GaugeName } from './metric-catalogue.js';
 import { COUNTERS, GAUGES, LATENCY_BUCKETS_SECONDS } from './metric-catalogue.js';
-import { currentRequestScope } from './request-scope.js';
 
 export type { CounterName, FreshnessSummary, GaugeName } from './metric-catalogue.js';
 
@@ -86,12 +85,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     const key = labelKey(name, labels);
     byLabels.set(key, (byLabels.get(key) ?? 0) + by);
     counters.get(name)?.inc(labels, by);
-    const scope = currentRequestScope();
-    if (scope !== undefined) {
-      // cache_hits already includes the negative hits (a remembered absence is answered by Redis too).
-      if (name === 'cache_hits') scope.cacheHits += by;
-      else if (name === 'cache_misses') scope.cacheMisses += by;
-    }
   };
 
   return {

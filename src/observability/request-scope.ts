@@ -1,25 +1,42 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Logger } from './logger.js';
+
+/** Cache lookups one request caused; the cache-aside reader adds to it (see the freshness extension). */
+export interface CacheTally {
+  /** Rows answered by Redis, remembered absences included. */
+  hits: number;
+  misses: number;
+}
 
 /**
- * What belongs to one HTTP request wherever its work runs: the request id every log line carries,
- * and the cache hits and misses it caused (reported back to the client on request). Async-local,
- * so the cache, loaders and error formatting need no extra parameter to attribute their work.
+ * What belongs to one HTTP request: its id, a logger that puts the id on every line, the cache hits
+ * and misses it caused, and its operation name for the access log. Carried explicitly (in the
+ * GraphQL context, in the HTTP handler's closure) rather than in AsyncLocalStorage, whose promise
+ * hooks run on every promise of every request and cost more than a cache-hit query itself.
  */
 export interface RequestScope {
   readonly requestId: string;
-  cacheHits: number;
-  cacheMisses: number;
-  /** Set once Apollo has parsed the request, for the access log line. */
+  readonly logger: Logger;
+  readonly cacheTally: CacheTally;
+  /** Set once the operation is resolved, for the access log line. */
   operationName: string | null;
 }
 
-const storage = new AsyncLocalStorage<RequestScope>();
-
-export function runInRequestScope<T>(requestId: string, work: () => T): T {
-  return storage.run({ requestId, cacheHits: 0, cacheMisses: 0, operationName: null }, work);
+/**
+ * A child logger bound to the request id, created on first use: most requests log nothing but the
+ * access line (which carries the id itself), so most never pay for a child.
+ */
+function lazyChildLogger(parent: Logger, fields: Record<string, unknown>): Logger {
+  let child: Logger | undefined;
+  const bound = (): Logger => (child ??= parent.child(fields));
+  return {
+    debug: (lineFields, message) => bound().debug(lineFields, message),
+    info: (lineFields, message) => bound().info(lineFields, message),
+    warn: (lineFields, message) => bound().warn(lineFields, message),
+    error: (lineFields, message) => bound().error(lineFields, message),
+    child: (more) => bound().child(more),
+  };
 }
 
-/** The scope of the request being served, or undefined outside a request (consumer, start-up). */
-export function currentRequestScope(): RequestScope | undefined {
-  return storage.getStore();
+export function createRequestScope(requestId: string, logger: Logger): RequestScope {
+  return { requestId, logger: lazyChildLogger(logger, { requestId }), cacheTally: { hits: 0, misses: 0 }, operationName: null };
 }

@@ -1,5 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { Kind } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { Roles } from '../auth/viewer.js';
 import { GatewayError } from '../errors.js';
 import { Category, categoryEntity } from '../schema/category.type.js';
@@ -39,6 +41,7 @@ export class ProductSearchResolver {
     @Arg('sort', () => ProductSearchSort, { defaultValue: ProductSearchSort.RELEVANCE }) sort: ProductSearchSort,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ProductSearchConnection> {
     const text = normalizeSearchText(query);
     const size = parseFirst(first);
@@ -46,7 +49,8 @@ export class ProductSearchResolver {
     const fingerprint = searchFingerprint({ text, requested, sort });
     const afterValues = decodeSearchCursor(after, fingerprint, productSortShape(sort));
     const categoryIds = requested.categoryIds === null ? null : await withDescendants({ client: context.search, indexPrefix: indexPrefix(context) }, requested.categoryIds);
-    const body = buildProductSearch({ text, filters: { ...requested, categoryIds }, sort, first: size, after: afterValues });
+    const compute = { facets: selects(info, ['facets']), highlights: selects(info, ['edges', 'highlights']) };
+    const body = buildProductSearch({ text, filters: { ...requested, categoryIds }, sort, first: size, after: afterValues, compute });
     const page = readProductSearch(await runSearch(context.search, productsAlias(context), body, 'product search'), size);
     const rows = await context.loaders.rows(productEntity, page.hits.map((hit) => hit.id));
     const edges = page.hits.flatMap((hit, position): ProductSearchEdge[] => {
@@ -107,6 +111,26 @@ export class CategoryFacetResolver {
   category(@Root() facet: CategoryFacet, @Ctx() context: RequestContext) {
     return loadOne(context, categoryEntity, facet.categoryId, asCategory);
   }
+}
+
+/**
+ * Whether the client's selection of the field being resolved reaches `path` (field names, aliases
+ * aside), through fragments. A field under @skip/@include counts as selected: computing something
+ * unused costs time, leaving out something shown would be wrong.
+ */
+export function selects(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, path: readonly string[]): boolean {
+  const reaches = (selectionSet: SelectionSetNode | undefined, rest: readonly string[], seen: ReadonlySet<string>): boolean => {
+    if (rest.length === 0) return true;
+    if (selectionSet === undefined) return false;
+    return selectionSet.selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === rest[0] && reaches(selection.selectionSet, rest.slice(1), seen);
+      if (selection.kind === Kind.INLINE_FRAGMENT) return reaches(selection.selectionSet, rest, seen);
+      const name = selection.name.value;
+      const fragment = info.fragments[name];
+      return fragment !== undefined && !seen.has(name) && reaches(fragment.selectionSet, rest, new Set([...seen, name]));
+    });
+  };
+  return info.fieldNodes.some((node) => reaches(node.selectionSet, path, new Set()));
 }
 
 function readFilter(filter: ProductSearchFilter | null): ProductFilters {

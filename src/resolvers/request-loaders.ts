@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { CacheAsideReader } from '../cache/cache-aside.js';
 import type { ChildPage, RowSource } from '../db/row-source.js';
+import type { CacheTally } from '../observability/request-scope.js';
 import type { EntityDeclaration } from '../schema/entity.js';
 import type { Row } from '../sync/change.js';
 
@@ -27,19 +28,21 @@ export interface LoaderDependencies {
   readonly rows: RowSource;
   /** Off only to measure what batching saves (tests, benchmarks). */
   readonly batching: boolean;
+  /** The request's cache hits and misses (its freshness extension); the reader adds to it. */
+  readonly cacheTally?: CacheTally;
 }
 
 const MAX_BATCH = 500;
 
 export function createRequestLoaders(dependencies: LoaderDependencies): RequestLoaders {
-  const { reader, rows, batching } = dependencies;
+  const { reader, rows, batching, cacheTally } = dependencies;
   const entityLoaders = new Map<string, DataLoader<string, Row | null>>();
   const childLoaders = new Map<string, DataLoader<ChildKey, ChildPage, string>>();
 
   function entityLoader(entity: EntityDeclaration): DataLoader<string, Row | null> {
     let loader = entityLoaders.get(entity.table);
     if (loader === undefined) {
-      loader = new DataLoader((ids: readonly string[]) => reader.loadMany(entity, ids), { batch: batching, maxBatchSize: MAX_BATCH });
+      loader = new DataLoader((ids: readonly string[]) => reader.loadMany(entity, ids, cacheTally), { batch: batching, maxBatchSize: MAX_BATCH });
       entityLoaders.set(entity.table, loader);
     }
     return loader;

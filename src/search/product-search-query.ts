@@ -37,6 +37,12 @@ export interface ProductSearchRequest {
   readonly sort: ProductSort;
   readonly first: number;
   readonly after: readonly SortValue[] | null;
+  /**
+   * What the client's selection needs besides the hits (both when absent). Facet aggregations and
+   * highlighting are most of what a search costs Elasticsearch, so a page that shows neither asks
+   * for neither; the hits, their order and the total are the same either way.
+   */
+  readonly compute?: { readonly facets: boolean; readonly highlights: boolean };
 }
 
 export const MAX_QUERY_LENGTH = 200;
@@ -118,29 +124,36 @@ function textQuery(text: string): { must: estypes.QueryDslQueryContainer[]; shou
   };
 }
 
-/** The search body (without `index`). `size` is first + 1: the extra hit only tells whether a next page exists. */
-export function buildProductSearch(request: ProductSearchRequest): estypes.SearchRequest {
-  const base: estypes.QueryDslQueryContainer[] = [liveDocumentsFilter, { term: { status: 'active' } }];
-  const text = request.text === null ? { must: [], should: [] } : textQuery(request.text);
+function facetAggregations(filters: ProductFilters): Record<string, estypes.AggregationsAggregationContainer> {
   const facet = (dimension: Dimension, aggregation: estypes.AggregationsAggregationContainer): estypes.AggregationsAggregationContainer => ({
-    filter: { bool: { filter: filterClauses(request.filters, dimension) } },
+    filter: { bool: { filter: filterClauses(filters, dimension) } },
     aggs: { values: aggregation },
   });
-  const postFilter = filterClauses(request.filters, null);
+  return {
+    brands: facet('brands', { terms: { field: 'brand.keyword', size: 20 } }),
+    categories: facet('categories', { terms: { field: 'category_id', size: 50 } }),
+    prices: facet('price', { range: { field: 'price_cents', ranges: PRICE_RANGES_CENTS.map((range) => ({ ...range })) } }),
+  };
+}
+
+/** The search body (without `index`). `size` is first + 1: the extra hit only tells whether a next page exists. */
+export function buildProductSearch(request: ProductSearchRequest): estypes.SearchRequest {
+  const compute = request.compute ?? { facets: true, highlights: true };
+  const text = request.text === null ? { must: [], should: [] } : textQuery(request.text);
+  const filters = filterClauses(request.filters, null);
+  // The filters wait in post_filter only so that each facet can count without its own; with no facets
+  // they filter the query itself (same hits, scores and total: a filter clause does not score).
+  const base: estypes.QueryDslQueryContainer[] = [liveDocumentsFilter, { term: { status: 'active' } }, ...(compute.facets ? [] : filters)];
   return {
     query: { bool: { filter: base, must: text.must, should: text.should } },
-    ...(postFilter.length === 0 ? {} : { post_filter: { bool: { filter: postFilter } } }),
+    ...(filters.length === 0 || !compute.facets ? {} : { post_filter: { bool: { filter: filters } } }),
     sort: sortClauses(request.sort),
     ...(request.after === null ? {} : { search_after: [...request.after] }),
     size: request.first + 1,
     track_total_hits: true,
     _source: false,
-    aggs: {
-      brands: facet('brands', { terms: { field: 'brand.keyword', size: 20 } }),
-      categories: facet('categories', { terms: { field: 'category_id', size: 50 } }),
-      prices: facet('price', { range: { field: 'price_cents', ranges: PRICE_RANGES_CENTS.map((range) => ({ ...range })) } }),
-    },
-    ...(request.text === null
+    ...(compute.facets ? { aggs: facetAggregations(request.filters) } : {}),
+    ...(request.text === null || !compute.highlights
       ? {}
       : {
           highlight: {

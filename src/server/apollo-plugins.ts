@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { operationLabel } from '../observability/metrics.js';
-import { currentRequestScope } from '../observability/request-scope.js';
 import type { RequestContext } from '../resolvers/request-context.js';
 import type { ConsumerStatus } from '../sync/cdc-consumer.js';
 
@@ -43,9 +44,8 @@ export function metricsPlugin(metrics: Metrics): ApolloServerPlugin<RequestConte
     requestDidStart() {
       const started = performance.now();
       return Promise.resolve({
-        didResolveOperation({ operationName }) {
-          const scope = currentRequestScope();
-          if (scope !== undefined) scope.operationName = operationName ?? null;
+        didResolveOperation({ operationName, contextValue }) {
+          contextValue.scope.operationName = operationName ?? null;
           return Promise.resolve();
         },
         willSendResponse({ operationName, response }) {
@@ -71,12 +71,12 @@ export function freshnessPlugin(consumerStatus: (() => ConsumerStatus) | null): 
     requestDidStart({ request }) {
       if (request.http?.headers.get(FRESHNESS_HEADER) === undefined) return Promise.resolve();
       return Promise.resolve({
-        willSendResponse({ response }) {
+        willSendResponse({ response, contextValue }) {
           if (response.body.kind !== 'single') return Promise.resolve();
-          const scope = currentRequestScope();
+          const { cacheTally } = contextValue.scope;
           const freshness: FreshnessExtension = {
-            cacheHits: scope?.cacheHits ?? 0,
-            cacheMisses: scope?.cacheMisses ?? 0,
+            cacheHits: cacheTally.hits,
+            cacheMisses: cacheTally.misses,
             consumer: consumerStatus === null ? null : consumerFreshness(consumerStatus(), Date.now()),
           };
           const result = response.body.singleResult;
@@ -84,6 +84,44 @@ export function freshnessPlugin(consumerStatus: (() => ConsumerStatus) | null): 
           return Promise.resolve();
         },
       });
+    },
+  };
+}
+
+/**
+ * Which request's logger an error belongs to. Apollo's formatError hook sees only the error, so the
+ * error boundary could not put the request id on the line that logs a masked failure; this notes
+ * each error's request logger when Apollo reports it (didEncounterErrors runs just before formatting,
+ * with the same error objects), and the context factory notes the failures of its own.
+ */
+export interface ErrorAttribution {
+  readonly plugin: ApolloServerPlugin<RequestContext>;
+  note(error: unknown, logger: Logger): void;
+  /** The logger of the request the error (or the error it wraps) was noted for. */
+  loggerFor(error: unknown): Logger | undefined;
+}
+
+export function errorAttribution(): ErrorAttribution {
+  const loggers = new WeakMap<object, Logger>();
+  const note = (error: unknown, logger: Logger) => {
+    if (typeof error === 'object' && error !== null) loggers.set(error, logger);
+  };
+  return {
+    plugin: {
+      requestDidStart() {
+        return Promise.resolve({
+          didEncounterErrors({ errors, contextValue }) {
+            for (const error of errors) note(error, contextValue.scope.logger);
+            return Promise.resolve();
+          },
+        });
+      },
+    },
+    note,
+    loggerFor(error) {
+      if (typeof error !== 'object' || error === null) return undefined;
+      // Apollo wraps a non-GraphQL failure of context creation in a GraphQLError of its own.
+      return loggers.get(error) ?? (error instanceof GraphQLError && error.originalError !== undefined ? loggers.get(error.originalError) : undefined);
     },
   };
 }

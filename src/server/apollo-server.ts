@@ -2,13 +2,27 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
+import type { GatewayConfig } from '../config/gateway-config.js';
 import type { RequestContext } from '../resolvers/request-context.js';
 import type { ConsumerStatus } from '../sync/cdc-consumer.js';
+import type { ErrorAttribution } from './apollo-plugins.js';
 import { freshnessPlugin, metricsPlugin } from './apollo-plugins.js';
 import type { GatewayServices } from './gateway-services.js';
 import { formatGatewayError } from './graphql-errors.js';
 import { queryLimitsRule } from './query-limits.js';
+
+/** The validation rules the gateway adds to the spec's; the fast lane runs the same ones. */
+export function gatewayValidationRules(config: GatewayConfig): ValidationRule[] {
+  return [queryLimitsRule(config.limits)];
+}
+
+export interface ApolloServerOptions {
+  /** null: this process runs no CDC consumer. */
+  readonly consumerStatus: (() => ConsumerStatus) | null;
+  /** Puts the request id on the line logging a masked error. */
+  readonly errors: ErrorAttribution;
+}
 
 /**
  * Apollo Server with only what the gateway uses: the per-field cache-control hook is off (it costs on
@@ -19,8 +33,9 @@ import { queryLimitsRule } from './query-limits.js';
  * client whose hash is unknown to the instance it reaches just sends the full query once more, so a
  * shared store would save one round trip per instance and query while adding a dependency.
  */
-export function createApolloServer(schema: GraphQLSchema, services: GatewayServices, consumerStatus: (() => ConsumerStatus) | null): ApolloServer<RequestContext> {
+export function createApolloServer(schema: GraphQLSchema, services: GatewayServices, options: ApolloServerOptions): ApolloServer<RequestContext> {
   const production = services.config.mode === 'production';
+  const { errors } = options;
   return new ApolloServer<RequestContext>({
     schema,
     introspection: !production,
@@ -34,13 +49,15 @@ export function createApolloServer(schema: GraphQLSchema, services: GatewayServi
     allowBatchedHttpRequests: true,
     cache: 'bounded',
     persistedQueries: { ttl: null },
-    validationRules: [queryLimitsRule(services.config.limits)],
-    formatError: formatGatewayError(services.logger),
+    validationRules: gatewayValidationRules(services.config),
+    parseOptions: { maxTokens: services.config.limits.maxTokens },
+    formatError: (formatted, error) => formatGatewayError(errors.loggerFor(error) ?? services.logger)(formatted, error),
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: false }),
       metricsPlugin(services.metrics),
-      freshnessPlugin(consumerStatus),
+      freshnessPlugin(options.consumerStatus),
+      errors.plugin,
     ],
   });
 }

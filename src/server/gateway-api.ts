@@ -8,16 +8,21 @@ import { authenticate } from '../auth/authenticate.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { GatewayError } from '../errors.js';
 import { ErrorCodes, isGatewayError } from '../errors.js';
+import type { Logger } from '../observability/logger.js';
+import type { RequestScope } from '../observability/request-scope.js';
 import { createRequestLoaders } from '../resolvers/request-loaders.js';
 import type { RequestContext } from '../resolvers/request-context.js';
 import type { ConsumerStatus } from '../sync/cdc-consumer.js';
-import { createApolloServer } from './apollo-server.js';
+import type { ErrorAttribution } from './apollo-plugins.js';
+import { errorAttribution } from './apollo-plugins.js';
+import { createApolloServer, gatewayValidationRules } from './apollo-server.js';
 import type { GatewayServices } from './gateway-services.js';
+import { createGraphQLFastLane } from './graphql-fast-lane.js';
 import { consumerReadiness, healthRoutes } from './health-routes.js';
 import type { ClientInfo, RouteHandler } from './http-server.js';
 import { createHttpGateway } from './http-server.js';
 import { metricsRoute } from './metrics-route.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { RateDecision } from './rate-limit.js';
 import { createRateLimiter } from './rate-limit.js';
 import { webRoot, webRoutes } from './web-routes.js';
 
@@ -51,9 +56,17 @@ function clientKey(viewer: Viewer, headers: HeaderMap, client: ClientInfo, trust
   return `ip:${forwarded !== undefined && forwarded !== '' ? forwarded : client.remoteAddress}`;
 }
 
-function contextFactory(services: GatewayServices, limiter: RateLimiter, batching: boolean) {
+/**
+ * The rate limiter as the request path calls it: with the request's logger, so the limiter's
+ * fail-open warning carries the request id. (A limiter that takes two parameters ignores the third.)
+ */
+interface RequestRateLimiter {
+  take(client: string, cost: number, logger: Logger): Promise<RateDecision>;
+}
+
+function contextFactory(services: GatewayServices, limiter: RequestRateLimiter, batching: boolean, errors: ErrorAttribution) {
   const { config, metrics } = services;
-  return async (headers: HeaderMap, client: ClientInfo): Promise<RequestContext> => {
+  const create = async (headers: HeaderMap, client: ClientInfo, scope: RequestScope): Promise<RequestContext> => {
     let viewer: Viewer;
     try {
       viewer = authenticate(headers, config.auth);
@@ -62,7 +75,7 @@ function contextFactory(services: GatewayServices, limiter: RateLimiter, batchin
       metrics.increment('graphql_errors', { code: error.code });
       throw asGraphQLError(error);
     }
-    const decision = await limiter.take(clientKey(viewer, headers, client, config.http.trustProxy), client.operations);
+    const decision = await limiter.take(clientKey(viewer, headers, client, config.http.trustProxy), client.operations, scope.logger);
     if (!decision.allowed) {
       metrics.increment('graphql_errors', { code: 'RATE_LIMITED' });
       const retryAfter = new ApolloHeaderMap([['retry-after', String(Math.ceil(decision.retryAfterMs / 1000))]]);
@@ -70,12 +83,22 @@ function contextFactory(services: GatewayServices, limiter: RateLimiter, batchin
       throw new GraphQLError(message, { extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: retryAfter } } });
     }
     return {
-      loaders: createRequestLoaders({ reader: services.reader, rows: services.rows, batching }),
+      loaders: createRequestLoaders({ reader: services.reader, rows: services.rows, batching, cacheTally: scope.cacheTally }),
+      scope,
       metrics,
       viewer,
       search: services.search,
       config,
     };
+  };
+  return async (headers: HeaderMap, client: ClientInfo, scope: RequestScope): Promise<RequestContext> => {
+    try {
+      return await create(headers, client, scope);
+    } catch (error) {
+      // An unexpected failure is logged (masked) by the error boundary: with this request's id.
+      if (!(error instanceof GraphQLError)) errors.note(error, scope.logger);
+      throw error;
+    }
   };
 }
 
@@ -83,9 +106,10 @@ function contextFactory(services: GatewayServices, limiter: RateLimiter, batchin
 export async function startGatewayApi(schema: GraphQLSchema, services: GatewayServices, options: GatewayApiOptions): Promise<GatewayApi> {
   const { config } = services;
   const withGraphQL = options.graphql ?? true;
-  const apollo = withGraphQL ? createApolloServer(schema, services, options.consumerStatus ?? null) : null;
+  const errors = errorAttribution();
+  const apollo = withGraphQL ? createApolloServer(schema, services, { consumerStatus: options.consumerStatus ?? null, errors }) : null;
   await apollo?.start();
-  const limiter = createRateLimiter({
+  const limiter: RequestRateLimiter = createRateLimiter({
     redis: services.redis,
     keyPrefix: config.redis.keyPrefix,
     limit: config.rateLimit.requests,
@@ -107,7 +131,10 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
   };
   const http = createHttpGateway({
     apollo,
-    createContext: contextFactory(services, limiter, options.batching ?? true),
+    createContext: contextFactory(services, limiter, options.batching ?? true, errors),
+    fastLane: withGraphQL
+      ? createGraphQLFastLane({ schema, validationRules: gatewayValidationRules(config), introspection: config.mode !== 'production', metrics: services.metrics, maxTokens: config.limits.maxTokens })
+      : null,
     routes,
     limits: config.limits,
     logger: services.logger,

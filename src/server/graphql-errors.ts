@@ -21,6 +21,12 @@ export function formatGatewayError(logger: Logger) {
     if (raisedByGraphQL && code !== 'INTERNAL_SERVER_ERROR') {
       return { ...base, extensions: { code: code ?? 'BAD_USER_INPUT' } };
     }
+    // Apollo answers some malformed requests (a persisted-query hash that does not match its query,
+    // an unsupported persisted-query version) with a code-less error and an HTTP 4xx: the client's.
+    const httpStatus = error instanceof GraphQLError ? (error.extensions.http as { status?: unknown } | undefined)?.status : undefined;
+    if (raisedByGraphQL && typeof httpStatus === 'number' && httpStatus >= 400 && httpStatus < 500) {
+      return { ...base, extensions: { code: 'BAD_REQUEST' } };
+    }
     logger.error(
       { err: original instanceof Error ? { message: original.message, stack: original.stack } : String(original), path: formatted.path },
       'internal error',

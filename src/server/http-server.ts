@@ -6,9 +6,12 @@ import { HeaderMap } from '@apollo/server';
 import type { ErrorCode } from '../errors.js';
 import { ErrorCodes } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
+import { fixedFieldLogger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { currentRequestScope, runInRequestScope } from '../observability/request-scope.js';
+import type { RequestScope } from '../observability/request-scope.js';
+import { createRequestScope } from '../observability/request-scope.js';
 import type { RequestContext } from '../resolvers/request-context.js';
+import type { GraphQLFastLane } from './graphql-fast-lane.js';
 
 /** Who sent a GraphQL request and how many operations it carries (a batch counts each). */
 export interface ClientInfo {
@@ -22,7 +25,9 @@ export interface HttpGatewayOptions {
   /** null: no /graphql (a --sync-only process serves only health and metrics). */
   readonly apollo: ApolloServer<RequestContext> | null;
   /** Builds the request's context (throws a GraphQLError for bad credentials or the rate limit). */
-  readonly createContext: (headers: HeaderMap, client: ClientInfo) => Promise<RequestContext>;
+  readonly createContext: (headers: HeaderMap, client: ClientInfo, scope: RequestScope) => Promise<RequestContext>;
+  /** Serves plain JSON queries without Apollo's pipeline when it can (null: everything goes to Apollo). */
+  readonly fastLane: GraphQLFastLane | null;
   /** Extra plain routes such as /healthz: path → handler. */
   readonly routes?: Readonly<Record<string, RouteHandler>>;
   readonly limits: { readonly maxBodyBytes: number; readonly maxBatchOperations: number };
@@ -108,9 +113,10 @@ async function parseBody(options: HttpGatewayOptions, request: IncomingMessage, 
 /**
  * A minimal node:http integration for Apollo: the per-request pipeline of a framework (body-parser,
  * negotiator, type-is…) costs more than executing a cached-row query, so the gateway parses JSON
- * itself and hands Apollo a ready request.
+ * itself and hands Apollo a ready request. A plain JSON query goes through the fast lane first, which
+ * answers it when it succeeds and otherwise hands Apollo the context it already built.
  */
-async function handleGraphQL(options: HttpGatewayOptions, apollo: ApolloServer<RequestContext>, request: IncomingMessage, response: ServerResponse, search: string): Promise<void> {
+async function handleGraphQL(options: HttpGatewayOptions, apollo: ApolloServer<RequestContext>, request: IncomingMessage, response: ServerResponse, search: string, scope: RequestScope): Promise<void> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -122,9 +128,19 @@ async function handleGraphQL(options: HttpGatewayOptions, apollo: ApolloServer<R
     body = parsed.body;
   }
   const client: ClientInfo = { remoteAddress: request.socket.remoteAddress ?? 'unknown', operations: Array.isArray(body) ? Math.max(1, body.length) : 1 };
+  let context = () => options.createContext(headers, client, scope);
+  if (options.fastLane !== null && request.method === 'POST') {
+    const outcome = await options.fastLane.serve(headers, body, context);
+    if (outcome.kind === 'served') {
+      response.writeHead(200, { 'content-type': outcome.contentType });
+      response.end(outcome.body);
+      return;
+    }
+    if (outcome.context !== null) context = outcome.context;
+  }
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method ?? 'GET', headers, search, body },
-    context: () => options.createContext(headers, client),
+    context,
   });
   for (const [name, value] of result.headers) response.setHeader(name, value);
   response.statusCode = result.status ?? 200;
@@ -136,54 +152,55 @@ async function handleGraphQL(options: HttpGatewayOptions, apollo: ApolloServer<R
   response.end();
 }
 
-function logWhenFinished(logger: Logger, request: IncomingMessage, response: ServerResponse, path: string): void {
+/** `accessLog` writes without redaction: every field here is fixed, none can hold a secret. */
+function logWhenFinished(accessLog: Logger, request: IncomingMessage, response: ServerResponse, path: string, scope: RequestScope): void {
   const started = performance.now();
-  const scope = currentRequestScope();
   response.once('finish', () => {
     const fields = {
-      requestId: scope?.requestId,
+      requestId: scope.requestId,
       method: request.method,
       path,
       status: response.statusCode,
       durationMs: Math.round((performance.now() - started) * 10) / 10,
-      operation: scope?.operationName ?? undefined,
+      operation: scope.operationName ?? undefined,
     };
-    if (QUIET_PATHS.has(path)) logger.debug(fields, 'request');
-    else logger.info(fields, 'request');
+    if (QUIET_PATHS.has(path)) accessLog.debug(fields, 'request');
+    else accessLog.info(fields, 'request');
   });
 }
 
 /**
- * Every request runs in its own request scope (request id in every log line, cache hits counted
- * for the freshness extension); the id is the caller's X-Request-Id when it looks like one.
+ * Every request gets its own scope (a logger that puts the request id on every line, the cache hits
+ * and misses counted for the freshness extension), handed down explicitly: to the GraphQL context,
+ * and here to the access log. The id is the caller's X-Request-Id when it looks like one.
  */
 export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
   let draining = false;
+  const accessLog = fixedFieldLogger(options.logger);
   const server = createServer((request, response) => {
     const given = request.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    const scope = createRequestScope(requestId, options.logger);
     response.setHeader('x-request-id', requestId);
     if (draining) response.setHeader('connection', 'close');
-    runInRequestScope(requestId, () => {
-      const url = request.url ?? '/';
-      const queryStart = url.indexOf('?');
-      const path = queryStart === -1 ? url : url.slice(0, queryStart);
-      const search = queryStart === -1 ? '' : url.slice(queryStart);
-      logWhenFinished(options.logger, request, response, path);
-      const route = options.routes?.[path];
-      const { apollo } = options;
-      const handling =
-        route !== undefined ? Promise.resolve(route(request, response)) : path === '/graphql' && apollo !== null ? handleGraphQL(options, apollo, request, response, search) : null;
-      if (handling === null) {
-        response.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
-        response.end(JSON.stringify({ error: `no route ${path}` }));
-        return;
-      }
-      handling.catch((error: unknown) => {
-        options.logger.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), path }, 'request failed');
-        if (!response.headersSent) sendError(response, options.metrics, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-        else response.destroy();
-      });
+    const url = request.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const path = queryStart === -1 ? url : url.slice(0, queryStart);
+    const search = queryStart === -1 ? '' : url.slice(queryStart);
+    logWhenFinished(accessLog, request, response, path, scope);
+    const route = options.routes?.[path];
+    const { apollo } = options;
+    const handling =
+      route !== undefined ? Promise.resolve(route(request, response)) : path === '/graphql' && apollo !== null ? handleGraphQL(options, apollo, request, response, search, scope) : null;
+    if (handling === null) {
+      response.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+      response.end(JSON.stringify({ error: `no route ${path}` }));
+      return;
+    }
+    handling.catch((error: unknown) => {
+      scope.logger.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), path }, 'request failed');
+      if (!response.headersSent) sendError(response, options.metrics, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      else response.destroy();
     });
   });
   return {

@@ -38,6 +38,12 @@ interface Walk {
   readonly fragments: (name: string) => { typeCondition: { name: { value: string } }; selectionSet: SelectionSetNode } | undefined | null;
   readonly variableDefaults: ReadonlyMap<string, unknown>;
   aliases: number;
+  /**
+   * Each fragment measured once, at depth 0 and multiplier 1: a spread adds its depth and scales its
+   * cost. Without this, fragments that each spread the previous one twice make the walk exponential
+   * in the document's size (30 such lines pin the CPU for hours before any limit can reject them).
+   */
+  readonly fragmentMeasures: Map<string, { depth: number; cost: number; aliases: number }>;
 }
 
 function sizeOf(value: ValueNode, walk: Walk): number | null {
@@ -95,7 +101,16 @@ function measureSelection(selectionSet: SelectionSetNode, parentType: GraphQLNam
       const fragment = walk.fragments(name);
       // A cycle is reported by the spec's NoFragmentCycles rule; here it only must not loop.
       if (fragment === undefined || fragment === null || seen.has(name)) continue;
-      add(measureSelection(fragment.selectionSet, walk.schema.getType(fragment.typeCondition.name.value) ?? undefined, multiplier, depth, walk, new Set([...seen, name])));
+      let measured = walk.fragmentMeasures.get(name);
+      if (measured === undefined) {
+        const aliasesBefore = walk.aliases;
+        const inner = measureSelection(fragment.selectionSet, walk.schema.getType(fragment.typeCondition.name.value) ?? undefined, 1, 0, walk, new Set([...seen, name]));
+        measured = { ...inner, aliases: walk.aliases - aliasesBefore };
+        walk.fragmentMeasures.set(name, measured);
+        walk.aliases = aliasesBefore;
+      }
+      walk.aliases += measured.aliases;
+      add({ depth: depth + measured.depth, cost: multiplier * measured.cost });
     }
   }
   return { depth: maxDepth, cost };
@@ -107,7 +122,7 @@ export function measureOperation(schema: GraphQLSchema, operation: OperationDefi
   for (const definition of operation.variableDefinitions ?? []) {
     if (definition.defaultValue !== undefined) variableDefaults.set(definition.variable.name.value, valueFromASTUntyped(definition.defaultValue));
   }
-  const walk: Walk = { schema, fragments, variableDefaults, aliases: 0 };
+  const walk: Walk = { schema, fragments, variableDefaults, aliases: 0, fragmentMeasures: new Map() };
   const root = schema.getRootType(operation.operation) ?? undefined;
   const { depth, cost } = measureSelection(operation.selectionSet, root, 1, 0, walk, new Set());
   return { depth, aliases: walk.aliases, cost };
@@ -126,6 +141,12 @@ function reject(context: ValidationContext, operation: OperationDefinitionNode, 
 export function queryLimitsRule(limits: QueryLimits) {
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(operation) {
+      // graphql-js 16 validates a mutation against a schema without one and only fails at execution,
+      // where the error has no code and is masked as an internal one; it is the request's mistake.
+      if (context.getSchema().getRootType(operation.operation) === undefined) {
+        context.reportError(new GraphQLError(`the schema has no ${operation.operation} operations`, { nodes: [operation] }));
+        return false;
+      }
       const measure = measureOperation(context.getSchema(), operation, (name) => context.getFragment(name));
       const name = operation.name === undefined ? 'the operation' : `operation ${operation.name.value}`;
       if (measure.depth > limits.maxDepth) reject(context, operation, 'QUERY_TOO_DEEP', `${name} is ${measure.depth} levels deep; the limit is ${limits.maxDepth}`);

@@ -1,11 +1,13 @@
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
+import type { RedisConnection } from '../cache/redis-client.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 
 /**
  * A fixed window per client in one Lua script: INCRBY and the window's expiry happen atomically in
  * Redis, so every gateway instance shares the same count and a burst across instances is still one
- * budget. Returns the count after this request and the milliseconds left in the window.
+ * budget. Returns the count after this request and the milliseconds left in the window. One key per
+ * client and window, so on a Redis Cluster the script runs whole on the key's own master.
  */
 const fixedWindowScript = `
 local count = redis.call('INCRBY', KEYS[1], ARGV[1])
@@ -27,12 +29,15 @@ export type RateDecision =
   | { readonly allowed: false; readonly retryAfterMs: number; readonly limit: number };
 
 export interface RateLimiter {
-  /** Counts `cost` requests against the client's window; resolves, never rejects. */
-  take(client: string, cost: number): Promise<RateDecision>;
+  /**
+   * Counts `cost` requests against the client's window; resolves, never rejects. `logger` is the
+   * request's (its lines carry the request id); the limiter's own when absent.
+   */
+  take(client: string, cost: number, logger?: Logger): Promise<RateDecision>;
 }
 
 export interface RateLimiterDependencies {
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   readonly keyPrefix: string;
   /** Requests per window per client; 0 turns the limit off. */
   readonly limit: number;
@@ -51,7 +56,7 @@ export function createRateLimiter(deps: RateLimiterDependencies): RateLimiter {
   redis.defineCommand('gwRateLimit', { numberOfKeys: 1, lua: fixedWindowScript });
   let lastWarning = 0;
   return {
-    async take(client, cost) {
+    async take(client, cost, requestLogger = logger) {
       if (limit === 0) return { allowed: true, remaining: null };
       const window = Math.floor(Date.now() / windowMs);
       try {
@@ -63,7 +68,7 @@ export function createRateLimiter(deps: RateLimiterDependencies): RateLimiter {
         metrics.increment('rate_limit_fail_open', {});
         if (Date.now() - lastWarning > 1_000) {
           lastWarning = Date.now();
-          logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'rate limiter unavailable; letting requests through');
+          requestLogger.warn({ err: error instanceof Error ? error.message : String(error) }, 'rate limiter unavailable; letting requests through');
         }
         return { allowed: true, remaining: null };
       }

@@ -10,7 +10,7 @@ describe('request limits', () => {
   let gateway: OpsGateway;
 
   before(async () => {
-    gateway = await startOpsGateway({ env: { MAX_QUERY_DEPTH: '4', MAX_QUERY_ALIASES: '3', MAX_QUERY_COST: '500', MAX_BATCH_OPERATIONS: '3', MAX_BODY_BYTES: '4096' } });
+    gateway = await startOpsGateway({ env: { MAX_QUERY_DEPTH: '4', MAX_QUERY_ALIASES: '3', MAX_QUERY_COST: '500', MAX_BATCH_OPERATIONS: '3', MAX_BODY_BYTES: '4096', MAX_QUERY_TOKENS: '400' } });
   });
   after(async () => {
     await gateway.close();
@@ -34,6 +34,16 @@ describe('request limits', () => {
     assert.equal(codeOf(many.body), 'TOO_MANY_ALIASES');
     const few = await gateway.query('{ a: product(id: "1") { id } b: product(id: "2") { id } c: product(id: "3") { id } }');
     assert.equal(few.body.errors, undefined);
+  });
+
+  it('refuses a document with more than MAX_QUERY_TOKENS tokens while parsing, before validation runs', async () => {
+    // Within the body limit, yet 450 tokens: an alias bomb is stopped by the parser's token budget.
+    const bomb = `{ ${Array.from({ length: 150 }, (_, index) => `a${index}:id`).join(' ')} }`;
+    assert.ok(bomb.length < 4096);
+    const refused = await gateway.query(bomb);
+    assert.equal(refused.status, 400);
+    assert.equal(codeOf(refused.body), 'GRAPHQL_PARSE_FAILED');
+    assert.match(refused.body.errors?.[0]?.message ?? '', /400 tokens/);
   });
 
   it('refuses a query whose estimated cost (list sizes multiplied) exceeds MAX_QUERY_COST', async () => {

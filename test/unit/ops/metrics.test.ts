@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createMetrics, operationLabel } from '../../../src/observability/metrics.js';
-import { currentRequestScope, runInRequestScope } from '../../../src/observability/request-scope.js';
 
 /** The value of one sample line of the exposition, e.g. `gateway_cache_hits_total{entity="products"}`. */
 function sample(exposition: string, series: string): number | undefined {
@@ -53,18 +52,6 @@ describe('metrics', () => {
     for (let index = 0; index < 250; index += 1) metrics.observeRequest(`Op${index}`, 'ok', 1);
     const { body } = await metrics.expose();
     assert.equal(sample(body, 'gateway_graphql_request_duration_seconds_count{operation="other",outcome="ok"}'), 50);
-  });
-
-  it('attributes cache hits and misses to the request being served', () => {
-    const metrics = createMetrics();
-    metrics.increment('cache_hits', { entity: 'products' }, 5);
-    const scope = runInRequestScope('r-1', () => {
-      metrics.increment('cache_hits', { entity: 'products' }, 2);
-      metrics.increment('cache_negative_hits', { entity: 'products' });
-      metrics.increment('cache_misses', { entity: 'products' }, 3);
-      return currentRequestScope();
-    });
-    assert.deepEqual({ hits: scope?.cacheHits, misses: scope?.cacheMisses }, { hits: 2, misses: 3 });
   });
 
   it('refuses a label the catalogue does not declare, so a new caller fails in its first test', () => {

@@ -12,7 +12,7 @@ const invalid = (variable: string) => (error: unknown) => {
 describe('operations settings', () => {
   it('has safe defaults: limits on, rate limit on, no bearer tokens, bounded shutdown', () => {
     const config = loadGatewayConfig({});
-    assert.deepEqual(config.limits, { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxBatchOperations: 10, maxBodyBytes: 1_048_576 });
+    assert.deepEqual(config.limits, { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxBatchOperations: 10, maxBodyBytes: 1_048_576, maxTokens: 5_000 });
     assert.deepEqual(config.rateLimit, { requests: 1200, windowMs: 60_000 });
     assert.equal(config.shutdownTimeoutMs, 15_000);
     assert.equal(config.http.trustProxy, false);
@@ -29,6 +29,7 @@ describe('operations settings', () => {
       MAX_QUERY_COST: '900',
       MAX_BATCH_OPERATIONS: '2',
       MAX_BODY_BYTES: '65536',
+      MAX_QUERY_TOKENS: '800',
       RATE_LIMIT_REQUESTS: '0',
       RATE_LIMIT_WINDOW_MS: '1000',
       SHUTDOWN_TIMEOUT_MS: '5000',
@@ -40,7 +41,7 @@ describe('operations settings', () => {
       JWT_ROLES_CLAIM: 'scope',
       JWT_CLOCK_TOLERANCE_S: '5',
     });
-    assert.deepEqual(config.limits, { maxDepth: 8, maxAliases: 5, maxCost: 900, maxBatchOperations: 2, maxBodyBytes: 65_536 });
+    assert.deepEqual(config.limits, { maxDepth: 8, maxAliases: 5, maxCost: 900, maxBatchOperations: 2, maxBodyBytes: 65_536, maxTokens: 800 });
     assert.deepEqual(config.rateLimit, { requests: 0, windowMs: 1000 });
     assert.equal(config.shutdownTimeoutMs, 5000);
     assert.equal(config.http.trustProxy, true);

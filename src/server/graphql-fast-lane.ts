@@ -1,0 +1,131 @@
+import type { HeaderMap } from '@apollo/server';
+import type { DocumentNode, ExecutionResult, GraphQLSchema, ValidationRule } from 'graphql';
+import { execute, getOperationAST, NoSchemaIntrospectionCustomRule, OperationTypeNode, parse, specifiedRules, validate } from 'graphql';
+import type { Metrics } from '../observability/metrics.js';
+import { operationLabel } from '../observability/metrics.js';
+import type { RequestContext } from '../resolvers/request-context.js';
+import { FRESHNESS_HEADER } from './apollo-plugins.js';
+import type { DocumentCacheLimits } from './document-cache.js';
+import { createDocumentCache } from './document-cache.js';
+
+/** Apollo's answer type for a client that accepts JSON: the fast lane answers with exactly this. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+/** Accept values Apollo answers with JSON_CONTENT_TYPE; anything else is Apollo's to negotiate. */
+const PLAIN_ACCEPTS = new Set([undefined, '*/*', 'application/json', JSON_CONTENT_TYPE]);
+
+export type FastLaneOutcome =
+  | { readonly kind: 'served'; readonly contentType: string; readonly body: string }
+  /** Apollo takes over; `context` is the one the fast lane already built (null: none was built). */
+  | { readonly kind: 'fallback'; readonly context: (() => Promise<RequestContext>) | null };
+
+/**
+ * A shortcut through graphql-js for the common request, in front of Apollo: a POSTed JSON body
+ * `{ query, variables?, operationName? }` (no `extensions`, so no persisted query) for a query
+ * operation, whose answer has no errors. Anything else, and any error at all, is left to Apollo, so
+ * error formatting, codes, HTTP statuses and CSRF prevention stay in one place.
+ */
+export interface GraphQLFastLane {
+  /** Resolves, never rejects. `createContext` runs at most once (it counts against the rate limit). */
+  serve(headers: HeaderMap, body: unknown, createContext: () => Promise<RequestContext>): Promise<FastLaneOutcome>;
+}
+
+export interface FastLaneOptions {
+  readonly schema: GraphQLSchema;
+  /** The rules Apollo runs besides the spec's (the query limits). */
+  readonly validationRules: readonly ValidationRule[];
+  /** Production: introspection refused, as Apollo does with `introspection: false`. */
+  readonly introspection: boolean;
+  readonly metrics: Metrics;
+  /** Same bound as Apollo's parseOptions.maxTokens: a document over it is left to Apollo to refuse. */
+  readonly maxTokens: number;
+  readonly documents?: DocumentCacheLimits;
+}
+
+interface PlainRequest {
+  readonly query: string;
+  readonly variables: Record<string, unknown> | undefined;
+  readonly operationName: string | undefined;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Only `application/json` itself: Apollo's CSRF prevention concerns the content types a browser may
+ * send cross-site without a preflight (text/plain, forms), which must keep meeting Apollo's check.
+ */
+function isPlainJsonRequest(headers: HeaderMap): boolean {
+  const contentType = headers.get('content-type');
+  if (contentType === undefined || contentType.split(';', 1)[0]?.trim().toLowerCase() !== 'application/json') return false;
+  return PLAIN_ACCEPTS.has(headers.get('accept')) && headers.get(FRESHNESS_HEADER) === undefined;
+}
+
+function plainRequest(body: unknown): PlainRequest | null {
+  if (!isRecord(body) || body.extensions !== undefined) return null;
+  const { query, variables, operationName } = body;
+  if (typeof query !== 'string' || query === '') return null;
+  if (variables !== undefined && variables !== null && !isRecord(variables)) return null;
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return null;
+  return { query, variables: variables ?? undefined, operationName: operationName ?? undefined };
+}
+
+export function createGraphQLFastLane(options: FastLaneOptions): GraphQLFastLane {
+  const { schema, metrics } = options;
+  const rules = [...specifiedRules, ...options.validationRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  const documents = createDocumentCache(options.documents ?? { maxDocuments: 1_000, maxCharacters: 4 * 1024 * 1024 });
+  const served = { outcome: 'served' } as const;
+  const toApollo = (outcome: 'not_eligible' | 'invalid' | 'context_failed' | 'errors', context: (() => Promise<RequestContext>) | null): FastLaneOutcome => {
+    metrics.increment('graphql_fast_lane', { outcome });
+    return { kind: 'fallback', context };
+  };
+
+  /** Parsed and validated once per distinct text; a text that fails either is remembered as such. */
+  function documentOf(query: string): DocumentNode | null {
+    let known = documents.get(query);
+    if (known === undefined) {
+      try {
+        const document = parse(query, { maxTokens: options.maxTokens });
+        known = validate(schema, document, rules).length === 0 ? document : 'invalid';
+      } catch {
+        known = 'invalid';
+      }
+      documents.set(query, known);
+    }
+    return known === 'invalid' ? null : known;
+  }
+
+  return {
+    async serve(headers, body, createContext) {
+      if (!isPlainJsonRequest(headers)) return toApollo('not_eligible', null);
+      const request = plainRequest(body);
+      if (request === null) return toApollo('not_eligible', null);
+      const document = documentOf(request.query);
+      if (document === null) return toApollo('invalid', null);
+      const operation = getOperationAST(document, request.operationName);
+      if (operation?.operation !== OperationTypeNode.QUERY) return toApollo('not_eligible', null);
+      let context: RequestContext;
+      try {
+        context = await createContext();
+      } catch (error) {
+        // Apollo answers the failure (bad credentials, rate limit) exactly as if it had built the context.
+        return toApollo('context_failed', () => Promise.reject(error instanceof Error ? error : new Error(String(error))));
+      }
+      const reuse = () => Promise.resolve(context);
+      const started = performance.now();
+      const operationName = operation.name?.value ?? null;
+      context.scope.operationName = operationName;
+      let result: ExecutionResult;
+      try {
+        result = await execute({ schema, document, contextValue: context, variableValues: request.variables, operationName: request.operationName });
+      } catch {
+        return toApollo('errors', reuse);
+      }
+      // Apollo runs the operation again with the same context (its loaders still hold what this run
+      // read) and formats the errors; errors are rare on this path, so running twice costs little.
+      if (result.errors !== undefined && result.errors.length > 0) return toApollo('errors', reuse);
+      metrics.observeRequest(operationLabel(operationName), 'ok', performance.now() - started);
+      metrics.increment('graphql_fast_lane', served);
+      // Apollo's default stringifyResult, byte for byte.
+      return { kind: 'served', contentType: JSON_CONTENT_TYPE, body: `${JSON.stringify({ data: result.data })}\n` };
+    },
+  };
+}
