@@ -71,7 +71,7 @@ function plainRequest(body: unknown): PlainRequest | null {
 export function createGraphQLFastLane(options: FastLaneOptions): GraphQLFastLane {
   const { schema, metrics } = options;
   const rules = [...specifiedRules, ...options.validationRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
-  const documents = createDocumentCache(options.documents ?? { maxDocuments: 1_000, maxCharacters: 4 * 1024 * 1024 });
+  const documents = createDocumentCache(options.documents ?? { maxDocuments: 1_000, maxCharacters: 1024 * 1024 });
   const served = { outcome: 'served' } as const;
   const toApollo = (outcome: 'not_eligible' | 'invalid' | 'context_failed' | 'errors', context: (() => Promise<RequestContext>) | null): FastLaneOutcome => {
     metrics.increment('graphql_fast_lane', { outcome });
@@ -83,7 +83,9 @@ export function createGraphQLFastLane(options: FastLaneOptions): GraphQLFastLane
     let known = documents.get(query);
     if (known === undefined) {
       try {
-        const document = parse(query, { maxTokens: options.maxTokens });
+        // No locations: errors are never formatted here (Apollo re-runs those), and a location per
+        // node is most of a cached document's memory.
+        const document = parse(query, { maxTokens: options.maxTokens, noLocation: true });
         known = validate(schema, document, rules).length === 0 ? document : 'invalid';
       } catch {
         known = 'invalid';

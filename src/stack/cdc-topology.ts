@@ -67,5 +67,8 @@ export function debeziumConnectorConfig(endpoints: ConnectorEndpoints): Record<s
     'poll.interval.ms': '10',
     'max.batch.size': '2048',
     'snapshot.mode': 'initial',
+    // After a database restart the binlog reader stops without an error and only reconnects when
+    // the keep-alive check runs: every 60 s by default, i.e. a minute with no changes flowing.
+    'connect.keep.alive.interval.ms': '5000',
   };
 }
