@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EntityCache } from '../cache/entity-cache.js';
+import type { RedisConnection } from '../cache/redis-client.js';
 import type { RowSource } from '../db/row-source.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { EntityDeclaration } from '../schema/entity.js';
@@ -16,7 +16,7 @@ export interface CheckDependencies {
   readonly registry: EntityRegistry;
   readonly rows: RowSource;
   readonly cache: EntityCache;
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   readonly search: Client;
   readonly keyPrefix: string;
   readonly indexPrefix: string;

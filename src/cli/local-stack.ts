@@ -12,6 +12,7 @@ export function usesLocalStack(config: GatewayConfig, env: NodeJS.ProcessEnv): b
   return (
     config.mysql.url === local.MYSQL_URL &&
     config.redis.url === local.REDIS_URL &&
+    config.redis.clusterNodes.length === 0 &&
     config.kafka.brokers.join(',') === local.KAFKA_BROKERS &&
     config.elasticsearch.url === local.ELASTICSEARCH_URL
   );

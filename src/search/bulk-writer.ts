@@ -150,6 +150,35 @@ export async function forEachPage(client: Client, request: PageRequest, visit: (
   }
 }
 
+/**
+ * forEachPage for several queries that usually match little: one _msearch answers every query that
+ * fits one page, with no point-in-time snapshot to open and close. A query whose first page is full
+ * has that page discarded unvisited and is walked over a snapshot, so no hit is visited twice.
+ * Queries are visited in order, one after the other; `visit` is told which by its position.
+ */
+export async function forEachMatch(client: Client, requests: readonly PageRequest[], visit: (position: number, hits: estypes.SearchHit<unknown>[]) => Promise<void>): Promise<void> {
+  if (requests.length === 0) return;
+  let responses: estypes.MsearchResponseItem<unknown>[];
+  try {
+    responses = (
+      await client.msearch({
+        searches: requests.flatMap((request) => [{ index: request.index }, { size: request.pageSize, query: request.query, _source: [...request.source], track_total_hits: false }]),
+      })
+    ).responses;
+  } catch (error) {
+    throw toSearchError(error, `elasticsearch multi-search of ${requests[0]?.index ?? ''}`);
+  }
+  for (const [position, request] of requests.entries()) {
+    const response = responses[position];
+    if (response === undefined || 'error' in response) {
+      throw new GatewayError('SEARCH_UNAVAILABLE', `elasticsearch search of ${request.index}: ${response === undefined ? 'no response' : (response.error.reason ?? response.error.type)}`);
+    }
+    const hits = response.hits.hits;
+    if (hits.length >= request.pageSize) await forEachPage(client, request, (page) => visit(position, page));
+    else if (hits.length > 0) await visit(position, hits);
+  }
+}
+
 /** Makes every acknowledged write visible to search (point-in-time snapshots see only refreshed data). */
 export async function refreshIndex(client: Client, index: string): Promise<void> {
   try {

@@ -2,8 +2,8 @@ import type { Client } from '@elastic/elasticsearch';
 import { GatewayError } from '../errors.js';
 import type { EntityDeclaration, SearchMapping } from '../schema/entity.js';
 import type { Row, RowVersion } from '../sync/change.js';
-import type { BulkWriter } from './bulk-writer.js';
-import { forEachPage, refreshIndex, sendBulk } from './bulk-writer.js';
+import type { BulkWriter, PageRequest } from './bulk-writer.js';
+import { forEachMatch, refreshIndex, sendBulk } from './bulk-writer.js';
 import { toSearchError } from './elasticsearch-client.js';
 import type { BulkOperation } from './search-documents.js';
 import { SYNC_FIELD, embedsOutdated, liveDocument, readSyncState } from './search-documents.js';
@@ -24,7 +24,9 @@ import { SYNC_FIELD, embedsOutdated, liveDocument, readSyncState } from './searc
  *
  * Only documents whose recorded embed version is older than the change are selected (in
  * Elasticsearch), so a replayed older change touches nothing and a retried batch redoes only what is
- * left. Work is bounded per step: related ids in chunks, hits in pages, one _bulk per page.
+ * left. Work is bounded per step: related ids in chunks, hits in pages, one _bulk per page. Most
+ * related changes match no or few documents (a product no order line embeds yet): one refresh and
+ * one _msearch over all the chunks then settle them, without a point-in-time snapshot.
  */
 
 export type SearchableEntity = EntityDeclaration & { readonly search: SearchMapping };
@@ -56,20 +58,23 @@ export async function rewriteEmbeddingDocuments(
 ): Promise<number> {
   if (updates.length === 0) return 0;
   const { client } = context.writer;
-  // The point-in-time snapshot below sees refreshed data only: without this, a document written a
-  // moment ago (with an older copy of the related row) would be missed.
+  // Searches see refreshed data only: without this, a document written a moment ago (with an older
+  // copy of the related row) would be missed.
   await refreshIndex(client, alias);
   let rewritten = 0;
+  const chunks: { request: PageRequest; pick: (embeddedId: string) => RelatedUpdate | undefined }[] = [];
   for (let start = 0; start < updates.length; start += IDS_PER_QUERY) {
     const chunk = updates.slice(start, start + IDS_PER_QUERY);
     const everyRow = chunk.find((update) => update.id === null);
     const byId = new Map(chunk.map((update) => [update.id, update]));
-    const pick = (embeddedId: string): RelatedUpdate | undefined => everyRow ?? byId.get(embeddedId);
-    await forEachPage(client, { index: alias, query: embedsOutdated(table, chunk), source: [SYNC_FIELD], pageSize: context.pageSize }, async (hits) => {
-      const found = hits.map((hit) => ({ id: hit._id ?? '', source: hit._source }));
-      rewritten += await rewriteUntilSettled(context, entity, alias, table, pick, found);
-    });
+    const request = { index: alias, query: embedsOutdated(table, chunk), source: [SYNC_FIELD], pageSize: context.pageSize };
+    chunks.push({ request, pick: (embeddedId) => everyRow ?? byId.get(embeddedId) });
   }
+  await forEachMatch(client, chunks.map(({ request }) => request), async (position, hits) => {
+    const found = hits.map((hit) => ({ id: hit._id ?? '', source: hit._source }));
+    const pick = chunks[position]?.pick;
+    if (pick !== undefined) rewritten += await rewriteUntilSettled(context, entity, alias, table, pick, found);
+  });
   context.writer.metrics?.increment('search_embedding_rewrites', { index: entity.search.index, embed: table }, rewritten);
   return rewritten;
 }

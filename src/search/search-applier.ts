@@ -30,9 +30,13 @@ import { tombstonesWrittenBefore } from './search-documents.js';
  * replay from before the truncate, including rows that never had a document.
  *
  * Reindex (docs/reindex.md): while a build alias exists, every batch is written to it as well. The
- * build aliases are read before the batch and again after it: a batch that began before a reindex
- * created its build alias is written to the new index too. So every change is either in the build
- * index or was acknowledged in the old one before the build began, where the reindex copy reads it.
+ * build aliases are read after each batch: a batch that began before a reindex created its build
+ * alias is written to the new index too. So every change is either in the build index or was
+ * acknowledged in the old one before the build began, where the reindex copy reads it. That read is
+ * the only one a batch needs: the targets it writes to first are the aliases the latest read found
+ * (any batch's), and one that appeared since is caught by its own read after. A build alias that
+ * disappeared since (the swap removes it) fails the batch's writes to it; the batch is then retried
+ * with a fresh read. One alias lookup per batch instead of two.
  */
 
 export interface SearchApplierDependencies {
@@ -78,8 +82,13 @@ export function createSearchApplier(deps: SearchApplierDependencies): SearchAppl
   const liveAlias = (entity: SearchableEntity) => searchAlias(deps.indexPrefix, entity.search);
   const buildAliases = searchable.map((entity) => buildAliasOf(liveAlias(entity)));
 
-  async function readBuilds(): Promise<Set<string>> {
-    return new Set((await readAliases(deps.client, buildAliases)).keys());
+  /** The build aliases found by the latest lookup; null when unknown (at start, after a failed batch). */
+  let knownBuilds: ReadonlySet<string> | null = null;
+
+  async function readBuilds(): Promise<ReadonlySet<string>> {
+    const found = new Set((await readAliases(deps.client, buildAliases)).keys());
+    knownBuilds = found;
+    return found;
   }
 
   return {
@@ -89,7 +98,7 @@ export function createSearchApplier(deps: SearchApplierDependencies): SearchAppl
       // A batch of tables nothing indexes (users…) needs no Elasticsearch request at all.
       if (![...batch.changes, ...batch.truncates].some(({ entity }) => entity.search !== undefined || documents.embedders.has(entity.table))) return tally;
       try {
-        let builds = await readBuilds();
+        let builds = knownBuilds ?? (await readBuilds());
         const building = (entity: SearchableEntity) => buildAliasOf(liveAlias(entity));
         await applyTo(documents, batch, (entity) => [liveAlias(entity), ...(builds.has(building(entity)) ? [building(entity)] : [])], liveAlias, tally);
         for (let round = 1; ; round += 1) {
@@ -101,6 +110,7 @@ export function createSearchApplier(deps: SearchApplierDependencies): SearchAppl
           builds = current;
         }
       } catch (error) {
+        knownBuilds = null;
         throw toSearchError(error, 'elasticsearch applier');
       }
       return tally;
@@ -131,10 +141,11 @@ async function applyTo(documents: DocumentWriter, batch: ApplyBatch, targetsOf: 
   // Truncates first: their floors then turn this batch's older row changes into no-ops.
   for (const { entity, version } of batch.truncates) await documents.applyTruncate(entity, version, targetsOf, sink);
   const writes = batch.changes.flatMap((item) => (item.entity.search === undefined ? [] : targetsOf(item.entity as SearchableEntity).map((index) => toWrite(item, index))));
-  const outcomes = await documents.writeDocuments(writes);
-  count(sink, outcomes.filter((_, position) => writes[position]?.index === liveAlias(writes[position]?.entity as SearchableEntity)));
   const related = batch.changes.map(({ entity, id, change }) => ({ table: entity.table, id, version: change.version, row: change.op === 'delete' ? null : change.after }));
-  await documents.applyRelatedChanges(related, targetsOf, sink);
+  // Side by side: a batch's own documents and the rewrites of documents embedding its rows race
+  // exactly as two consumer processes would, which the guard protocol (document-writes.ts) covers.
+  const [outcomes] = await Promise.all([documents.writeDocuments(writes), documents.applyRelatedChanges(related, targetsOf, sink)]);
+  count(sink, outcomes.filter((_, position) => writes[position]?.index === liveAlias(writes[position]?.entity as SearchableEntity)));
 }
 
 function toWrite({ entity, id, change }: EntityChange, index: string): DocumentWrite {

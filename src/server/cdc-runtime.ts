@@ -9,7 +9,9 @@ import type { GatewayServices } from './gateway-services.js';
 
 /**
  * The CDC consumer over the gateway's own clients, applying to every store the gateway serves from:
- * Redis and the Elasticsearch indices (ensureSearchIndices must have run).
+ * Redis and the Elasticsearch indices (ensureSearchIndices must have run). Each store applies in a
+ * lane of its own, so Redis stays fresh while Elasticsearch works through a backlog; the group's
+ * committed offsets follow the slower of the two.
  */
 export function createCdcRuntime(services: GatewayServices, extraAppliers: readonly StoreApplier[] = []): CdcConsumer {
   const { config, cache, redis, rows, metrics, logger, registry, search } = services;

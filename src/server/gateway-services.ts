@@ -1,11 +1,11 @@
 import type { Client as ElasticsearchClient } from '@elastic/elasticsearch';
-import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import type { CacheAsideReader } from '../cache/cache-aside.js';
 import { createCacheAsideReader } from '../cache/cache-aside.js';
 import type { EntityCache } from '../cache/entity-cache.js';
 import { createEntityCache } from '../cache/entity-cache.js';
-import { createRedisClient } from '../cache/redis-client.js';
+import type { RedisConnection } from '../cache/redis-client.js';
+import { createRedisConnection } from '../cache/redis-client.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { createMysqlPool } from '../db/mysql-pool.js';
 import type { RowSource } from '../db/row-source.js';
@@ -26,7 +26,7 @@ export interface GatewayServices {
   readonly metrics: Metrics;
   readonly registry: EntityRegistry;
   readonly pool: Pool;
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   readonly cache: EntityCache;
   readonly rows: RowSource;
   readonly reader: CacheAsideReader;
@@ -70,8 +70,9 @@ export function createGatewayServices(config: GatewayConfig, logger: Logger, reg
   const metrics = createMetrics({ processMetrics: true });
   const pool = createMysqlPool({ url: config.mysql.url, poolSize: config.mysql.poolSize, connectTimeoutMs: config.mysql.connectTimeoutMs });
   let lastRedisErrorLog = 0;
-  const redis = createRedisClient({
+  const redis = createRedisConnection({
     url: config.redis.url,
+    clusterNodes: config.redis.clusterNodes,
     commandTimeoutMs: config.redis.commandTimeoutMs,
     onError: (error) => {
       // A Redis outage produces an error per reconnect attempt: log at most one line a second.

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pingRedis } from '../cache/redis-client.js';
 import type { ConsumerStatus } from '../sync/cdc-consumer.js';
 import type { GatewayServices } from './gateway-services.js';
 
@@ -36,10 +37,18 @@ export type ReadinessCheck = () => Promise<DependencyHealth>;
 export function consumerReadiness(status: () => ConsumerStatus): ReadinessCheck {
   return () => {
     const current = status();
-    const lags = current.partitions.map((partition) => partition.lag).filter((lag): lag is number => lag !== null);
-    const retrying = current.partitions.filter((partition) => partition.retrying !== null).map((partition) => `${partition.topic}:${partition.partition}`);
-    const detail = { partitions: current.partitions.length, lagMessages: lags.length === 0 ? null : lags.reduce((sum, lag) => sum + lag, 0), retrying };
+    // Each store applies at its own pace: its own lag says which one is behind.
+    const stores = current.stores === undefined ? {} : { stores: Object.fromEntries(current.stores.map((store) => [store.store, lagSummary(store.partitions)])) };
+    const detail = { partitions: current.partitions.length, ...lagSummary(current.partitions), ...stores };
     return Promise.resolve(current.joined ? { ok: true, latencyMs: 0, detail } : { ok: false, latencyMs: 0, error: 'not a member of the consumer group', detail });
+  };
+}
+
+function lagSummary(partitions: ConsumerStatus['partitions']) {
+  const lags = partitions.map((partition) => partition.lag).filter((lag): lag is number => lag !== null);
+  return {
+    lagMessages: lags.length === 0 ? null : lags.reduce((sum, lag) => sum + lag, 0),
+    retrying: partitions.filter((partition) => partition.retrying !== null).map((partition) => `${partition.topic}:${partition.partition}`),
   };
 }
 
@@ -64,7 +73,7 @@ export function healthRoutes(services: GatewayServices, options: HealthOptions =
     '/readyz': async (_request: IncomingMessage, response: ServerResponse) => {
       const checks: Record<string, ReadinessCheck> = {
         mysql: () => probe(() => services.pool.query('SELECT 1'), PROBE_TIMEOUT_MS),
-        redis: () => probe(() => services.redis.ping(), PROBE_TIMEOUT_MS),
+        redis: () => probe(() => pingRedis(services.redis), PROBE_TIMEOUT_MS),
         elasticsearch: () => probe(() => services.search.cluster.health({}, { requestTimeout: PROBE_TIMEOUT_MS, maxRetries: 0 }), PROBE_TIMEOUT_MS),
         ...options.extraChecks,
       };

@@ -22,7 +22,7 @@ export async function checkDependencies(config: GatewayConfig, services: Gateway
   try {
     await waitForRedis(services.redis, timeoutMs);
   } catch (error) {
-    throw unreachable('REDIS_URL', config.redis.url, error);
+    throw config.redis.clusterNodes.length > 0 ? unreachable('REDIS_CLUSTER_NODES', config.redis.clusterNodes.join(','), error) : unreachable('REDIS_URL', config.redis.url, error);
   }
   try {
     // cluster health rather than ping: HEAD / answers 405 on some builds.

@@ -2,32 +2,51 @@ import { Partitioners } from 'kafkajs';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { RowSource } from '../db/row-source.js';
-import { errorMessage } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
-import type { ChunkApplier, Retry } from './apply-chunk.js';
-import { createChunkApplier } from './apply-chunk.js';
+import type { ConsumerStatus } from './consumer-status.js';
+import { groupByStore } from './consumer-status.js';
 import { createDeadLetterPublisher } from './dead-letter.js';
-import { RetryAborted, retryUntilDone } from './retry-backoff.js';
+import type { PartitionPipeline } from './partition-pipeline.js';
+import { createPartitionPipeline } from './partition-pipeline.js';
+import type { ChunkPreparer } from './prepare-chunk.js';
+import { createChunkPreparer } from './prepare-chunk.js';
+import { RetryAborted } from './retry-backoff.js';
 import type { StoreApplier } from './store-applier.js';
+import type { OffsetCommitter } from './offset-committer.js';
+import { createOffsetCommitter } from './offset-committer.js';
+
+export type { ConsumerStatus, PartitionStatus, StoreStatus } from './consumer-status.js';
 
 export interface CdcConsumerTuning {
-  /** At most this many messages are applied between two offset commits and heartbeats. */
+  /** At most this many messages are prepared (decoded, dead-lettered, re-read) at once. */
   readonly chunkSize: number;
   /** Partitions processed at once, so one stalled partition does not hold back the others. */
   readonly partitionsConsumedConcurrently: number;
+  /**
+   * Changes (after collapsing) a store may hold queued per partition before fetching that
+   * partition waits for it: bounds memory, and how far Redis may run ahead of Elasticsearch.
+   */
+  readonly storeBacklogChanges: number;
+  /** A store that fell behind catches up with applies of up to about this many changes. */
+  readonly maxApplyChanges: number;
+  /** Fetch size per partition: large enough to fill several chunks from a backlog. */
+  readonly maxBytesPerPartition: number;
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly retryInitialDelayMs: number;
   readonly retryMaxDelayMs: number;
-  /** Applied offsets are committed at most this often inside a batch, and always at its end. */
+  /** Offsets every store applied are committed at most this often, and when the consumer stops. */
   readonly autoCommitIntervalMs: number;
 }
 
 const DEFAULT_TUNING: CdcConsumerTuning = {
   chunkSize: 500,
   partitionsConsumedConcurrently: 3,
+  storeBacklogChanges: 10_000,
+  maxApplyChanges: 1_000,
+  maxBytesPerPartition: 8 * 1024 * 1024,
   sessionTimeoutMs: 30_000,
   heartbeatIntervalMs: 3_000,
   retryInitialDelayMs: 100,
@@ -47,102 +66,77 @@ export interface CdcConsumerDependencies {
   readonly now?: () => number;
 }
 
-export interface PartitionStatus {
-  readonly topic: string;
-  readonly partition: number;
-  /** Messages after the last applied one, as of the last batch fetched; null before the first. */
-  readonly lag: number | null;
-  readonly lastAppliedOffset: string | null;
-  readonly lastAppliedAtMs: number | null;
-  /** Source commit → applied, for the newest change of the last applied chunk. */
-  readonly lastFreshnessMs: number | null;
-  /** Set while a step keeps failing (the partition is stalled, nothing past it is committed). */
-  readonly retrying: { readonly step: string; readonly failures: number; readonly error: string } | null;
-}
-
-export interface ConsumerStatus {
-  readonly joined: boolean;
-  readonly partitions: readonly PartitionStatus[];
-  readonly lastFreshnessMs: number | null;
-}
-
 export interface CdcConsumer {
   /** Connects, joins the group and starts consuming; resolves once the run loop is started. */
   start(): Promise<void>;
-  /** Stops promptly: a chunk still retrying is abandoned uncommitted. Resolves when disconnected. */
+  /**
+   * Stops promptly: applies in flight finish and are committed, queued chunks and a chunk still
+   * retrying are abandoned uncommitted (consumed again later). Resolves when disconnected.
+   */
   stop(): Promise<void>;
   status(): ConsumerStatus;
 }
 
-type MutablePartitionStatus = { -readonly [K in keyof PartitionStatus]: PartitionStatus[K] };
+interface Running {
+  readonly consumer: Consumer;
+  readonly producer: Producer;
+  readonly stopping: AbortController;
+}
 
 /**
- * Keeps the stores current from the CDC topics. Offsets are committed only for messages that every
- * store acknowledged (or whose dead letter was acknowledged). A failing store stalls its partition
- * inside eachBatch: the chunk is retried with capped backoff while a ticker keeps heartbeating, so
- * the group never evicts a consumer that is merely waiting for Redis or Elasticsearch to return.
+ * Keeps the stores current from the CDC topics, one group for all stores. Each fetched chunk is
+ * prepared once, then handed to one lane per store (partition-pipeline.ts): Redis applies as soon
+ * as a chunk arrives while Elasticsearch, slower, works through the same chunks at its own pace in
+ * bigger merged applies. Offsets are committed only up to what every store applied (or whose dead
+ * letter was acknowledged), so a restart replays whatever any store had not applied yet; the stores'
+ * version guards make that replay harmless. A failing store stalls only its own lane, with capped
+ * backoff; once it is a full lane behind, fetching that partition waits too, heartbeating all along
+ * so the group never evicts a consumer that is merely waiting for a store to return.
  */
 export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
   const { kafka, config, metrics } = deps;
   const tuning: CdcConsumerTuning = { ...DEFAULT_TUNING, ...deps.tuning };
   const now = deps.now ?? Date.now;
   const logger = deps.logger.child({ component: 'cdc-consumer' });
-  const partitions = new Map<string, MutablePartitionStatus>();
+  let pipelines = new Map<string, PartitionPipeline>();
   let joined = false;
   let lastFreshnessMs: number | null = null;
-  let running: { consumer: Consumer; producer: Producer; stopping: AbortController } | null = null;
+  let running: Running | null = null;
+  let committer: OffsetCommitter | null = null;
 
-  function partitionState(topic: string, partition: number): MutablePartitionStatus {
+  function pipelineFor(topic: string, partition: number, signal: AbortSignal): PartitionPipeline {
     const key = `${topic}:${partition}`;
-    let state = partitions.get(key);
-    if (state === undefined) {
-      state = { topic, partition, lag: null, lastAppliedOffset: null, lastAppliedAtMs: null, lastFreshnessMs: null, retrying: null };
-      partitions.set(key, state);
-    }
-    return state;
-  }
-
-  function retryFor(state: MutablePartitionStatus, firstOffset: string, signal: AbortSignal): Retry {
-    return (step, attempt) =>
-      retryUntilDone(attempt, {
+    let pipeline = pipelines.get(key);
+    if (pipeline === undefined) {
+      pipeline = createPartitionPipeline({
+        topic,
+        partition,
+        appliers: deps.appliers,
         signal,
-        initialDelayMs: tuning.retryInitialDelayMs,
-        maxDelayMs: tuning.retryMaxDelayMs,
-        onFailure: (error, failures, delayMs) => {
-          metrics.increment('cdc_retries', { step });
-          state.retrying = { step, failures, error: errorMessage(error) };
-          const fields = { topic: state.topic, partition: state.partition, offset: firstOffset, step, failures, delayMs, err: error };
-          // A store that is down is expected now and then; anything else is a bug worth shouting about.
-          if (isRetriable(error)) logger.warn(fields, 'step failed; retrying the chunk');
-          else logger.error(fields, 'step failed with a non-retriable error; retrying the chunk rather than skipping it');
+        tuning: { laneCapacity: tuning.storeBacklogChanges, maxApplyChanges: tuning.maxApplyChanges, retryInitialDelayMs: tuning.retryInitialDelayMs, retryMaxDelayMs: tuning.retryMaxDelayMs },
+        metrics,
+        logger,
+        now,
+        onCompleted: (_pipeline, chunk) => {
+          if (chunk.newestCommitMs !== null) lastFreshnessMs = Math.max(0, now() - chunk.newestCommitMs);
+          committer?.request();
         },
       });
-  }
-
-  function recordChunk(state: MutablePartitionStatus, highWatermark: string, lastOffset: string, newestCommitMs: number | null): void {
-    const at = now();
-    state.lastAppliedOffset = lastOffset;
-    state.lastAppliedAtMs = at;
-    state.lag = Math.max(0, Number(BigInt(highWatermark) - BigInt(lastOffset) - 1n));
-    state.retrying = null;
-    if (newestCommitMs !== null) {
-      state.lastFreshnessMs = Math.max(0, at - newestCommitMs);
-      lastFreshnessMs = state.lastFreshnessMs;
+      pipelines.set(key, pipeline);
     }
-    const labels = { topic: state.topic, partition: String(state.partition) };
-    metrics.setGauge('cdc_lag', labels, state.lag);
-    metrics.setGauge('cdc_last_applied_ms', labels, at);
+    return pipeline;
   }
 
-  function watchGroup(consumer: Consumer): void {
+  function watchGroup(consumer: Consumer, signal: AbortSignal): void {
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       joined = true;
-      const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, list]) => list.map((p) => `${topic}:${p}`)));
-      for (const key of partitions.keys()) if (!assigned.has(key)) partitions.delete(key);
-      for (const key of assigned) {
-        const separator = key.lastIndexOf(':');
-        partitionState(key.slice(0, separator), Number(key.slice(separator + 1)));
-      }
+      // A new generation fetches every partition again from its committed offset: work queued in
+      // the old one would be applied twice, so it is dropped (an apply in flight just finishes).
+      const retired = [...pipelines.values()];
+      pipelines = new Map();
+      committer?.reset();
+      for (const pipeline of retired) pipeline.retire().catch((error: unknown) => logger.error({ err: error }, 'retiring a partition pipeline failed'));
+      for (const [topic, list] of Object.entries(payload.memberAssignment)) for (const partition of list) pipelineFor(topic, partition, signal);
       logger.info({ groupId: payload.groupId, assignment: payload.memberAssignment }, 'joined the consumer group');
     });
     consumer.on(consumer.events.REBALANCING, () => {
@@ -158,13 +152,17 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
   }
 
   /**
-   * One fetched batch of one partition, applied in chunks. Each chunk's offset is resolved only
-   * after applyChunk resolved, i.e. after every store (and the dead-letter topic) acknowledged it.
+   * One fetched batch of one partition, prepared in chunks and handed to the stores' lanes. The
+   * fetch position moves on once a chunk is queued; the committed offset only once every store
+   * applied it.
    */
-  function batchHandler(applyChunk: ChunkApplier, stopping: AbortSignal) {
+  function batchHandler(prepareChunk: ChunkPreparer, stopping: AbortSignal) {
     return async function eachBatch(payload: EachBatchPayload): Promise<void> {
       const { batch } = payload;
-      const state = partitionState(batch.topic, batch.partition);
+      const first = batch.messages[0];
+      if (first === undefined) return;
+      const pipeline = pipelineFor(batch.topic, batch.partition, stopping);
+      pipeline.sawBatch(first.offset, batch.highWatermark);
       const revoked = new AbortController();
       const signal = AbortSignal.any([stopping, revoked.signal]);
       // Heartbeats keep flowing however long a store takes; a failed one (rebalance) revokes the batch.
@@ -177,19 +175,21 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
           const chunk = batch.messages.slice(from, from + tuning.chunkSize);
           const last = chunk[chunk.length - 1];
           if (last === undefined) break;
-          const result = await applyChunk(batch.topic, batch.partition, chunk, retryFor(state, chunk[0]?.offset ?? last.offset, signal));
+          await pipeline.waitForRoom(signal);
+          const prepared = await prepareChunk(batch.topic, batch.partition, chunk, pipeline.retryFor(chunk[0]?.offset ?? last.offset, signal));
+          // A batch outliving its generation must not move the new generation's fetch position.
+          if (pipelines.get(`${batch.topic}:${batch.partition}`) !== pipeline) break;
+          pipeline.enqueue(prepared);
           payload.resolveOffset(last.offset);
-          recordChunk(state, batch.highWatermark, last.offset, result.newestCommitMs);
-          await payload.commitOffsetsIfNecessary();
           await payload.heartbeat();
         }
       } catch (error) {
-        // Aborted by stop() or a rebalance: the chunk in hand stays unresolved, so it is not committed.
+        // Aborted by stop() or a rebalance: the chunk in hand is not queued, so it is not committed.
         if (!(error instanceof RetryAborted)) throw error;
       } finally {
         clearInterval(ticker);
       }
-      // kafkajs must see the rebalance error to rejoin; what was applied is already resolved.
+      // kafkajs must see the rebalance error to rejoin.
       if (revoked.signal.aborted) throw revoked.signal.reason;
     };
   }
@@ -199,6 +199,8 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
       groupId: config.groupId,
       sessionTimeout: tuning.sessionTimeoutMs,
       heartbeatInterval: tuning.heartbeatIntervalMs,
+      maxBytesPerPartition: tuning.maxBytesPerPartition,
+      maxBytes: Math.max(tuning.maxBytesPerPartition * tuning.partitionsConsumedConcurrently, 10 * 1024 * 1024),
       allowAutoTopicCreation: false,
     });
     // Few retries per send: the consumer's own loop retries a failed send while heartbeating.
@@ -209,29 +211,65 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
     });
     const stopping = new AbortController();
     running = { consumer, producer, stopping };
-    const applyChunk = createChunkApplier({
+    committer = createOffsetCommitter({
+      commit: (offsets) => consumer.commitOffsets(offsets),
+      positions: () =>
+        [...pipelines.values()].flatMap((pipeline) => {
+          const completed = pipeline.completedOffset();
+          return completed === null ? [] : [{ topic: pipeline.topic, partition: pipeline.partition, offset: (BigInt(completed) + 1n).toString() }];
+        }),
+      intervalMs: tuning.autoCommitIntervalMs,
+      logger,
+    });
+    const prepareChunk = createChunkPreparer({
       format: config.format,
       registry: deps.registry,
-      appliers: deps.appliers,
       rows: deps.rows,
       deadLetters: createDeadLetterPublisher({ producer, topic: config.deadLetterTopic }),
       metrics,
       logger,
-      now,
     });
 
-    watchGroup(consumer);
+    watchGroup(consumer, stopping.signal);
     await producer.connect();
     await consumer.connect();
     await consumer.subscribe({ topics: [new RegExp(config.topicPattern)], fromBeginning: true });
     await consumer.run({
       eachBatchAutoResolve: false,
-      autoCommit: true,
-      autoCommitInterval: tuning.autoCommitIntervalMs,
+      // Committed by the offset committer, at what every store applied (resolveOffset moves only the fetch position).
+      autoCommit: false,
       partitionsConsumedConcurrently: tuning.partitionsConsumedConcurrently,
-      eachBatch: batchHandler(applyChunk, stopping.signal),
+      eachBatch: batchHandler(prepareChunk, stopping.signal),
     });
-    logger.info({ groupId: config.groupId, topicPattern: config.topicPattern, format: config.format }, 'cdc consumer started');
+    logger.info({ groupId: config.groupId, topicPattern: config.topicPattern, format: config.format, stores: deps.appliers.map((applier) => applier.store) }, 'cdc consumer started');
+  }
+
+  function status(): ConsumerStatus {
+    const current = [...pipelines.values()];
+    return {
+      joined,
+      partitions: current.map((pipeline) => pipeline.status()),
+      lastFreshnessMs,
+      stores: groupByStore(current.flatMap((pipeline) => pipeline.storeStatuses())),
+    };
+  }
+
+  async function stopRunning(): Promise<void> {
+    if (running === null) return;
+    const { consumer, producer, stopping } = running;
+    running = null;
+    stopping.abort(new Error('cdc consumer stopping'));
+    try {
+      // Applies in flight finish; then what every store applied is committed while still a member.
+      await Promise.all([...pipelines.values()].map((pipeline) => pipeline.retire()));
+      await committer?.flush();
+      committer?.close();
+      await consumer.disconnect();
+    } finally {
+      joined = false;
+      await producer.disconnect();
+      logger.info({ groupId: config.groupId }, 'cdc consumer stopped');
+    }
   }
 
   return {
@@ -245,24 +283,6 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
       }
     },
     stop: stopRunning,
-    status: () => ({ joined, partitions: [...partitions.values()].map((state) => ({ ...state })), lastFreshnessMs }),
+    status,
   };
-
-  async function stopRunning(): Promise<void> {
-    if (running === null) return;
-    const { consumer, producer, stopping } = running;
-    running = null;
-    stopping.abort(new Error('cdc consumer stopping'));
-    try {
-      await consumer.disconnect();
-    } finally {
-      joined = false;
-      await producer.disconnect();
-      logger.info({ groupId: config.groupId }, 'cdc consumer stopped');
-    }
-  }
-}
-
-function isRetriable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
 }

@@ -3,7 +3,10 @@ import type { Admin } from 'kafkajs';
 
 /**
  * True once the group has committed every message of every matching topic (an empty partition
- * counts as done). The broker's view, so it works for consumers in other processes.
+ * counts as done). The consumer commits only what every store applied (Redis and Elasticsearch
+ * each in their own lane), so caught up means caught up in all stores. The broker's view, so it
+ * works for consumers in other processes; a process's own per-store positions are in its
+ * ConsumerStatus.stores.
  */
 export async function groupCaughtUp(admin: Admin, groupId: string, topicPattern: RegExp): Promise<boolean> {
   const topics = (await admin.listTopics()).filter((topic) => topicPattern.test(topic));

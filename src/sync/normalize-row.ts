@@ -67,7 +67,7 @@ function convertPresent(value: NonNullable<unknown>, type: ColumnType): RowValue
     case 'int':
       return toInt(value);
     case 'bigint':
-      return integerToRowValue(parseIntegerValue(typeof value === 'boolean' ? Number(value) : value));
+      return integerToRowValue(withinBigintRange(parseIntegerValue(typeof value === 'boolean' ? Number(value) : value)));
     case 'decimal':
       return toDecimal(value, type.scale);
     case 'float':
@@ -89,6 +89,15 @@ function convertPresent(value: NonNullable<unknown>, type: ColumnType): RowValue
     case 'binary':
       return toBase64(value);
   }
+}
+
+/** BIGINT and BIGINT UNSIGNED together: a value outside both cannot have come from MySQL. */
+const BIGINT_MIN = -(1n << 63n);
+const BIGINT_UNSIGNED_MAX = (1n << 64n) - 1n;
+
+function withinBigintRange(value: bigint): bigint {
+  if (value < BIGINT_MIN || value > BIGINT_UNSIGNED_MAX) throw new Error('outside the 64-bit range of BIGINT');
+  return value;
 }
 
 function toInt(value: NonNullable<unknown>): number {

@@ -73,6 +73,30 @@ export function prepareBatch<M>(changes: readonly SourcedChange<M>[], registry: 
 }
 
 /**
+ * Consecutive prepared batches of one partition as one, by the same rule as prepareBatch (highest
+ * version per row, the later batch on a tie; highest version per truncated table). Applying the
+ * merge equals applying the batches in order: every store applies truncates as floors that refuse
+ * older row versions, whichever order a batch's rows and truncates are written in.
+ */
+export function mergeBatches(batches: readonly ApplyBatch[]): ApplyBatch {
+  if (batches.length === 1 && batches[0] !== undefined) return batches[0];
+  const latest = new Map<string, EntityChange>();
+  const truncates = new Map<string, TableTruncate>();
+  for (const batch of batches) {
+    for (const item of batch.changes) {
+      const rowKey = `${item.entity.table}:${item.id}`;
+      const previous = latest.get(rowKey);
+      if (previous === undefined || item.change.version >= previous.change.version) latest.set(rowKey, item);
+    }
+    for (const truncate of batch.truncates) {
+      const previous = truncates.get(truncate.entity.table);
+      if (previous === undefined || truncate.version >= previous.version) truncates.set(truncate.entity.table, truncate);
+    }
+  }
+  return { changes: [...latest.values()], truncates: [...truncates.values()] };
+}
+
+/**
  * A key-only change completed from the database at the same version: the row as it is now, or a
  * delete when it is gone. The row may be newer than the version says; a later change still lands
  * over it, and nothing older can, so the stores converge on the database either way.

@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { CacheChange, EntityCache } from '../cache/entity-cache.js';
+import type { RedisConnection } from '../cache/redis-client.js';
+import { scanKeys } from '../cache/redis-client.js';
 import { GatewayError, errorMessage } from '../errors.js';
 import type { EntityDeclaration } from '../schema/entity.js';
 import type { Row } from './change.js';
@@ -9,7 +10,7 @@ import type { ApplyBatch, ApplyOutcome, EntityChange, StoreApplier, TableTruncat
 export interface RedisApplierOptions {
   readonly cache: EntityCache;
   /** Only for SCAN on truncate; every write goes through the cache's version-guarded script. */
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   /** The same prefix the EntityCache was built with. */
   readonly keyPrefix: string;
   /** Keys asked for per SCAN step (a hint to Redis, not a limit). */
@@ -43,20 +44,22 @@ export function createRedisApplier(options: RedisApplierOptions): StoreApplier {
     const tablePrefix = `${keyPrefix}${entity.table}:`;
     const match = `${escapeGlob(tablePrefix)}*`;
     const outcomes: ApplyOutcome[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', scanCount);
-      cursor = next;
+    // On a cluster every master is scanned: a SCAN only sees the keys of its own node.
+    for await (const keys of scanKeys(redis, match, scanCount)) {
       // SCAN may return a key twice; the guarded write makes the second one a stale no-op anyway.
       const ids = [...new Set(keys.map((key) => key.slice(tablePrefix.length)).filter((id) => id.length > 0 && !id.includes(':')))];
       const tombstones = ids.map((id): CacheChange => ({ id, version: formatVersion(version), kind: 'delete', row: null }));
       outcomes.push(await cache.applyChanges(entity, tombstones));
-    } while (cursor !== '0');
+    }
     return sumOutcomes(outcomes);
   }
 
   return {
     store: 'redis',
+    // One pipelined command per change, each under the client's command timeout (short, for the
+    // read path): a merged backlog of thousands would time out under load, and each retry would
+    // resend all of it.
+    maxBatchChanges: 500,
     async apply(batch: ApplyBatch): Promise<ApplyOutcome> {
       try {
         const rows = await applyRowChanges(batch.changes);

@@ -37,6 +37,11 @@ export interface ApplyOutcome {
  */
 export interface StoreApplier {
   readonly store: 'redis' | 'elasticsearch';
+  /**
+   * The most changes one apply should carry when the consumer merges a backlog (a single chunk may
+   * still hold more). Absent: the consumer's own limit.
+   */
+  readonly maxBatchChanges?: number;
   apply(batch: ApplyBatch): Promise<ApplyOutcome>;
   /**
    * A DDL statement changed a declared table (e.g. ADD COLUMN). Optional; must be idempotent, and

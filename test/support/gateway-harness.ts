@@ -11,6 +11,7 @@ import { startGatewayApi } from '../../src/server/gateway-api.js';
 import type { GatewayServices } from '../../src/server/gateway-services.js';
 import { createGatewayServices } from '../../src/server/gateway-services.js';
 import { ensureSearchIndices } from '../../src/server/startup-checks.js';
+import { deleteKeysWithPrefix } from './redis-cluster.js';
 import { deleteIndicesWithPrefix } from './search-cleanup.js';
 
 export interface GraphQLResponse {
@@ -51,8 +52,7 @@ export async function startHarness(
   if (options.searchIndices ?? true) await ensureSearchIndices(services);
   const api = await startGatewayApi(schema, services, { host: '127.0.0.1', port: 0, batching: options.batching ?? true });
   const clearCache = async () => {
-    const keys = await services.redis.keys(`${config.redis.keyPrefix}*`);
-    if (keys.length > 0) await services.redis.del(...keys);
+    await deleteKeysWithPrefix(services.redis, config.redis.keyPrefix);
   };
   return {
     config,

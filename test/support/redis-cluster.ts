@@ -75,7 +75,7 @@ export async function startClusterGateway(nodes: readonly string[], options: { e
   const cache = createEntityCache({ redis: cluster, keyPrefix });
   const services: GatewayServices = {
     ...base,
-    redis: cluster as unknown as GatewayServices['redis'],
+    redis: cluster,
     cache,
     reader: createCacheAsideReader({ cache, rows: base.rows, metrics: base.metrics }),
     async close() {

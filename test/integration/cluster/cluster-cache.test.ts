@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import { createCacheAsideReader } from '../../../src/cache/cache-aside.js';
 import type { RedisConnection } from '../../../src/cache/redis-client.js';
@@ -95,7 +94,7 @@ describe('the cache on a 3-master Redis Cluster', () => {
     const { cache } = gateway.services;
     const keyPrefix = gateway.config.redis.keyPrefix;
     // redis-applier.ts still types its client as a single Redis; it only uses it to SCAN on truncate.
-    const applier = createRedisApplier({ cache, redis: gateway.cluster as unknown as Redis, keyPrefix });
+    const applier = createRedisApplier({ cache, redis: gateway.cluster, keyPrefix });
     const changed = ids.slice(0, 60);
     const change = (id: number, op: 'update' | 'delete', version: bigint, name: string) => entityChange(productEntity, op, version, { id, name });
     const writes = changed.slice(0, 40).map((id) => change(id, 'update', 5_000n, `applied ${id}`));

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { Redis } from 'ioredis';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { keyHoldingNodes, scanKeys } from '../../../src/cache/redis-client.js';
 import type { CheckDependencies } from '../../../src/check/consistency-check.js';
@@ -72,7 +71,7 @@ describe('check and repair over a Redis Cluster', () => {
       rows: rowSource,
       cache,
       // consistency-check.ts still types its client as a single Redis; it only hands it to the cache check.
-      redis: gateway.cluster as unknown as Redis,
+      redis: gateway.cluster,
       search,
       keyPrefix: config.redis.keyPrefix,
       indexPrefix: config.elasticsearch.indexPrefix,

@@ -12,6 +12,7 @@ import { createGatewayServices } from '../../../src/server/gateway-services.js';
 import type { ConsumerStatus } from '../../../src/sync/cdc-consumer.js';
 import type { GraphQLResponse } from '../../support/gateway-harness.js';
 import { testConfig } from '../../support/gateway-harness.js';
+import { deleteKeysWithPrefix } from '../../support/redis-cluster.js';
 import { deleteIndicesWithPrefix } from '../../support/search-cleanup.js';
 
 /**
@@ -51,8 +52,7 @@ export async function startOpsGateway(options: { env?: Record<string, string>; l
       return { status: response.status, text, body: JSON.parse(text) as GraphQLResponse['body'], headers: response.headers };
     },
     async close() {
-      const keys = await services.redis.keys(`${config.redis.keyPrefix}*`).catch(() => []);
-      if (keys.length > 0) await services.redis.del(...keys).catch(() => undefined);
+      await deleteKeysWithPrefix(services.redis, config.redis.keyPrefix).catch(() => undefined);
       await deleteIndicesWithPrefix(services.search, config.elasticsearch.indexPrefix).catch(() => undefined);
       await api.stop();
       await services.close();

@@ -5,7 +5,7 @@ import { createEntityRegistry } from '../../../src/schema/entity-registry.js';
 import { defaultCachePolicy, defineEntity } from '../../../src/schema/entity.js';
 import type { Row, RowChange, TruncateChange } from '../../../src/sync/change.js';
 import type { SourcedChange } from '../../../src/sync/prepare-batch.js';
-import { completeReread, prepareBatch } from '../../../src/sync/prepare-batch.js';
+import { completeReread, mergeBatches, prepareBatch } from '../../../src/sync/prepare-batch.js';
 
 const products = defineEntity({
   name: 'Product',
@@ -143,5 +143,31 @@ describe('completeReread', () => {
   it('turns a row that is gone into a delete at the same version', () => {
     const completed = completeReread(keyOnly, undefined);
     assert.deepEqual([completed.change.op, completed.change.version, completed.change.after, completed.change.needsReread], ['delete', 9n, null, false]);
+  });
+});
+
+describe('mergeBatches', () => {
+  const batchOf = (changes: readonly SourcedChange<string>[]) => prepareBatch(changes, registry).batch;
+  const summary = (batch: ReturnType<typeof mergeBatches>) => ({
+    changes: batch.changes.map(({ entity, id, change }) => `${entity.table}:${id}@${change.version}:${(change.after?.['name'] as string | undefined) ?? change.op}`),
+    truncates: batch.truncates.map(({ entity, version }) => `${entity.table}@${version}`),
+  });
+
+  it('keeps the newest change of each row across consecutive batches, the later batch on a tie', () => {
+    const merged = mergeBatches([
+      batchOf([row('update', 5n, { id: 1, name: 'five' }), row('update', 2n, { id: 2, name: 'two' })]),
+      batchOf([row('update', 3n, { id: 1, name: 'late replay' }), row('update', 2n, { id: 2, name: 'two again' }), row('create', 1n, { id: 3, name: 'three' })]),
+    ]);
+    assert.deepEqual(summary(merged), { changes: ['products:1@5:five', 'products:2@2:two again', 'products:3@1:three'], truncates: [] });
+  });
+
+  it('keeps the highest truncate per table beside the rows, as applying the batches in turn would', () => {
+    const merged = mergeBatches([batchOf([row('update', 4n, { id: 1, name: 'before' }), truncate('products', 6n)]), batchOf([truncate('products', 9n), row('update', 12n, { id: 1, name: 'after' })])]);
+    assert.deepEqual(summary(merged), { changes: ['products:1@12:after'], truncates: ['products@9'] });
+  });
+
+  it('returns a single batch as it is', () => {
+    const only = batchOf([row('update', 1n, { id: 1, name: 'a' })]);
+    assert.equal(mergeBatches([only]), only);
   });
 });

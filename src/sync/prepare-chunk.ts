@@ -9,45 +9,54 @@ import type { DeadLetter, DeadLetterPublisher } from './dead-letter.js';
 import { decodeMessage } from './decoders/detect.js';
 import type { SourcedChange } from './prepare-batch.js';
 import { completeReread, prepareBatch } from './prepare-batch.js';
-import type { ApplyBatch, EntityChange, StoreApplier } from './store-applier.js';
+import type { ApplyBatch, EntityChange } from './store-applier.js';
 
-export interface ChunkApplierDependencies {
+export interface ChunkPreparerDependencies {
   readonly format: CdcFormat | 'auto';
   readonly registry: EntityRegistry;
-  readonly appliers: readonly StoreApplier[];
   readonly rows: RowSource;
   readonly deadLetters: DeadLetterPublisher;
   readonly metrics: Metrics;
   readonly logger: Logger;
-  readonly now: () => number;
 }
 
 /** Runs one step until it succeeds (or rejects with RetryAborted); `step` names it in logs and status. */
 export type Retry = <T>(step: string, attempt: () => Promise<T>) => Promise<T>;
 
-export type ChunkApplier = (topic: string, partition: number, messages: readonly KafkaMessage[], retry: Retry) => Promise<ChunkResult>;
+export interface DeclaredSchemaChange {
+  readonly entity: EntityDeclaration;
+  readonly change: SchemaChange;
+}
 
-export interface ChunkResult {
-  /** Row changes and truncates applied to every store (after collapsing). */
-  readonly applied: number;
-  /** Source commit time of the newest change applied, if any. */
+/** One chunk of one partition, decoded once and handed to every store's lane. */
+export interface PreparedChunk {
+  readonly firstOffset: string;
+  readonly lastOffset: string;
+  readonly messages: number;
+  /** DDL of declared tables, applied by each store before the chunk's rows. */
+  readonly schemaChanges: readonly DeclaredSchemaChange[];
+  /** Collapsed row changes (re-reads completed) and truncates. */
+  readonly batch: ApplyBatch;
+  /** Source commit time of the newest change of a declared table, if any. */
   readonly newestCommitMs: number | null;
 }
 
+export type ChunkPreparer = (topic: string, partition: number, messages: readonly KafkaMessage[], retry: Retry) => Promise<PreparedChunk>;
+
 /**
- * One chunk of one partition's messages, in order: decode, dead-letter what cannot be decoded,
- * collapse, re-read key-only rows, apply to every store in parallel. Resolves only when all of it
- * is acknowledged (so the caller may then commit the chunk's offsets); every external step goes
- * through `retry`, so the chunk either completes or is abandoned without any commit.
+ * The store-independent half of applying a chunk, done once however many stores follow: decode,
+ * dead-letter what cannot be decoded (acknowledged before the chunk can ever be committed, and
+ * published by this step alone, so once per chunk rather than once per store), collapse, re-read
+ * key-only rows. Every external step goes through `retry`.
  */
-export function createChunkApplier(deps: ChunkApplierDependencies): ChunkApplier {
+export function createChunkPreparer(deps: ChunkPreparerDependencies): ChunkPreparer {
   const { registry, metrics, logger } = deps;
   const warnedTables = new Set<string>();
 
-  return async function applyChunk(topic, partition, messages, retry) {
+  return async function prepareChunk(topic, partition, messages, retry) {
     const deadLetters: DeadLetter[] = [];
     const sourced: SourcedChange<KafkaMessage>[] = [];
-    const schemaChanges: { entity: EntityDeclaration; change: SchemaChange }[] = [];
+    const schemaChanges: DeclaredSchemaChange[] = [];
     for (const message of messages) {
       const where = { topic, partition, offset: message.offset };
       let decoded: DecodedChange[];
@@ -91,38 +100,18 @@ export function createChunkApplier(deps: ChunkApplierDependencies): ChunkApplier
       }
     }
 
-    for (const { entity, change } of schemaChanges) {
-      for (const applier of deps.appliers) {
-        if (applier.applySchemaChange !== undefined) await retry(`${applier.store}-schema`, () => applier.applySchemaChange!(entity, change));
-      }
-    }
-
     const reread = await retry('reread', () => rereadRows(deps.rows, prepared.rereads));
     for (const item of prepared.rereads) metrics.increment('cdc_rereads', { table: item.entity.table });
-    const batch: ApplyBatch = { changes: [...prepared.batch.changes, ...reread], truncates: prepared.batch.truncates };
-    if (batch.changes.length === 0 && batch.truncates.length === 0) return { applied: 0, newestCommitMs: null };
-
-    // allSettled: when one store's retries are aborted, the other stores' attempts still finish
-    // inside this call rather than running on after the consumer let go of the partition.
-    const settled = await Promise.allSettled(deps.appliers.map((applier) => retry(applier.store, () => applier.apply(batch))));
-    for (const result of settled) if (result.status === 'rejected') throw result.reason;
-    settled.forEach((result, index) => {
-      const stale = result.status === 'fulfilled' ? result.value.stale : 0;
-      if (stale > 0) metrics.increment('cdc_stale_changes', { store: deps.appliers[index]?.store ?? 'unknown' }, stale);
-    });
-    return recordApplied(deps, batch, sourced);
+    const commits = sourced.filter(({ change }) => registry.byTable(change.table) !== undefined).map(({ change }) => change.committedAtMs);
+    return {
+      firstOffset: messages[0]?.offset ?? '0',
+      lastOffset: messages[messages.length - 1]?.offset ?? '0',
+      messages: messages.length,
+      schemaChanges,
+      batch: { changes: [...prepared.batch.changes, ...reread], truncates: prepared.batch.truncates },
+      newestCommitMs: commits.length === 0 ? null : Math.max(...commits),
+    };
   };
-}
-
-function recordApplied(deps: ChunkApplierDependencies, batch: ApplyBatch, sourced: readonly SourcedChange<KafkaMessage>[]): ChunkResult {
-  const now = deps.now();
-  for (const { entity, change } of batch.changes) {
-    deps.metrics.increment('cdc_changes_applied', { table: entity.table, op: change.op });
-    deps.metrics.observeCdcFreshness(Math.max(0, now - change.committedAtMs));
-  }
-  for (const { entity } of batch.truncates) deps.metrics.increment('cdc_changes_applied', { table: entity.table, op: 'truncate' });
-  const commits = sourced.filter(({ change }) => deps.registry.byTable(change.table) !== undefined).map(({ change }) => change.committedAtMs);
-  return { applied: batch.changes.length + batch.truncates.length, newestCommitMs: commits.length === 0 ? null : Math.max(...commits) };
 }
 
 /** One SELECT per entity for the key-only changes; a row that is gone becomes a delete. */
