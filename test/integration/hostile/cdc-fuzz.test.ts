@@ -19,6 +19,7 @@ import { createKafka } from '../../../src/sync/kafka-client.js';
 import { createRedisApplier } from '../../../src/sync/redis-applier.js';
 import { deleteKeysWithPrefix } from '../../support/redis-cluster.js';
 import { writeReliabilityFigures } from '../../support/reliability-results.js';
+import { recordCase } from '../../faults/support/reliability-figures.js';
 import { debeziumMessage, expectedProduct, productImage } from '../sync/cdc-messages.js';
 import { KAFKA_BROKERS, MYSQL_URL, connectRedis, eventually, header, uniqueId } from '../sync/sync-fixtures.js';
 import type { HostileMessage } from './cdc-fuzz-messages.js';
@@ -201,6 +202,19 @@ describe(`CDC fuzz (seed ${SEED}, ${PER_CATEGORY} per category, ${HUGE_COUNT} hu
       missing: missing.slice(0, 20),
       unexpected: unexpected.slice(0, 20),
     });
+    recordCase(
+      {
+        id: 'hostile-cdc',
+        title: 'CDC fuzz: hostile messages on a real topic, valid changes between them',
+        faults: `seeded hostile messages (seed ${SEED}): ${CDC_FUZZ_CATEGORIES.join(', ')}, up to ${Math.max(...hostile.map((item) => item.bytes))} bytes`,
+        load: `${hostile.length} hostile and ${valid.length} valid messages through the real consumer`,
+        inputs: Object.fromEntries(Object.entries(perCategory).map(([category, figures]) => [category, figures.produced])),
+        outcome: { deadLettered: letters.size, validApplied: appliedValid, drainedMs, stuck: stuck ?? 'no' },
+        problems: missing.length + unexpected.length + (valid.length - appliedValid) + (stuck === null ? 0 : 1),
+        passed: stuck === null && missing.length === 0 && unexpected.length === 0 && appliedValid === valid.length,
+      },
+      Date.now() - drainedMs,
+    );
     console.log(`cdc fuzz: ${hostile.length} hostile and ${valid.length} valid messages, ${letters.size} dead letters, ${appliedValid} valid applied in ${drainedMs} ms; figures in ${file}`);
     for (const [category, figures] of Object.entries(perCategory)) console.log(`  ${category.padEnd(16)} ${JSON.stringify(figures)}`);
 

@@ -7,6 +7,7 @@ import { createElasticsearchClient } from '../../../src/search/elasticsearch-cli
 import { testConfig } from '../../support/gateway-harness.js';
 import { deleteKeysWithPrefix } from '../../support/redis-cluster.js';
 import { writeReliabilityFigures } from '../../support/reliability-results.js';
+import { recordCase } from '../../faults/support/reliability-figures.js';
 import { deleteIndicesWithPrefix } from '../../support/search-cleanup.js';
 import type { GatewayProcess } from '../ops/gateway-process.js';
 import { spawnGateway } from '../ops/gateway-process.js';
@@ -166,6 +167,20 @@ describe(`GraphQL fuzz (seed ${SEED}, ${PER_CATEGORY} per category)`, () => {
       categories: perCategory,
       failures,
     });
+    const aliveAfter = normal.status === 200 && normal.text.includes('"product":{"id":"1"') && health === 200;
+    recordCase(
+      {
+        id: 'hostile-graphql',
+        title: 'GraphQL fuzz: hostile requests against a running gateway',
+        faults: `seeded hostile requests (seed ${SEED}): ${Object.keys(FUZZ_CATEGORIES).join(', ')}`,
+        load: `${requests.length} requests, one at a time, in ${Math.round(durationMs / 1000)} s`,
+        inputs: Object.fromEntries(Object.entries(perCategory).map(([name, figures]) => [name, figures.tried])),
+        outcome: { serverErrors, loggedInternalErrors: loggedErrors.length, clientErrors: Object.values(perCategory).reduce((sum, figures) => sum + figures.clientErrors, 0), answeredWithData: Object.values(perCategory).reduce((sum, figures) => sum + figures.succeeded, 0), slowestMs: Math.max(...Object.values(perCategory).map((figures) => figures.maxMs)), aliveAfter: String(aliveAfter) },
+        problems: serverErrors + loggedErrors.length + (aliveAfter ? 0 : 1),
+        passed: failures.length === 0 && loggedErrors.length === 0 && aliveAfter,
+      },
+      Date.now() - durationMs,
+    );
     console.log(`graphql fuzz: ${requests.length} requests in ${durationMs} ms, ${serverErrors} server errors; figures in ${file}`);
     for (const [name, figures] of Object.entries(perCategory)) console.log(`  ${name.padEnd(20)} ${JSON.stringify(figures)}`);
 
