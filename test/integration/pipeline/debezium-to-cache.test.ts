@@ -10,6 +10,7 @@ import { silentLogger } from '../../../src/observability/logger.js';
 import { createKafka } from '../../../src/sync/kafka-client.js';
 import { waitForGroupCaughtUp } from '../../support/consumer-lag.js';
 import { createEntityCache } from '../../../src/cache/entity-cache.js';
+import { createRedisClient, waitForRedis } from '../../../src/cache/redis-client.js';
 import { repoRoot } from '../../../src/repo-root.js';
 import { productEntity } from '../../../src/schema/product.type.js';
 import { searchAlias } from '../../../src/search/index-manager.js';
@@ -126,7 +127,11 @@ describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real sta
     const keyPrefix = `${gateway.config.redis.keyPrefix}killed:`;
     const indexPrefix = `${gateway.config.elasticsearch.indexPrefix}killed-`;
     const env = { ...process.env, KAFKA_GROUP_ID: `${group}-killed`, REDIS_KEY_PREFIX: keyPrefix, ELASTICSEARCH_INDEX_PREFIX: indexPrefix, LOG_LEVEL: 'error' };
-    const cache = createEntityCache({ redis: gateway.services.redis, keyPrefix });
+    // The test's own reads get a patient client: the gateway's 200 ms command timeout is for requests
+    // (which fall back to MySQL), and a busy two-core machine can exceed it while the consumer works.
+    const observer = createRedisClient({ url: gateway.config.redis.url, commandTimeoutMs: 5_000 });
+    await waitForRedis(observer, 10_000);
+    const cache = createEntityCache({ redis: observer, keyPrefix });
     const { rows, search, registry } = gateway.services;
     const startSync = (): ChildProcess => spawn(process.execPath, [`${repoRoot()}/dist/src/cli/sync.js`], { env, stdio: 'ignore' });
     let child = startSync();
@@ -167,8 +172,9 @@ describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real sta
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
-      const keys = await gateway.services.redis.keys(`${keyPrefix}*`);
-      if (keys.length > 0) await gateway.services.redis.del(...keys);
+      const keys = await observer.keys(`${keyPrefix}*`);
+      if (keys.length > 0) await observer.del(...keys);
+      observer.disconnect();
       await deleteIndicesWithPrefix(search, indexPrefix).catch(() => undefined);
     }
   });
