@@ -35,8 +35,10 @@ describe('fault: the consumer SIGKILLed during a write burst', () => {
     const began = Date.now();
     consumer = await spawnSyncProcess(scope);
     await world.waitForCatchUp(scope.groupId);
-    // Paced so the burst lasts about a minute: every kill lands while changes are still arriving.
-    const burst = writeChangeBurst(world.writer, { firstId: faultIdBlock(), changes: burstChanges, durationMs: 60_000 });
+    // Paced to outlast all the kills: each cycle is a few seconds of consuming plus the replacement's
+    // rejoin (the dead member's 30 s session), about 35 s, so five take ~3 minutes. A burst that ended
+    // earlier would let a fast consumer catch up and the later kills interrupt nothing.
+    const burst = writeChangeBurst(world.writer, { firstId: faultIdBlock(), changes: burstChanges, durationMs: 240_000 });
     world.trackProductIds(burst.ids);
     const killPoints: number[] = [];
     const lagsAtKill: number[] = [];
