@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { StackConfig } from '../config/stack-config.js';
 import { GatewayError } from '../errors.js';
 import { listJavaInstallations } from './java-finder.js';
@@ -8,6 +9,7 @@ import { connectService } from './services/kafka-connect.js';
 import { kafkaService } from './services/kafka.js';
 import { mariadbService } from './services/mariadb.js';
 import { redisService } from './services/redis.js';
+import { stopRedisClusterIn } from './services/redis-cluster.js';
 import type { ServiceDefinition, ServiceName, StackContext } from './stack-context.js';
 import { logFileOf, pidFileOf, stackPaths } from './stack-context.js';
 import { isPortOpen, waitUntil } from './wait-until.js';
@@ -104,6 +106,9 @@ export async function stackDown(context: StackContext): Promise<ServiceName[]> {
       stopped.push(service.name);
     }
   }
+  // The Redis Cluster the cluster tests start under the stack dir (test/support/redis-cluster.ts).
+  const clusterNodes = await stopRedisClusterIn(join(context.config.root, 'redis-cluster'));
+  if (clusterNodes > 0) context.log(`redis-cluster: ${clusterNodes} node(s) stopped`);
   return stopped;
 }
 

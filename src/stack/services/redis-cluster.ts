@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayError } from '../../errors.js';
 import { livePid, spawnDetached, stopProcessGroup } from '../process-control.js';
@@ -113,4 +113,14 @@ export async function ensureRedisCluster(options: RedisClusterOptions): Promise<
 export async function stopRedisCluster(options: Pick<RedisClusterOptions, 'dir' | 'ports'>): Promise<number> {
   const stopped = await Promise.all(options.ports.map((port) => stopProcessGroup(pidFileOf(options.dir, port), 10_000)));
   return stopped.filter(Boolean).length;
+}
+
+/**
+ * Stops every node ever started under `dir`, whatever ports it used: `npm run stack -- down` must
+ * leave no process behind, or the next clone's cluster finds its ports taken.
+ */
+export async function stopRedisClusterIn(dir: string): Promise<number> {
+  if (!existsSync(dir)) return 0;
+  const ports = readdirSync(dir).filter((name) => /^\d+$/.test(name)).map(Number);
+  return stopRedisCluster({ dir, ports });
 }
