@@ -1,27 +1,15 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../integration/ops/gateway-process.js';
 import type { StoreScope } from './fault-world.js';
 
 /** The compiled sync CLI next to this compiled file (dist/ or a private --outDir alike). */
 const syncScript = fileURLToPath(new URL('../../../src/cli/sync.js', import.meta.url));
 /** The full gateway (API and consumer); pass `--no-stack` so it never manages the stack itself. */
 export const startScript = fileURLToPath(new URL('../../../src/cli/start.js', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface SyncProcess {
   readonly child: ChildProcess;
