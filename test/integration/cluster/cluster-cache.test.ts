@@ -4,7 +4,6 @@ import type { Pool } from 'mysql2/promise';
 import { createCacheAsideReader } from '../../../src/cache/cache-aside.js';
 import type { RedisConnection } from '../../../src/cache/redis-client.js';
 import { keyHoldingNodes } from '../../../src/cache/redis-client.js';
-import type { RowSource } from '../../../src/db/row-source.js';
 import { productEntity } from '../../../src/schema/product.type.js';
 import { createRedisApplier } from '../../../src/sync/redis-applier.js';
 import { formatVersion } from '../../../src/sync/row-version.js';
@@ -12,6 +11,7 @@ import type { ClusterGateway } from '../../support/redis-cluster.js';
 import { startClusterGateway, startTestCluster } from '../../support/redis-cluster.js';
 import { entityChange } from '../sync/sync-fixtures.js';
 import { createWriterPool, execute, insertProduct, uniqueId } from '../../support/writer.js';
+import { gatedRowSource } from '../../support/gated-row-source.js';
 
 /** How many keys under `prefix` each master holds. */
 async function keysPerMaster(redis: RedisConnection, prefix: string): Promise<number[]> {
@@ -27,23 +27,6 @@ async function keysPerMaster(redis: RedisConnection, prefix: string): Promise<nu
       return count;
     }),
   );
-}
-
-function gatedRowSource(real: RowSource) {
-  let readDone!: () => void;
-  let openGate!: () => void;
-  const hasRead = new Promise<void>((resolve) => (readDone = resolve));
-  const gate = new Promise<void>((resolve) => (openGate = resolve));
-  const rows: RowSource = {
-    ...real,
-    async selectByIds(entity, ids) {
-      const found = await real.selectByIds(entity, ids);
-      readDone();
-      await gate;
-      return found;
-    },
-  };
-  return { rows, hasRead, openGate };
 }
 
 describe('the cache on a 3-master Redis Cluster', () => {

@@ -2,31 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Pool } from 'mysql2/promise';
 import { createCacheAsideReader } from '../../../src/cache/cache-aside.js';
-import type { RowSource } from '../../../src/db/row-source.js';
 import { productEntity } from '../../../src/schema/product.type.js';
 import { formatVersion } from '../../../src/sync/row-version.js';
 import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { startHarness } from '../../support/gateway-harness.js';
 import { createWriterPool, execute, insertProduct, uniqueId } from '../../support/writer.js';
+import { gatedRowSource } from '../../support/gated-row-source.js';
 
 /** A row source that really reads MySQL, then waits at a gate before handing the rows back. */
-function gatedRowSource(real: RowSource) {
-  let readDone!: () => void;
-  let openGate!: () => void;
-  const hasRead = new Promise<void>((resolve) => (readDone = resolve));
-  const gate = new Promise<void>((resolve) => (openGate = resolve));
-  const rows: RowSource = {
-    ...real,
-    async selectByIds(entity, ids) {
-      const found = await real.selectByIds(entity, ids);
-      readDone();
-      await gate;
-      return found;
-    },
-  };
-  return { rows, hasRead, openGate };
-}
-
 describe('a read-path fill racing a CDC change', () => {
   let gateway: GatewayHarness;
   let writer: Pool;
