@@ -87,7 +87,12 @@ async function parseBody(options: HttpGatewayOptions, request: IncomingMessage, 
     sendError(response, options.metrics, 'PAYLOAD_TOO_LARGE', `the request body exceeds ${maxBodyBytes} bytes`);
     return false as const;
   };
-  if (Number(headers.get('content-length') ?? 0) > maxBodyBytes) return tooLarge();
+  if (Number(headers.get('content-length') ?? 0) > maxBodyBytes) {
+    // Read and discard what the client is still sending, as readBody does past the limit: closing
+    // with its upload unread resets the connection, and the client sees a reset instead of our 413.
+    request.resume();
+    return tooLarge();
+  }
   let text: string;
   try {
     text = await readBody(request, maxBodyBytes);
