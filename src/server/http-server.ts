@@ -82,15 +82,22 @@ function sendError(response: ServerResponse, metrics: Metrics, code: ErrorCode |
 /** Parses the body as Apollo expects it; false when an error response was already sent. */
 async function parseBody(options: HttpGatewayOptions, request: IncomingMessage, response: ServerResponse, headers: HeaderMap): Promise<{ body: unknown } | false> {
   const { maxBodyBytes, maxBatchOperations } = options.limits;
-  const tooLarge = () => {
+  const tooLarge = async () => {
+    // Answer once the upload is read (and discarded): closing with it unread resets the connection,
+    // and the client sees a reset instead of the 413. A client that keeps sending is cut off after 5 s.
+    if (!request.complete) {
+      await new Promise<void>((resolve) => {
+        const done = () => resolve();
+        request.once('end', done).once('error', done).once('close', done);
+        setTimeout(done, 5_000).unref();
+        request.resume();
+      });
+    }
     response.setHeader('connection', 'close');
     sendError(response, options.metrics, 'PAYLOAD_TOO_LARGE', `the request body exceeds ${maxBodyBytes} bytes`);
     return false as const;
   };
   if (Number(headers.get('content-length') ?? 0) > maxBodyBytes) {
-    // Read and discard what the client is still sending, as readBody does past the limit: closing
-    // with its upload unread resets the connection, and the client sees a reset instead of our 413.
-    request.resume();
     return tooLarge();
   }
   let text: string;
