@@ -1,7 +1,7 @@
-import type { DocumentNode } from 'graphql';
+import type { PlannedDocument } from './execution-plans.js';
 
-/** A query text already judged: its parsed document when it validated, 'invalid' when it did not. */
-export type CachedDocument = DocumentNode | 'invalid';
+/** A query text already judged: its parsed document (and plans) when it validated, 'invalid' when it did not. */
+export type CachedDocument = PlannedDocument | 'invalid';
 
 export interface DocumentCacheLimits {
   readonly maxDocuments: number;

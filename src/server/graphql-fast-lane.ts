@@ -1,12 +1,14 @@
 import type { HeaderMap } from '@apollo/server';
-import type { DocumentNode, ExecutionResult, GraphQLSchema, ValidationRule } from 'graphql';
-import { execute, getOperationAST, NoSchemaIntrospectionCustomRule, OperationTypeNode, parse, specifiedRules, validate } from 'graphql';
+import type { ExecutionResult, GraphQLSchema, ValidationRule } from 'graphql';
+import { getOperationAST, NoSchemaIntrospectionCustomRule, OperationTypeNode, parse, specifiedRules, validate } from 'graphql';
 import type { Metrics } from '../observability/metrics.js';
 import { operationLabel } from '../observability/metrics.js';
 import type { RequestContext } from '../resolvers/request-context.js';
 import { FRESHNESS_HEADER } from './apollo-plugins.js';
 import type { DocumentCacheLimits } from './document-cache.js';
 import { createDocumentCache } from './document-cache.js';
+import type { PlannedDocument } from './execution-plans.js';
+import { plannedDocument, planFor } from './execution-plans.js';
 
 /** Apollo's answer type for a client that accepts JSON: the fast lane answers with exactly this. */
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -79,14 +81,14 @@ export function createGraphQLFastLane(options: FastLaneOptions): GraphQLFastLane
   };
 
   /** Parsed and validated once per distinct text; a text that fails either is remembered as such. */
-  function documentOf(query: string): DocumentNode | null {
+  function documentOf(query: string): PlannedDocument | null {
     let known = documents.get(query);
     if (known === undefined) {
       try {
         // No locations: errors are never formatted here (Apollo re-runs those), and a location per
         // node is most of a cached document's memory.
         const document = parse(query, { maxTokens: options.maxTokens, noLocation: true });
-        known = validate(schema, document, rules).length === 0 ? document : 'invalid';
+        known = validate(schema, document, rules).length === 0 ? plannedDocument(document) : 'invalid';
       } catch {
         known = 'invalid';
       }
@@ -100,9 +102,9 @@ export function createGraphQLFastLane(options: FastLaneOptions): GraphQLFastLane
       if (!isPlainJsonRequest(headers)) return toApollo('not_eligible', null);
       const request = plainRequest(body);
       if (request === null) return toApollo('not_eligible', null);
-      const document = documentOf(request.query);
-      if (document === null) return toApollo('invalid', null);
-      const operation = getOperationAST(document, request.operationName);
+      const planned = documentOf(request.query);
+      if (planned === null) return toApollo('invalid', null);
+      const operation = getOperationAST(planned.document, request.operationName);
       if (operation?.operation !== OperationTypeNode.QUERY) return toApollo('not_eligible', null);
       let context: RequestContext;
       try {
@@ -117,7 +119,7 @@ export function createGraphQLFastLane(options: FastLaneOptions): GraphQLFastLane
       context.scope.operationName = operationName;
       let result: ExecutionResult;
       try {
-        result = await execute({ schema, document, contextValue: context, variableValues: request.variables, operationName: request.operationName });
+        result = await planFor(schema, planned, request.operationName)(context, request.variables);
       } catch {
         return toApollo('errors', reuse);
       }

@@ -63,7 +63,8 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
       chunks.push(chunk);
     };
     request.on('data', onData);
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    // Most bodies arrive in one chunk: decode it without copying it into a new buffer first.
+    request.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
 }

@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'graphql';
 import { createDocumentCache } from '../../../src/server/document-cache.js';
+import { plannedDocument } from '../../../src/server/execution-plans.js';
 
 describe('document cache', () => {
   it('evicts the least recently used text beyond the document bound', () => {
     const cache = createDocumentCache({ maxDocuments: 2, maxCharacters: 1_000 });
-    cache.set('{ a }', parse('{ a }'));
+    cache.set('{ a }', plannedDocument(parse('{ a }')));
     cache.set('{ b }', 'invalid');
     assert.ok(cache.get('{ a }') !== undefined, 'a is now the most recently used');
-    cache.set('{ c }', parse('{ c }'));
+    cache.set('{ c }', plannedDocument(parse('{ c }')));
     assert.equal(cache.get('{ b }'), undefined);
     assert.ok(cache.get('{ a }') !== undefined);
     assert.ok(cache.get('{ c }') !== undefined);
