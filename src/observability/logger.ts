@@ -40,9 +40,6 @@ const REDACTED_PATHS = [
   '*.variables',
 ];
 
-const LOG_BUFFER_BYTES = 4096;
-const LOG_FLUSH_MS = 250;
-
 export interface LoggerOptions {
   readonly level: LogLevel;
   readonly name?: string;
@@ -54,11 +51,9 @@ export interface LoggerOptions {
 const unredactedSiblings = new WeakMap<Logger, Logger>();
 
 export function createLogger(options: LoggerOptions): Logger {
-  // One stream for both instances, so their lines keep their order: stdout, asynchronous, flushed
-  // at exit (pino registers that). Lines are written once 4 KiB are buffered or every 250 ms: one
-  // write system call per line (the access log writes one per request) cost several percent of a
-  // cache hit's CPU. A SIGKILLed process loses at most its last 250 ms of lines.
-  const destination = options.destination ?? fileDestination({ dest: 1, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS });
+  // One stream for both instances, so their lines keep their order. Like pino's default: stdout,
+  // asynchronous, flushed at exit.
+  const destination = options.destination ?? fileDestination(1);
   const settings = { level: options.level, name: options.name ?? 'gateway', base: undefined };
   const logger: Logger = pino({ ...settings, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
   unredactedSiblings.set(logger, pino(settings, destination));
