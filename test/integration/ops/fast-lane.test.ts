@@ -10,12 +10,22 @@ interface Answer {
   readonly status: number;
   readonly contentType: string | null;
   readonly retryAfter: string | null;
+  /** The framing too: a length, never chunks, for a body known in full. */
+  readonly contentLength: string | null;
+  readonly transferEncoding: string | null;
   readonly text: string;
 }
 
 async function post(gateway: OpsGateway, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const response = await fetch(gateway.api.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: response.status, contentType: response.headers.get('content-type'), retryAfter: response.headers.get('retry-after'), text: await response.text() };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    retryAfter: response.headers.get('retry-after'),
+    contentLength: response.headers.get('content-length'),
+    transferEncoding: response.headers.get('transfer-encoding'),
+    text: await response.text(),
+  };
 }
 
 /** The same request, sent so that it takes the fast lane, and so that only Apollo can answer it (an `extensions` member). */
@@ -46,6 +56,8 @@ describe('GraphQL fast lane in front of Apollo', () => {
     assert.equal(count('served') - served, 1, 'the first request took the fast lane, the second did not');
     assert.deepEqual(fast, apollo);
     assert.equal(fast.status, 200);
+    assert.equal(fast.transferEncoding, null);
+    assert.equal(Number(fast.contentLength), Buffer.byteLength(fast.text));
     assert.match(fast.text, /^\{"data":\{"product":\{"id":"1"/);
   });
 
