@@ -47,6 +47,9 @@ and .json. Every case runs beside its baseline in the same run; figures are medi
   --baseline-seconds S  how long each C1 baseline consumer runs (default 12; per-message: half)
   --writer-rate N       F1 commits per second (default 500)
   --freshness-seconds S F1 duration (default 20)
+  --f1-topology T       F1 layout: split (default: the consumer in its own process beside the API
+                        process, as the README recommends) or in-process (one process for both)
+  --f1-profile          F1 also takes a CPU profile of the consumer process (written beside the report)
   --cases A,B,…         only these of ${CASE_IDS.join(', ')} (default all; P1 is the CPU profile)
   --quick               1 round, 3 s rounds, 1 s warm-up: a smoke test, not a measurement
   --out DIR             write the report there instead of bench/results

@@ -18,7 +18,7 @@ import { benchUsage, parseBenchOptions } from './bench-options.js';
 import type { BenchReport } from './bench-report.js';
 import { startLoadGenerator } from './cases/bench-servers.js';
 import { runCdcApplyCase } from './cases/cdc-apply.js';
-import { runFreshnessCase } from './cases/freshness.js';
+import { parseFreshnessFlags, runFreshnessCase } from './cases/freshness.js';
 import { runProfileCase } from './cases/profile-case.js';
 import { runReadPathCases } from './cases/read-path-cases.js';
 import { runSearchCase } from './cases/search-case.js';
@@ -111,7 +111,7 @@ export async function runBench(argv: readonly string[], env: NodeJS.ProcessEnv):
     const searchResults = wants('S1') ? await phase(context, 'search (S1)', errors, () => runSearchCase(context, bench, load)) : null;
     await load.stop();
     const cdc = wants('C1') ? await phase(context, 'CDC apply rate (C1)', errors, () => runCdcApplyCase(context, bench)) : null;
-    const freshness = wants('F1') ? await phase(context, 'freshness (F1)', errors, () => runFreshnessCase(context)) : null;
+    const freshness = wants('F1') ? await phase(context, 'freshness (F1)', errors, () => runFreshnessCase(context, parseFreshnessFlags(argv, stem))) : null;
     const finishedAt = new Date();
     const partial: Omit<BenchReport, 'targets'> = {
       startedAt: startedAt.toISOString(),

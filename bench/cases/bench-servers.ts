@@ -5,6 +5,7 @@ import type { BenchChild } from '../child-process.js';
 import { startChild } from '../child-process.js';
 import { connectRedis } from '../redis-keys.js';
 import type { GatewayServerReady } from '../servers/gateway-server.js';
+import type { F1GatewayReady } from '../workers/f1-gateway.js';
 
 export type GatewayChild = BenchChild<GatewayServerReady>;
 
@@ -39,6 +40,54 @@ export async function startGateway(context: BenchContext, name: string, options:
   });
   context.onCleanup(`gateway ${name}`, () => child.stop());
   return child;
+}
+
+export interface F1Gateways {
+  /** The process answering GraphQL. */
+  readonly apiUrl: string;
+  /** The process running the consumer (the same as the API's in-process). */
+  readonly consumer: BenchChild<F1GatewayReady>;
+  readonly all: readonly BenchChild<F1GatewayReady>[];
+  stopAll(): Promise<void>;
+}
+
+export interface F1GatewayOptions {
+  readonly cacheName: string;
+  readonly mysqlUrl: string;
+  /** Products ids whose changes the consumer traces through its stages. */
+  readonly watchedIds: readonly [number, number];
+  readonly env: Record<string, string>;
+  readonly consumerExecArgv: readonly string[];
+}
+
+/**
+ * F1's gateway: `split` is the production layout the README recommends (a `--sync-only` consumer
+ * process beside an `--api-only` one, sharing Redis), `in-process` one process doing both.
+ */
+export async function startF1Gateways(context: BenchContext, topology: 'split' | 'in-process', options: F1GatewayOptions): Promise<F1Gateways> {
+  const env = context.childEnv({
+    MYSQL_URL: options.mysqlUrl,
+    REDIS_KEY_PREFIX: cachePrefix(context, options.cacheName),
+    ELASTICSEARCH_INDEX_PREFIX: context.names.indexPrefix,
+    ...options.env,
+  });
+  const watch = ['--consumer', options.watchedIds.join(':')];
+  const start = (name: string, args: readonly string[], execArgv: readonly string[]) =>
+    startChild<F1GatewayReady>(benchScript('workers/f1-gateway.js'), { name, args, execArgv, env, forwardStderr: context.options.verbose });
+  const children: BenchChild<F1GatewayReady>[] = [];
+  let stopped: Promise<void> | null = null;
+  const stopAll = () => (stopped ??= Promise.all(children.map((child) => child.stop())).then(() => undefined));
+  context.onCleanup('F1 gateways', stopAll);
+  if (topology === 'in-process') {
+    const both = await start('API + consumer', ['--api', ...watch], options.consumerExecArgv);
+    children.push(both);
+    return { apiUrl: both.ready.url ?? '', consumer: both, all: children, stopAll };
+  }
+  const consumer = await start('consumer', watch, options.consumerExecArgv);
+  children.push(consumer);
+  const api = await start('API', ['--api'], []);
+  children.push(api);
+  return { apiUrl: api.ready.url ?? '', consumer, all: children, stopAll };
 }
 
 /** B0 (no I/O) or B1 (one Redis GET of the row `cacheName` holds). */

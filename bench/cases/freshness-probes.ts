@@ -35,40 +35,74 @@ export function createLatencyRecorder(): { record(ms: number | null): void; figu
   };
 }
 
-/** Poll intervals by time since the commit: [until ms, every ms], then every `last` ms. */
-export interface PollSchedule {
-  readonly steps: readonly (readonly [number, number])[];
-  readonly last: number;
+/** One sampled commit: the row, the value it wrote, and when the commit returned to the writer. */
+export interface ProbeSample {
+  readonly id: number;
+  readonly stock: number;
+  readonly committedAtMs: number;
 }
 
-/** GraphQL: 10 ms resolution up to twice the 250 ms target, coarser after. */
-export const GRAPHQL_POLLS: PollSchedule = { steps: [[500, 10], [2_000, 50]], last: 200 };
-/** Search: 20 ms resolution up to twice the refresh-based target; each poll is a search, so fewer. */
-export const SEARCH_POLLS: PollSchedule = { steps: [[2_000, 20]], last: 200 };
+/** What one poll saw: each asked id's current stock (absent: not found). */
+export type StockLookup = (ids: readonly number[]) => Promise<ReadonlyMap<number, number>>;
+
+/** GraphQL is polled every 10 ms (a 4% resolution of the 250 ms target), search every 20 ms. */
+export const GRAPHQL_POLL_MS = 10;
+export const SEARCH_POLL_MS = 20;
 
 /**
- * Polls until `seen()` holds; resolves with the epoch ms it was first seen, or null after the probe
- * timeout. Fine resolution where the targets are, coarse beyond, so that the probes themselves do
- * not load the gateway and Elasticsearch (which the consumer needs) when the pipeline falls behind.
+ * Polls for every outstanding sample at once: one request per `everyMs` asks for all the rows
+ * still awaited, so the probes' load stays at 1000 / `everyMs` requests a second however far the
+ * pipeline falls behind (one poller per sample made hundreds of requests a second compete with the
+ * gateway's own work). `watch` resolves with the epoch ms of the first answer showing the sample's
+ * value (or a later one), or null after the probe timeout.
  */
-export async function pollUntil(seen: () => Promise<boolean>, sinceEpochMs: number, schedule: PollSchedule): Promise<number | null> {
-  for (;;) {
-    if (await seen()) return epochMs();
-    const elapsed = epochMs() - sinceEpochMs;
-    if (elapsed > PROBE_TIMEOUT_MS) return null;
-    await sleep(schedule.steps.find(([until]) => elapsed < until)?.[1] ?? schedule.last);
-  }
+export function createBatchedPoller(lookup: StockLookup, everyMs: number): { watch(sample: ProbeSample): Promise<number | null>; stop(): Promise<void>; failedPolls(): number } {
+  const waiting = new Set<{ sample: ProbeSample; resolve: (at: number | null) => void }>();
+  let running = true;
+  let failed = 0;
+  const poll = async (ids: readonly number[]): Promise<ReadonlyMap<number, number>> => {
+    try {
+      return await lookup(ids);
+    } catch {
+      // Counted and reported: a failing poll sees nothing, so its samples can only get later.
+      failed += 1;
+      return new Map();
+    }
+  };
+  const loop = (async () => {
+    while (running || waiting.size > 0) {
+      if (waiting.size > 0) {
+        const seen = await poll([...new Set([...waiting].map(({ sample }) => sample.id))]);
+        const at = epochMs();
+        for (const entry of waiting) {
+          if ((seen.get(entry.sample.id) ?? Number.NEGATIVE_INFINITY) >= entry.sample.stock) entry.resolve(at);
+          else if (at - entry.sample.committedAtMs > PROBE_TIMEOUT_MS) entry.resolve(null);
+          else continue;
+          waiting.delete(entry);
+        }
+      }
+      await sleep(everyMs);
+    }
+  })();
+  return {
+    watch: (sample) => new Promise((resolve) => waiting.add({ sample, resolve })),
+    failedPolls: () => failed,
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
 }
 
 /**
  * When each (id, stock) after-image reached Kafka, as reported by the watcher process: commit →
  * Kafka is Debezium's share of the freshness, the rest is the gateway's.
  */
-export function kafkaArrivals(watcher: BenchChild<unknown>): { arrivalOf(id: number, stock: number): Promise<number | null> } {
-  const arrived = new Map<string, number>();
+export function kafkaArrivals(watcher: BenchChild<unknown>): { arrivalOf(id: number, stock: number): Promise<KafkaArrival | null> } {
+  const arrived = new Map<string, KafkaArrival>();
   watcher.onEvent((payload) => {
-    const { id, stock, arrivedAtMs } = payload as KafkaArrival;
-    arrived.set(`${id}:${stock}`, arrivedAtMs);
+    const arrival = payload as KafkaArrival;
+    arrived.set(`${arrival.id}:${arrival.stock}`, arrival);
   });
   return {
     async arrivalOf(id, stock) {

@@ -6,6 +6,7 @@ import { productEntity } from '../../src/schema/product.type.js';
 import { createElasticsearchClient } from '../../src/search/elasticsearch-client.js';
 import { searchAlias } from '../../src/search/index-manager.js';
 import type { ConsumerStatus } from '../../src/sync/cdc-consumer.js';
+import type { ProfileSummary } from '../profile/cpu-profile.js';
 import { createKafka } from '../../src/sync/kafka-client.js';
 import type { BenchContext } from '../bench-context.js';
 import { benchScript } from '../bench-context.js';
@@ -15,19 +16,53 @@ import { createJsonPoster } from '../http-post.js';
 import { startGroupAtEnd } from '../kafka-groups.js';
 import { connectRedis, deleteKeysWithPrefix } from '../redis-keys.js';
 import { deleteIndicesWithPrefix } from '../search-indices.js';
+import { counterDeltas } from '../stats.js';
+import type { EventLoopFigures } from '../workers/f1-gateway.js';
 import type { WriterRequest, WriterResult, WriterSample } from '../workers/writer-worker.js';
-import type { GatewayChild } from './bench-servers.js';
-import { cachePrefix, startGateway } from './bench-servers.js';
-import type { LatencyFigures } from './freshness-probes.js';
-import { createLatencyRecorder, GRAPHQL_POLLS, kafkaArrivals, pollUntil, refreshIntervalMs, SEARCH_POLLS } from './freshness-probes.js';
+import type { F1Gateways } from './bench-servers.js';
+import { cachePrefix, startF1Gateways } from './bench-servers.js';
+import type { ConsumerProfiler } from './freshness-profile.js';
+import { createConsumerProfiler } from './freshness-profile.js';
+import type { LatencyFigures, ProbeSample, StockLookup } from './freshness-probes.js';
+import { createBatchedPoller, createLatencyRecorder, GRAPHQL_POLL_MS, kafkaArrivals, refreshIntervalMs, SEARCH_POLL_MS } from './freshness-probes.js';
+import type { SampleJourney, StageFigures } from './freshness-stages.js';
+import { stageBreakdown } from './freshness-stages.js';
 
 /**
  * F1: a writer process commits ~500 rows/s to shop.products (rows of its own, far above any demo or
  * test id) while the real pipeline runs: MariaDB → Debezium → Kafka → a bench gateway's consumer
  * (own group starting at the topics' ends, own cache prefix and indices). For a sample of the
  * commits the bench times commit → the change in Kafka (Debezium's share), commit → the new value
- * answered through GraphQL, and commit → findable by a search in Elasticsearch.
+ * answered through GraphQL, and commit → findable by a search in Elasticsearch, and follows each
+ * sample through the consumer's stages.
+ *
+ * Topology: `split` (default) runs the consumer in its own process beside the API process, as the
+ * README recommends for production (`--sync-only` + `--api-only`); `in-process` runs both in one
+ * process (`npm start`'s default), as F1 did before.
  */
+export type FreshnessTopology = 'split' | 'in-process';
+
+export interface FreshnessOptions {
+  readonly topology: FreshnessTopology;
+  /** `node --cpu-prof` the consumer's process over the writer's window (costs it some CPU). */
+  readonly profile: boolean;
+  /** Where the profile's files go (`<stem>-f1-consumer.*`). */
+  readonly outputStem: string;
+}
+
+/** F1's own flags (beside bench-options.ts): `--f1-topology split|in-process`, `--f1-profile`. */
+export function parseFreshnessFlags(argv: readonly string[], outputStem: string): FreshnessOptions {
+  const at = argv.indexOf('--f1-topology');
+  const topology = at === -1 ? 'split' : argv[at + 1];
+  if (topology !== 'split' && topology !== 'in-process') throw new Error(`--f1-topology takes split or in-process, got ${topology ?? 'nothing'}`);
+  return { topology, profile: argv.includes('--f1-profile'), outputStem };
+}
+
+export interface ProcessWindow extends EventLoopFigures {
+  /** What the process runs: "API", "consumer" or "API + consumer". */
+  readonly role: string;
+}
+
 export interface FreshnessResults {
   readonly commitsPerSecond: number;
   readonly commits: number;
@@ -36,6 +71,16 @@ export interface FreshnessResults {
   readonly graphql: LatencyFigures;
   readonly search: LatencyFigures;
   readonly refreshIntervalMs: number;
+  readonly topology?: FreshnessTopology;
+  /** Each sample followed through the pipeline's stages. */
+  readonly stages?: readonly StageFigures[];
+  /** Event-loop delay and CPU of the gateway processes over the writer's window. */
+  readonly processes?: readonly ProcessWindow[];
+  /** Probe polls that failed (their samples can only be seen later). */
+  readonly failedPolls?: number;
+  readonly consumerProfile?: ProfileSummary | null;
+  /** The consumer process's counters over the writer's window (cdc_retries, cdc_stale_changes…), non-zero ones. */
+  readonly consumerCounters?: Readonly<Record<string, number>>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -52,7 +97,25 @@ async function insertPoolRows(writer: Pool, ids: readonly number[]): Promise<voi
   }
 }
 
-export async function runFreshnessCase(context: BenchContext): Promise<FreshnessResults> {
+/** GraphQL: the rows' current stock, one request for every row still awaited. */
+function graphqlStocks(poster: ReturnType<typeof createJsonPoster>, url: string): StockLookup {
+  return async (ids) => {
+    const body = (await poster.post(url, { query: 'query F($ids: [ID!]!) { products(ids: $ids) { id stock } }', variables: { ids: ids.map(String) } })) as { data?: { products?: ({ id: string; stock: number } | null)[] } };
+    if (body.data?.products === undefined) throw new Error(`F1 GraphQL probe: ${JSON.stringify(body).slice(0, 200)}`);
+    return new Map(body.data.products.flatMap((product) => (product === null ? [] : [[Number(product.id), product.stock] as const])));
+  };
+}
+
+/** Search: the indexed stock of every row still awaited, one search (what is searchable: refreshed). */
+function searchStocks(poster: ReturnType<typeof createJsonPoster>, searchUrl: string): StockLookup {
+  return async (ids) => {
+    const body = (await poster.post(searchUrl, { size: ids.length, _source: ['id', 'stock'], query: { terms: { id: ids } } })) as { hits?: { hits?: { _source?: { id?: number; stock?: number } }[] } };
+    if (body.hits?.hits === undefined) throw new Error(`F1 search probe: ${JSON.stringify(body).slice(0, 200)}`);
+    return new Map(body.hits.hits.flatMap(({ _source: doc }) => (doc?.id === undefined || doc.stock === undefined ? [] : [[doc.id, doc.stock] as const])));
+  };
+}
+
+export async function runFreshnessCase(context: BenchContext, f1: FreshnessOptions): Promise<FreshnessResults> {
   const { options, config, names } = context;
   const kafka = createKafka(config.kafka, silentLogger);
   const admin = kafka.admin();
@@ -66,24 +129,27 @@ export async function runFreshnessCase(context: BenchContext): Promise<Freshness
   const poster = createJsonPoster();
   const base = 8_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1_000;
   const ids = Array.from({ length: POOL_ROWS }, (_, index) => base + index);
-  let gateway: GatewayChild | null = null;
+  const profiler: ConsumerProfiler | null = f1.profile ? await createConsumerProfiler(f1.outputStem) : null;
+  let gateways: F1Gateways | null = null;
   let writerChild: BenchChild<unknown> | null = null;
   let watcher: BenchChild<unknown> | null = null;
   try {
     // New groups would start at the beginning of every topic: start them at the topics' ends.
     await startGroupAtEnd(kafka, admin, groupId, new RegExp(config.kafka.topicPattern));
-    gateway = await startGateway(context, 'f1', {
+    gateways = await startF1Gateways(context, f1.topology, {
       cacheName: 'f1',
       mysqlUrl: config.mysql.url,
-      flags: ['--consumer'],
+      watchedIds: [base, base + POOL_ROWS - 1],
       env: { KAFKA_GROUP_ID: groupId, ELASTICSEARCH_INDEX_PREFIX: indexPrefix },
+      consumerExecArgv: profiler?.execArgv ?? [],
     });
+    const consumerProcess = gateways.consumer;
     const joinDeadline = Date.now() + 60_000;
-    while ((await gateway.request<ConsumerStatus | null>('consumer'))?.joined !== true) {
+    while ((await consumerProcess.request<ConsumerStatus | null>('consumer'))?.joined !== true) {
       if (Date.now() > joinDeadline) throw new Error('the F1 consumer did not join its group within 60 s');
       await sleep(100);
     }
-    context.log(`F1: inserting ${POOL_ROWS} rows into shop.products (ids ${base}…) and waiting for the pipeline to deliver them`);
+    context.log(`F1 (${f1.topology}): inserting ${POOL_ROWS} rows into shop.products (ids ${base}…) and waiting for the pipeline to deliver them`);
     await insertPoolRows(writer, ids);
     const keys = ids.map((id) => entryCacheKey(cachePrefix(context, 'f1'), productEntity.table, id));
     const deliveredDeadline = Date.now() + 60_000;
@@ -95,9 +161,6 @@ export async function runFreshnessCase(context: BenchContext): Promise<Freshness
     const alias = searchAlias(indexPrefix, productEntity.search);
     const refreshMs = await refreshIntervalMs(search, alias);
 
-    const kafkaTimes = createLatencyRecorder();
-    const graphqlTimes = createLatencyRecorder();
-    const searchTimes = createLatencyRecorder();
     watcher = await startChild<unknown>(benchScript('workers/kafka-watcher.js'), {
       name: 'F1 Kafka watcher',
       args: ['shop.shop.products', String(ids[0]), String(ids[ids.length - 1])],
@@ -105,48 +168,64 @@ export async function runFreshnessCase(context: BenchContext): Promise<Freshness
       forwardStderr: options.verbose,
     });
     const arrivals = kafkaArrivals(watcher);
-    const graphqlUrl = gateway.ready.url;
-    const countUrl = `${config.elasticsearch.url}/${alias}/_count`;
-    const probes: Promise<void>[] = [];
+    const graphqlPoller = createBatchedPoller(graphqlStocks(poster, gateways.apiUrl), GRAPHQL_POLL_MS);
+    const searchPoller = createBatchedPoller(searchStocks(poster, `${config.elasticsearch.url}/${alias}/_search`), SEARCH_POLL_MS);
+    const journeys: Promise<Omit<SampleJourney, 'consumer'>>[] = [];
     writerChild = await startChild<unknown>(benchScript('workers/writer-worker.js'), { name: 'F1 writer', env: context.childEnv({}), forwardStderr: options.verbose });
-    let sampled = 0;
     writerChild.onEvent((payload) => {
-      const { id, stock, committedAtMs } = payload as WriterSample;
-      sampled += 1;
-      const graphqlSeen = async () => {
-        const body = (await poster.post(graphqlUrl, { query: 'query F($id: ID!) { product(id: $id) { stock } }', variables: { id: String(id) } })) as { data?: { product?: { stock?: number } | null } };
-        return (body.data?.product?.stock ?? -1) >= stock;
-      };
-      const searchSeen = async () => {
-        const body = (await poster.post(countUrl, { query: { bool: { filter: [{ term: { id } }, { range: { stock: { gte: stock } } }] } } })) as { count?: number };
-        return (body.count ?? 0) > 0;
-      };
-      probes.push(
-        arrivals.arrivalOf(id, stock).then((at) => kafkaTimes.record(at === null ? null : at - committedAtMs)),
-        pollUntil(graphqlSeen, committedAtMs, GRAPHQL_POLLS).then((at) => graphqlTimes.record(at === null ? null : at - committedAtMs)),
+      const sample: ProbeSample = payload as WriterSample;
+      journeys.push(
+        Promise.all([arrivals.arrivalOf(sample.id, sample.stock), graphqlPoller.watch(sample), searchPoller.watch(sample)]).then(([kafkaArrival, graphqlSeenAtMs, searchSeenAtMs]) => ({ sample, kafka: kafkaArrival, graphqlSeenAtMs, searchSeenAtMs })),
       );
-      // Every other sample for search: its polls are searches on the Elasticsearch the consumer writes to.
-      if (sampled % 2 === 0) probes.push(pollUntil(searchSeen, committedAtMs, SEARCH_POLLS).then((at) => searchTimes.record(at === null ? null : at - committedAtMs)));
     });
     context.log(`F1: ${options.writerRate} commits/s for ${options.freshnessSeconds} s, probing Kafka, GraphQL and search`);
-    // Ten sampled commits a second: enough for a p99 over a 20 s run, few enough polls not to load the pipeline.
+    // Ten sampled commits a second: enough for a p99 over a 20 s run; the probes poll them in batches.
     const request: WriterRequest = { ids, rate: options.writerRate, seconds: options.freshnessSeconds, sampleEvery: Math.max(1, Math.round(options.writerRate / 10)) };
+    await Promise.all(gateways.all.map((gateway) => gateway.request('resetWindow')));
+    const countersBefore = await consumerProcess.request<Record<string, number>>('counters');
+    const fromUs = await consumerProcess.request<number>('clock');
     const written = await writerChild.request<WriterResult>('run', request);
+    const toUs = await consumerProcess.request<number>('clock');
+    const counters = Object.fromEntries(Object.entries(counterDeltas(countersBefore, await consumerProcess.request<Record<string, number>>('counters'))).filter(([, value]) => value !== 0));
+    const processes = await Promise.all(gateways.all.map(async (gateway) => ({ role: gateway.name, ...(await gateway.request<EventLoopFigures>('window')) })));
     await sleep(100);
-    await Promise.all(probes);
+    const seen = await Promise.all(journeys);
+    await Promise.all([graphqlPoller.stop(), searchPoller.stop()]);
+    const traced = await consumerProcess.request<SampleJourney['consumer'][]>('stages', seen.map(({ sample }) => ({ id: sample.id, stock: sample.stock })));
+    const complete: SampleJourney[] = seen.map((journey, index) => ({ ...journey, consumer: traced[index] ?? null }));
+    const figures = (pick: (journey: SampleJourney) => number | null) => {
+      const recorder = createLatencyRecorder();
+      for (const journey of complete) {
+        const at = pick(journey);
+        recorder.record(at === null ? null : at - journey.sample.committedAtMs);
+      }
+      return recorder.figures();
+    };
+    let consumerProfile: ProfileSummary | null = null;
+    if (profiler !== null) {
+      await gateways.stopAll();
+      consumerProfile = await profiler.summarize(fromUs, toUs, `F1 ${gateways.consumer.name} process, ${Math.round(written.commits / written.seconds)} commits/s`);
+    }
     return {
       commitsPerSecond: written.commits / written.seconds,
       commits: written.commits,
-      samples: sampled,
-      kafka: kafkaTimes.figures(),
-      graphql: graphqlTimes.figures(),
-      search: searchTimes.figures(),
+      samples: complete.length,
+      kafka: figures((journey) => journey.kafka?.arrivedAtMs ?? null),
+      graphql: figures((journey) => journey.graphqlSeenAtMs),
+      search: figures((journey) => journey.searchSeenAtMs),
       refreshIntervalMs: refreshMs,
+      topology: f1.topology,
+      stages: stageBreakdown(complete),
+      processes,
+      failedPolls: graphqlPoller.failedPolls() + searchPoller.failedPolls(),
+      consumerProfile,
+      consumerCounters: counters,
     };
   } finally {
     await writerChild?.stop();
     await watcher?.stop();
-    await gateway?.stop();
+    await gateways?.stopAll();
+    await profiler?.close();
     for (let from = 0; from < ids.length; from += 500) {
       const slice = ids.slice(from, from + 500);
       await writer.query(`DELETE FROM products WHERE id IN (${slice.map(() => '?').join(', ')})`, slice).catch(() => undefined);

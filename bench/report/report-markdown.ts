@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { BenchReport } from '../bench-report.js';
 import type { CaseResult } from '../cases/http-rounds.js';
+import { freshnessSection } from './freshness-markdown.js';
 
 const MiB = 2 ** 20;
 const fixed = (value: number | null | undefined, digits = 1) => (value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
@@ -111,23 +112,7 @@ export function renderMarkdown(report: BenchReport, optimizationLog: string | nu
     lines.push('', `Ratio: ${fixed(cdc.ratioToLogstashLike, 2)}× the Logstash-like baseline, ${fixed(cdc.ratioToPerMessage, 1)}× per-message apply. Rates count source messages from the first apply to the last acknowledged chunk, over a fixed window per consumer (gateway ${report.options.cdcSeconds} s, baselines ${report.options.baselineSeconds} s, per-message half that).`, '');
   }
 
-  const fresh = report.freshness;
-  if (fresh !== null) {
-    lines.push('## F1 — freshness through the real pipeline (MariaDB → Debezium → Kafka → gateway consumer)', '');
-    lines.push(
-      `${fresh.commits.toLocaleString('en-US')} autocommit UPDATEs from a writer process at ${fixed(fresh.commitsPerSecond, 0)} commits/s; ${fresh.samples} sampled commits probed ` +
-        '(GraphQL polled every 10 ms for 500 ms, then every 50 ms; search, for every other sample, every 20 ms for 2 s; Kafka arrivals stamped by a watcher process). ' +
-        'Times run from the moment the commit returned to the writer. ' +
-        `Elasticsearch refresh interval ${fresh.refreshIntervalMs} ms.`,
-      '',
-      '| commit → | p50 ms | p99 ms | max ms | not seen within 15 s |',
-      '| --- | --- | --- | --- | --- |',
-      `| in Kafka (Debezium's share) | ${fixed(fresh.kafka.p50Ms, 0)} | ${fixed(fresh.kafka.p99Ms, 0)} | ${fixed(fresh.kafka.maxMs, 0)} | ${fresh.kafka.timedOut} |`,
-      `| visible through GraphQL | ${fixed(fresh.graphql.p50Ms, 0)} | ${fixed(fresh.graphql.p99Ms, 0)} | ${fixed(fresh.graphql.maxMs, 0)} | ${fresh.graphql.timedOut} |`,
-      `| searchable in Elasticsearch | ${fixed(fresh.search.p50Ms, 0)} | ${fixed(fresh.search.p99Ms, 0)} | ${fixed(fresh.search.maxMs, 0)} | ${fresh.search.timedOut} |`,
-      '',
-    );
-  }
+  if (report.freshness !== null) lines.push(...freshnessSection(report.freshness));
 
   const profile = report.profile;
   if (profile !== null) {

@@ -4,7 +4,6 @@ import type { RowSource } from '../../src/db/row-source.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { buildShopSchema } from '../../src/resolvers/build-schema.js';
 import { createShopRegistry } from '../../src/schema/shop-entities.js';
-import { createCdcRuntime } from '../../src/server/cdc-runtime.js';
 import { startGatewayApi } from '../../src/server/gateway-api.js';
 import type { GatewayServices } from '../../src/server/gateway-services.js';
 import { createGatewayServices } from '../../src/server/gateway-services.js';
@@ -16,8 +15,8 @@ import { processUsage, runChild, serveParent } from '../child-channel.js';
  * configured from the environment the bench hands it, in a process of its own.
  *   --no-cache      reads go to MySQL only (G2): the loaders' reader is a plain SELECT … IN
  *   --no-batching   per-request loaders do not batch (G4's comparison)
- *   --consumer      also runs the CDC consumer (F1)
- *   --search        ensures the search indices of ELASTICSEARCH_INDEX_PREFIX (S1, F1)
+ *   --search        ensures the search indices of ELASTICSEARCH_INDEX_PREFIX (S1)
+ * (F1's processes, API and consumer, are workers/f1-gateway.ts.)
  */
 export interface GatewayServerReady {
   readonly url: string;
@@ -39,10 +38,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const logger = createLogger({ level: config.logLevel, name: 'bench-gateway' });
   const services = createGatewayServices(config, logger, createShopRegistry());
   await checkDependencies(config, services);
-  if (argv.includes('--search') || argv.includes('--consumer')) await ensureSearchIndices(services);
+  if (argv.includes('--search')) await ensureSearchIndices(services);
   const served: GatewayServices = argv.includes('--no-cache') ? { ...services, reader: databaseOnlyReader(services.rows) } : services;
-  const consumer = argv.includes('--consumer') ? createCdcRuntime(services) : null;
-  await consumer?.start();
   const schema = await buildShopSchema();
   const api = await startGatewayApi(schema, served, { host: '127.0.0.1', port: 0, batching: !argv.includes('--no-batching') });
   const ready: GatewayServerReady = { url: api.url, hasSearchProducts: schema.getQueryType()?.getFields()['searchProducts'] !== undefined };
@@ -50,7 +47,6 @@ async function main(argv: readonly string[]): Promise<void> {
     ready,
     {
       usage: () => ({ ...processUsage(), counters: services.metrics.snapshot() }),
-      consumer: () => consumer?.status() ?? null,
       /** Monotonic µs, the clock V8's CPU profiles are stamped with: P1 cuts its profile to the measured load. */
       clock: () => Number(process.hrtime.bigint() / 1000n),
       gc: () => {
@@ -60,7 +56,6 @@ async function main(argv: readonly string[]): Promise<void> {
     },
     async () => {
       await api.stop();
-      await consumer?.stop();
       await services.close();
     },
   );

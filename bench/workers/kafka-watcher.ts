@@ -7,13 +7,16 @@ import { startGroupAtEnd } from '../kafka-groups.js';
 /**
  * F1's view of Kafka, in a process of its own so the probes' HTTP polling cannot delay it: reads a
  * CDC topic from its current end (KAFKA_GROUP_ID) and reports when each after-image of a watched
- * row arrives, as `{ id, stock, arrivedAtMs }` events (epoch ms, comparable across processes).
+ * row arrives, as `{ id, stock, arrivedAtMs, appendedAtMs }` events (epoch ms, comparable across
+ * processes on this machine).
  *   node kafka-watcher.js <topic> <first id> <last id>
  */
 export interface KafkaArrival {
   readonly id: number;
   readonly stock: number;
   readonly arrivedAtMs: number;
+  /** The record's timestamp (Debezium's producer stamps it when it hands the change to Kafka). */
+  readonly appendedAtMs: number;
 }
 
 type Image = { id?: number; stock?: number } | null;
@@ -40,7 +43,7 @@ async function main(): Promise<void> {
       const value = JSON.parse(message.value.toString('utf8')) as { after?: Image; payload?: { after?: Image } };
       const after = value.after ?? value.payload?.after ?? null;
       if (after?.id !== undefined && after.stock !== undefined && after.id >= first && after.id <= last) {
-        emitToParent({ id: after.id, stock: after.stock, arrivedAtMs } satisfies KafkaArrival);
+        emitToParent({ id: after.id, stock: after.stock, arrivedAtMs, appendedAtMs: Number(message.timestamp) } satisfies KafkaArrival);
       }
       return Promise.resolve();
     },

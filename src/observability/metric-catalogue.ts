@@ -37,9 +37,15 @@ export const COUNTERS = {
 
 export type CounterName = keyof typeof COUNTERS;
 
-/** Values that go up and down: per-partition consumer lag (messages) and last-applied time (epoch ms). */
+/** Values that go up and down: per-partition consumer lag (messages, overall and per store) and last-applied time (epoch ms). */
 export const GAUGES = {
-  cdc_lag: { exported: 'gateway_cdc_lag_messages', help: 'Messages after the last applied one, per partition.', labels: ['topic', 'partition'] },
+  cdc_lag: { exported: 'gateway_cdc_lag_messages', help: 'Messages after the last one every store applied (what is committed), per partition.', labels: ['topic', 'partition'] },
+  /** Each store's own position: a slow Elasticsearch would otherwise hide how current Redis is, and the other way round. */
+  cdc_store_lag: {
+    exported: 'gateway_cdc_store_lag_messages',
+    help: 'Messages after the last one this store applied, per partition and store (cdc_lag follows the slowest store).',
+    labels: ['topic', 'partition', 'store'],
+  },
   cdc_last_applied_ms: {
     exported: 'gateway_cdc_last_applied_timestamp_seconds',
     help: 'When the consumer last applied a chunk of this partition (Unix time).',

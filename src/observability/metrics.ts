@@ -24,7 +24,7 @@ export interface Metrics {
   /** Totals per counter name and label set, e.g. "cache_hits{entity=products}". */
   detailed(): ReadonlyMap<string, number>;
   setGauge(name: GaugeName, labels: Readonly<Record<string, string>>, value: number): void;
-  /** Current gauge values per name and label set, e.g. "cdc_lag{topic=shop.shop.products,partition=0}". */
+  /** Current gauge values per name and label set, e.g. "cdc_store_lag{topic=shop.shop.products,partition=0,store=redis}". */
   gauges(): ReadonlyMap<string, number>;
   observeCdcFreshness(durationMs: number): void;
   cdcFreshness(): FreshnessSummary;

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Partitioners } from 'kafkajs';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { GatewayConfig } from '../config/gateway-config.js';
@@ -7,6 +8,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { ConsumerStatus } from './consumer-status.js';
 import { groupByStore } from './consumer-status.js';
+import type { ConsumerTrace } from './consumer-trace.js';
 import { createDeadLetterPublisher } from './dead-letter.js';
 import type { PartitionPipeline } from './partition-pipeline.js';
 import { createPartitionPipeline } from './partition-pipeline.js';
@@ -18,6 +20,7 @@ import type { OffsetCommitter } from './offset-committer.js';
 import { createOffsetCommitter } from './offset-committer.js';
 
 export type { ConsumerStatus, PartitionStatus, StoreStatus } from './consumer-status.js';
+export type { ConsumerTrace } from './consumer-trace.js';
 
 export interface CdcConsumerTuning {
   /** At most this many messages are prepared (decoded, dead-lettered, re-read) at once. */
@@ -64,6 +67,8 @@ export interface CdcConsumerDependencies {
   readonly logger: Logger;
   readonly tuning?: Partial<CdcConsumerTuning>;
   readonly now?: () => number;
+  /** Stage timestamps per chunk (the bench's F1 breakdown); absent in production. */
+  readonly trace?: ConsumerTrace;
 }
 
 export interface CdcConsumer {
@@ -121,6 +126,7 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
           if (chunk.newestCommitMs !== null) lastFreshnessMs = Math.max(0, now() - chunk.newestCommitMs);
           committer?.request();
         },
+        ...(deps.trace === undefined ? {} : { trace: deps.trace }),
       });
       pipelines.set(key, pipeline);
     }
@@ -161,6 +167,7 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
       const { batch } = payload;
       const first = batch.messages[0];
       if (first === undefined) return;
+      const fetchedAtMs = now();
       const pipeline = pipelineFor(batch.topic, batch.partition, stopping);
       pipeline.sawBatch(first.offset, batch.highWatermark);
       const revoked = new AbortController();
@@ -179,9 +186,13 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
           const prepared = await prepareChunk(batch.topic, batch.partition, chunk, pipeline.retryFor(chunk[0]?.offset ?? last.offset, signal));
           // A batch outliving its generation must not move the new generation's fetch position.
           if (pipelines.get(`${batch.topic}:${batch.partition}`) !== pipeline) break;
+          deps.trace?.prepared(prepared, fetchedAtMs, now());
           pipeline.enqueue(prepared);
           payload.resolveOffset(last.offset);
           await payload.heartbeat();
+          // Every await above may settle without I/O: without this a large fetch is prepared in one
+          // long task, and the stores' replies, other partitions and the next fetch wait for its end.
+          await yieldToEventLoop();
         }
       } catch (error) {
         // Aborted by stop() or a rebalance: the chunk in hand is not queued, so it is not committed.

@@ -6,6 +6,7 @@ import { lagOf, lowestOffset } from './consumer-status.js';
 import type { PreparedChunk, Retry } from './prepare-chunk.js';
 import { retryUntilDone } from './retry-backoff.js';
 import type { StoreApplier } from './store-applier.js';
+import type { ConsumerTrace } from './consumer-trace.js';
 import type { StoreLane } from './store-lane.js';
 import { createStoreLane } from './store-lane.js';
 
@@ -30,6 +31,7 @@ export interface PartitionPipelineDependencies {
   readonly now: () => number;
   /** Every store has now applied a further chunk: its offset may be committed. */
   readonly onCompleted: (pipeline: PartitionPipeline, chunk: PreparedChunk) => void;
+  readonly trace?: ConsumerTrace;
 }
 
 export interface StorePartitionStatus {
@@ -82,9 +84,26 @@ export function createPartitionPipeline(deps: PartitionPipelineDependencies): Pa
       metrics,
       logger: deps.logger,
       now,
-      onApplied: () => completeChunks(),
+      onApplied: () => {
+        publishLag();
+        completeChunks();
+      },
+      ...(deps.trace === undefined ? {} : { trace: deps.trace }),
     }),
   );
+  const labels = { topic, partition: String(partition) };
+
+  /**
+   * Lag gauges, refreshed whenever a store applies and whenever a fetch shows the partition's end:
+   * so a stalled store's lag grows while it is stalled instead of showing its last good value.
+   */
+  function publishLag(): void {
+    for (const lane of lanes) {
+      const { store, lastAppliedOffset } = lane.state();
+      metrics.setGauge('cdc_store_lag', { ...labels, store }, lagOf(highWatermark, lastAppliedOffset, firstSeen) ?? 0);
+    }
+    if (lanes.length > 0) metrics.setGauge('cdc_lag', labels, lagOf(highWatermark, completed?.offset ?? null, firstSeen) ?? 0);
+  }
 
   function completeChunks(): void {
     const everywhere = lowestOffset(lanes.map((lane) => lane.state().lastAppliedOffset));
@@ -99,7 +118,6 @@ export function createPartitionPipeline(deps: PartitionPipelineDependencies): Pa
       }
       for (const { entity } of chunk.batch.truncates) metrics.increment('cdc_changes_applied', { table: entity.table, op: 'truncate' });
       completed = { offset: chunk.lastOffset, atMs: at, freshnessMs: chunk.newestCommitMs === null ? (completed?.freshnessMs ?? null) : Math.max(0, at - chunk.newestCommitMs) };
-      const labels = { topic, partition: String(partition) };
       metrics.setGauge('cdc_lag', labels, lagOf(highWatermark, completed.offset, firstSeen) ?? 0);
       metrics.setGauge('cdc_last_applied_ms', labels, at);
       deps.onCompleted(pipeline, chunk);
@@ -112,6 +130,7 @@ export function createPartitionPipeline(deps: PartitionPipelineDependencies): Pa
     sawBatch(firstOffset, watermark) {
       firstSeen ??= firstOffset;
       highWatermark = watermark;
+      publishLag();
     },
     async waitForRoom(signal) {
       for (const lane of lanes) await lane.waitForRoom(tuning.laneCapacity, signal);

@@ -5,6 +5,7 @@ import { mergeBatches } from './prepare-batch.js';
 import type { PreparedChunk, Retry } from './prepare-chunk.js';
 import { RetryAborted, retryUntilDone } from './retry-backoff.js';
 import type { ApplyBatch, ApplyOutcome, StoreApplier } from './store-applier.js';
+import type { ConsumerTrace } from './consumer-trace.js';
 
 export interface LaneRetrying {
   readonly step: string;
@@ -40,6 +41,7 @@ export interface StoreLaneDependencies {
   readonly now: () => number;
   /** A group of chunks was applied: the lane's position is now the last chunk's last offset. */
   readonly onApplied: (chunks: readonly PreparedChunk[]) => void;
+  readonly trace?: ConsumerTrace;
 }
 
 export interface StoreLane {
@@ -123,6 +125,7 @@ export function createStoreLane(deps: StoreLaneDependencies): StoreLane {
       retrying: null,
     };
     held -= group.changes;
+    deps.trace?.applied(applier.store, group.chunks, at);
     deps.onApplied(group.chunks);
     for (const wake of roomWaiters) wake();
   }
@@ -146,10 +149,13 @@ export function createStoreLane(deps: StoreLaneDependencies): StoreLane {
     enqueue(chunk) {
       if (signal.aborted) return;
       const tail = queue[queue.length - 1];
-      if (tail !== undefined && chunk.schemaChanges.length === 0 && tail.changes + changesIn(chunk.batch) <= maxApplyChanges) {
-        tail.batch = mergeBatches([tail.batch, chunk.batch]);
-        held += changesIn(tail.batch) - tail.changes;
-        tail.changes = changesIn(tail.batch);
+      // Judged after collapsing: a backlog of hot rows stays one group of one change per row, so a
+      // slow store's next apply covers everything queued instead of the queue growing group by group.
+      const merged = tail === undefined || chunk.schemaChanges.length > 0 ? null : mergeBatches([tail.batch, chunk.batch]);
+      if (tail !== undefined && merged !== null && changesIn(merged) <= maxApplyChanges) {
+        tail.batch = merged;
+        held += changesIn(merged) - tail.changes;
+        tail.changes = changesIn(merged);
         tail.chunks.push(chunk);
       } else {
         queue.push({ chunks: [chunk], batch: chunk.batch, changes: changesIn(chunk.batch) });

@@ -131,6 +131,17 @@ describe('store lane', () => {
     assert.equal(storeLane.state().lastAppliedOffset, '299');
   });
 
+  it('keeps merging changes of rows already queued past maxApplyChanges messages, since they collapse', async () => {
+    const busy = gate();
+    const { applier, calls } = recordingApplier('elasticsearch', { gates: [busy] });
+    const storeLane = lane(applier, new AbortController().signal, undefined, 4);
+    for (let offset = 0; offset < 30; offset += 3) storeLane.enqueue(chunk(offset, 3));
+    assert.equal(storeLane.state().heldChanges, 6, 'three rows in flight, the same three rows queued once');
+    busy.open();
+    await settle();
+    assert.deepEqual(calls, ['apply at 0,at 1,at 2', 'apply at 27,at 28,at 29'], 'one apply for the whole backlog');
+  });
+
   it('retries a failing store, reporting it as retrying meanwhile, and then carries on', async () => {
     const outage = gate();
     const { applier, calls } = recordingApplier('redis', { gates: [outage], failures: 3 });
@@ -201,5 +212,65 @@ describe('partition pipeline', () => {
     assert.equal(pipeline.completedOffset(), '5');
     assert.deepEqual(completed, ['1', '3', '5']);
     assert.equal(pipeline.status().lag, 0);
+  });
+});
+
+describe('per-store lag gauges', () => {
+  it('exports each store\'s own lag beside cdc_lag, which follows the slowest store', async () => {
+    const slow = gate();
+    const redis = recordingApplier('redis');
+    const search = recordingApplier('elasticsearch', { gates: [slow] });
+    const metrics = createMetrics();
+    const pipeline = createPartitionPipeline({
+      topic: 't',
+      partition: 0,
+      appliers: [redis.applier, search.applier],
+      signal: new AbortController().signal,
+      tuning: { laneCapacity: 100, maxApplyChanges: 100, retryInitialDelayMs: 5, retryMaxDelayMs: 20 },
+      metrics,
+      logger: silentLogger,
+      now: Date.now,
+      onCompleted: () => undefined,
+    });
+    const gauge = (name: string) => metrics.gauges().get(name);
+    pipeline.sawBatch('0', '10');
+    assert.equal(gauge('cdc_store_lag{topic=t,partition=0,store=elasticsearch}'), 10, 'a fetch publishes the lag before any apply');
+    pipeline.enqueue(chunk(0, 4));
+    await settle();
+    assert.equal(gauge('cdc_store_lag{topic=t,partition=0,store=redis}'), 6);
+    assert.equal(gauge('cdc_store_lag{topic=t,partition=0,store=elasticsearch}'), 10);
+    assert.equal(gauge('cdc_lag{topic=t,partition=0}'), 10);
+    pipeline.sawBatch('4', '20');
+    assert.equal(gauge('cdc_store_lag{topic=t,partition=0,store=elasticsearch}'), 20, 'a stalled store\'s lag grows with the partition');
+    assert.equal(gauge('cdc_store_lag{topic=t,partition=0,store=redis}'), 16);
+    slow.open();
+    await settle();
+    assert.equal(gauge('cdc_store_lag{topic=t,partition=0,store=elasticsearch}'), 16);
+    assert.equal(gauge('cdc_lag{topic=t,partition=0}'), 16);
+    const { body } = await metrics.expose();
+    assert.match(body, /gateway_cdc_store_lag_messages\{topic="t",partition="0",store="redis"\} 16/);
+    assert.match(body, /gateway_cdc_store_lag_messages\{topic="t",partition="0",store="elasticsearch"\} 16/);
+  });
+});
+
+describe('consumer trace', () => {
+  it('reports each store\'s apply of a chunk with the time it finished', async () => {
+    const applied: string[] = [];
+    const pipeline = createPartitionPipeline({
+      topic: 't',
+      partition: 0,
+      appliers: [recordingApplier('redis').applier, recordingApplier('elasticsearch').applier],
+      signal: new AbortController().signal,
+      tuning: { laneCapacity: 100, maxApplyChanges: 100, retryInitialDelayMs: 5, retryMaxDelayMs: 20 },
+      metrics: createMetrics(),
+      logger: silentLogger,
+      now: () => 42,
+      onCompleted: () => undefined,
+      trace: { prepared: () => undefined, applied: (store, chunks, atMs) => applied.push(`${store} ${chunks.map((item) => item.lastOffset).join('+')} at ${atMs}`) },
+    });
+    pipeline.sawBatch('0', '2');
+    pipeline.enqueue(chunk(0, 2));
+    await settle();
+    assert.deepEqual(applied.sort(), ['elasticsearch 1 at 42', 'redis 1 at 42']);
   });
 });
