@@ -13,7 +13,7 @@ import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { startHarness } from '../../support/gateway-harness.js';
 import { deleteIndicesWithPrefix } from '../../support/search-cleanup.js';
 import { entitiesNeedingBackfill, reindexDependencies, reindexEntities } from '../../../src/search/backfill.js';
-import { startGroupAtTopicEnds } from './history-skip.js';
+import { startGroupAtTopicEnds } from '../../support/topic-positions.js';
 import { createWriterPool, execute } from '../../support/writer.js';
 
 /** Where a case's consumer writes: its own group, Redis key prefix and index prefix. */
@@ -40,7 +40,8 @@ export interface FaultWorld {
   readonly topicPattern: RegExp;
   /**
    * Starts the in-process consumer of `scope.groupId` (writing to the harness's stores) at the end
-   * of the topics, after backfilling the empty search indices (see history-skip.ts).
+   * of the topics (test/support/topic-positions.ts), after backfilling the empty search indices from
+   * MySQL, as a deployment over existing data does.
    */
   startConsumer(): Promise<CdcConsumer>;
   /** Starts a new group (of a consumer in another process) at the end of the topics. */
