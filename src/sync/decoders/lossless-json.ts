@@ -5,12 +5,9 @@
  * what the normalizer expects for BIGINT and DECIMAL columns; every other number is a plain number.
  */
 export function parseJsonLossless(text: string): unknown {
-  return JSON.parse(MAYBE_INEXACT.test(text) ? quoteInexactNumbers(text) : text) as unknown;
+  return JSON.parse(quoteInexactNumbers(text)) as unknown;
 }
 
-/** A number that needs 16+ digits leaves a run of 16+ digits and dots; without one, JSON.parse is exact. */
-const MAYBE_INEXACT = /[\d.]{16}/;
-const NUMBER_TOKEN = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const NUMBER_PARTS = /^-?(\d+)(?:\.(\d+))?([eE][+-]?\d+)?$/;
 /** Every decimal with at most 15 significant digits survives a round trip through a double. */
 const EXACT_SIGNIFICANT_DIGITS = 15;
@@ -18,14 +15,28 @@ const EXACT_SIGNIFICANT_DIGITS = 15;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
 
+const isNumberChar = (char: number) => (char >= ZERO && char <= NINE) || char === DOT || char === MINUS || char === PLUS || char === LOWER_E || char === UPPER_E;
+
+/*
+ * Runs on every message, so it is written for speed: strings are skipped with indexOf, and a number
+ * token of at most 15 characters (at most 15 digits, exact) is not examined further. (A regex
+ * pre-check for a run of 16 digits cost as much as this scan, and every Debezium message has such a
+ * run: its ts_ns.) A token that is not a well-formed number is left as it is, for JSON.parse to
+ * reject. Text without an inexact number is returned as it is.
+ */
 function quoteInexactNumbers(text: string): string {
   let result = '';
   let copiedUpTo = 0;
   let index = 0;
-  while (index < text.length) {
+  const length = text.length;
+  while (index < length) {
     const char = text.charCodeAt(index);
     if (char === QUOTE) {
       index = endOfString(text, index);
@@ -33,31 +44,34 @@ function quoteInexactNumbers(text: string): string {
     }
     // Outside strings a digit or minus can only start a number (true/false/null have no digits).
     if (char === MINUS || (char >= ZERO && char <= NINE)) {
-      NUMBER_TOKEN.lastIndex = index;
-      const token = NUMBER_TOKEN.exec(text)?.[0];
-      if (token !== undefined) {
+      let end = index + 1;
+      while (end < length && isNumberChar(text.charCodeAt(end))) end += 1;
+      if (end - index > EXACT_SIGNIFICANT_DIGITS) {
+        const token = text.slice(index, end);
         if (!isExactAsDouble(token)) {
           result += `${text.slice(copiedUpTo, index)}"${token}"`;
-          copiedUpTo = index + token.length;
+          copiedUpTo = end;
         }
-        index += token.length;
-        continue;
       }
+      index = end;
+      continue;
     }
     index += 1;
   }
-  return result + text.slice(copiedUpTo);
+  return copiedUpTo === 0 ? text : result + text.slice(copiedUpTo);
 }
 
+/** The index after the string's closing quote: the next quote not escaped by an odd run of backslashes. */
 function endOfString(text: string, openingQuote: number): number {
-  let index = openingQuote + 1;
-  while (index < text.length) {
-    const char = text.charCodeAt(index);
-    if (char === BACKSLASH) index += 2;
-    else if (char === QUOTE) return index + 1;
-    else index += 1;
+  let from = openingQuote + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote === -1) return text.length;
+    let backslashes = 0;
+    for (let at = quote - 1; text.charCodeAt(at) === BACKSLASH; at -= 1) backslashes += 1;
+    if (backslashes % 2 === 0) return quote + 1;
+    from = quote + 1;
   }
-  return index;
 }
 
 function isExactAsDouble(token: string): boolean {
