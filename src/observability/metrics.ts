@@ -77,15 +77,33 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const operations = new Set<string>();
   const freshness: number[] = [];
   let freshnessCount = 0;
-  const labelKey = (name: string, labels: Readonly<Record<string, string>>) =>
-    `${name}{${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}}`;
+  const labelKey = (name: string, labels: Readonly<Record<string, string>>) => {
+    let key = `${name}{`;
+    let separator = '';
+    for (const label in labels) {
+      key += `${separator}${label}=${labels[label]}`;
+      separator = ',';
+    }
+    return `${key}}`;
+  };
 
+  // Counters are incremented several times per request: prom-client's `inc(labels)` hashes the
+  // label object on every call, so each label set's child is looked up by the key built anyway.
+  const counterChildren = new Map<string, { inc(by: number): void }>();
   const increment = (name: CounterName, labels: Readonly<Record<string, string>>, by = 1) => {
     totals.set(name, (totals.get(name) ?? 0) + by);
     const key = labelKey(name, labels);
     byLabels.set(key, (byLabels.get(key) ?? 0) + by);
-    counters.get(name)?.inc(labels, by);
+    let child = counterChildren.get(key);
+    if (child === undefined) {
+      const counter = counters.get(name);
+      if (counter === undefined) return;
+      child = counter.labels(labels);
+      counterChildren.set(key, child);
+    }
+    child.inc(by);
   };
+  const requestChildren = new Map<string, { observe(value: number): void }>();
 
   return {
     increment,
@@ -95,7 +113,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     observeRequest(operation, outcome, durationMs) {
       if (!operations.has(operation) && operations.size < MAX_OPERATION_LABELS) operations.add(operation);
-      requestSeconds.observe({ operation: operations.has(operation) ? operation : 'other', outcome }, durationMs / 1000);
+      const label = operations.has(operation) ? operation : 'other';
+      const key = `${label}|${outcome}`;
+      let child = requestChildren.get(key);
+      if (child === undefined) {
+        child = requestSeconds.labels({ operation: label, outcome });
+        requestChildren.set(key, child);
+      }
+      child.observe(durationMs / 1000);
     },
     observeSearch(endpoint, durationMs) {
       searchSeconds.observe({ endpoint }, durationMs / 1000);
