@@ -20,7 +20,7 @@ export function authenticate(headers: { get(name: string): string | undefined },
   if (apiKey !== undefined) {
     const grant = config.apiKeys.find((candidate) => sameSecret(apiKey, candidate.key));
     if (grant === undefined) throw new GatewayError('UNAUTHENTICATED', 'the API key is not valid');
-    return { subject: `api-key:${grant.name}`, roles: new Set([Roles.public, ...grant.roles]) };
+    return { subject: `api-key:${grant.name}`, userId: null, roles: new Set([Roles.public, ...grant.roles]) };
   }
   const authorization = headers.get('authorization');
   if (authorization !== undefined) {
@@ -30,7 +30,7 @@ export function authenticate(headers: { get(name: string): string | undefined },
       throw new GatewayError('UNAUTHENTICATED', 'bearer tokens are not configured on this gateway');
     }
     const claims = verifyJwt(match[1], config.jwt);
-    return { subject: `jwt:${claims.subject}`, roles: new Set([Roles.public, ...claims.roles]) };
+    return { subject: `jwt:${claims.subject}`, userId: claims.subject, roles: new Set([Roles.public, ...claims.roles]) };
   }
   // Refused here, at the boundary, so no resolver can forget the switch.
   if (!config.anonymousAccess) throw new GatewayError('UNAUTHENTICATED', 'this gateway requires an API key (x-api-key) or a bearer token');

@@ -88,15 +88,33 @@ describe('authentication and roles', () => {
     assert.equal(codeOf(response.body), 'UNAUTHENTICATED');
   });
 
-  it('maps an HS256 JWT\'s roles: personal sees the email, no role does not', async () => {
-    const withRole = await gateway.query(userQuery, {}, { authorization: `Bearer ${signHs256(tokenClaims({ roles: ['personal'] }), secret)}` });
+  it('maps an HS256 JWT\'s roles: personal sees the user\'s own email, no role does not', async () => {
+    const withRole = await gateway.query(userQuery, {}, { authorization: `Bearer ${signHs256(tokenClaims({ sub: String(userId), roles: ['personal'] }), secret)}` });
     assert.equal((withRole.body.data?.user as { email: string }).email, `auth-${userId}@example.test`);
-    const withoutRole = await gateway.query(userQuery, {}, { authorization: `Bearer ${signHs256(tokenClaims(), secret)}` });
+    const withoutRole = await gateway.query(userQuery, {}, { authorization: `Bearer ${signHs256(tokenClaims({ sub: String(userId) }), secret)}` });
     assert.equal(codeOf(withoutRole.body), 'FORBIDDEN');
   });
 
+  it('scopes a user\'s token to that user\'s personal data (email and earnings); support staff and service keys read any user\'s', async () => {
+    const earnings = (id: number) => `{ earningsSummary(userId: "${id}") { count } }`;
+    const someoneElse = { authorization: `Bearer ${signHs256(tokenClaims({ sub: String(userId + 1), roles: ['personal'] }), secret)}` };
+    const other = await gateway.query(userQuery, {}, someoneElse);
+    assert.equal((other.body.data?.user as { email: string | null; name: string }).email, null, 'the rest of the user is still answered');
+    assert.equal(codeOf(other.body), 'FORBIDDEN');
+    assert.match(other.body.errors?.[0]?.message ?? '', /only that user's personal data/);
+    assert.equal(codeOf((await gateway.query(earnings(userId), {}, someoneElse)).body), 'FORBIDDEN');
+    const own = { authorization: `Bearer ${signHs256(tokenClaims({ sub: String(userId), roles: ['personal'] }), secret)}` };
+    const ownEarnings = await gateway.query(earnings(userId), {}, own);
+    assert.equal(ownEarnings.body.errors, undefined);
+    assert.deepEqual(ownEarnings.body.data, { earningsSummary: { count: 0 } });
+    const support = { authorization: `Bearer ${signHs256(tokenClaims({ sub: 'staff-7', roles: ['personal', 'support'] }), secret)}` };
+    assert.equal(((await gateway.query(userQuery, {}, support)).body.data?.user as { email: string }).email, `auth-${userId}@example.test`);
+    assert.equal((await gateway.query(earnings(userId), {}, support)).body.errors, undefined);
+    assert.equal(((await gateway.query(userQuery, {}, { 'x-api-key': personalKey })).body.data?.user as { email: string }).email, `auth-${userId}@example.test`);
+  });
+
   it('maps an RS256 JWT signed by the configured key pair', async () => {
-    const response = await gateway.query(userQuery, {}, { authorization: `Bearer ${signRs256(tokenClaims({ roles: 'personal' }), keys.privateKey)}` });
+    const response = await gateway.query(userQuery, {}, { authorization: `Bearer ${signRs256(tokenClaims({ sub: String(userId), roles: 'personal' }), keys.privateKey)}` });
     assert.equal(response.body.errors, undefined);
     assert.equal((response.body.data?.user as { email: string }).email, `auth-${userId}@example.test`);
   });
