@@ -179,6 +179,37 @@ export async function forEachMatch(client: Client, requests: readonly PageReques
   }
 }
 
+/**
+ * True only when no write has ever reached the index behind `alias`: every primary shard is started
+ * and its highest sequence number is -1. A sequence number is assigned to each write (index or
+ * delete) as the primary applies it, before it is acknowledged and long before a refresh makes it
+ * searchable, so unlike a search or a count this also sees documents written a moment ago.
+ * Anything else (a primary not started, no shard listed, an unexpected answer) counts as "maybe
+ * written": the answer errs only towards doing more work.
+ */
+export async function neverWritten(client: Client, alias: string): Promise<boolean> {
+  let shards: readonly ShardRow[];
+  try {
+    shards = await client.cat.shards({ index: alias, format: 'json', h: ['prirep', 'state', 'seq_no.max'] });
+  } catch (error) {
+    throw toSearchError(error, `elasticsearch shard list of ${alias}`);
+  }
+  return shardsNeverWritten(shards);
+}
+
+/** The columns of a `_cat/shards` row neverWritten reads (JSON format: every value a string or null). */
+export interface ShardRow {
+  readonly prirep?: string | null;
+  readonly state?: string | null;
+  readonly 'seq_no.max'?: string | null;
+}
+
+/** The decision of neverWritten on `_cat/shards` rows. */
+export function shardsNeverWritten(shards: readonly ShardRow[]): boolean {
+  const primaries = shards.filter((shard) => shard.prirep === 'p');
+  return primaries.length > 0 && primaries.every((shard) => shard.state === 'STARTED' && shard['seq_no.max'] === '-1');
+}
+
 /** Makes every acknowledged write visible to search (point-in-time snapshots see only refreshed data). */
 export async function refreshIndex(client: Client, index: string): Promise<void> {
   try {

@@ -10,6 +10,7 @@ import { rewriteEmbeddingDocuments } from './embed-refresh.js';
 import type { BulkOperation, EmbedState, ItemOutcome } from './search-documents.js';
 import { SYNC_FIELD, liveDocument, readSyncState, tombstoneDocument, versionBelow } from './search-documents.js';
 import { declaredColumns, projectionDigest } from './embed-relevance.js';
+import type { GuardEntry, GuardState } from './sync-guards.js';
 import { raiseGuards, readGuardStates, readGuards, relatedGuardKey, relatedGuardVersion, truncateGuardKey } from './sync-guards.js';
 
 /*
@@ -62,12 +63,25 @@ export interface DocumentWriterDependencies {
 export interface DocumentWriter {
   /** One outcome per write, in order; a change below its table's truncate floor is 'stale'. */
   writeDocuments(writes: readonly DocumentWrite[]): Promise<ItemOutcome[]>;
-  /** Raises the related rows' guards and rewrites the documents embedding them in every target. */
-  applyRelatedChanges(changes: readonly RelatedChange[], targetsOf: TargetsOf, tally: Tally): Promise<void>;
+  /**
+   * writeDocuments for a batch's own documents together with its rows' effect on the documents
+   * embedding them (their guards raised, those documents rewritten in every target): one guard read
+   * for both, the two _bulk requests side by side, then the writes' recheck beside the rewrites.
+   */
+  applyChanges(writes: readonly DocumentWrite[], changes: readonly RelatedChange[], targetsOf: TargetsOf, tally: Tally): Promise<ItemOutcome[]>;
   applyTruncate(entity: EntityDeclaration, version: RowVersion, targetsOf: TargetsOf, tally: Tally): Promise<void>;
   /** Deletes every hit at its own exact version: one rewritten meanwhile (newer) survives. */
   deleteHits(index: string, query: Record<string, unknown>): Promise<number>;
   readonly embedders: ReadonlyMap<string, readonly SearchableEntity[]>;
+}
+
+interface PlannedRaise {
+  readonly table: string;
+  /** The table's truncate floor as read before the raise. */
+  readonly floor: RowVersion;
+  readonly fresh: readonly RelatedChange[];
+  /** One per fresh change, in order. */
+  readonly entries: readonly GuardEntry[];
 }
 
 const MAX_RECHECK_ROUNDS = 3;
@@ -97,9 +111,17 @@ export function createDocumentWriter(deps: DocumentWriterDependencies): Document
   async function writeDocuments(writes: readonly DocumentWrite[], round = 1): Promise<ItemOutcome[]> {
     if (writes.length === 0) return [];
     const before = await readGuards(client, guardIndex, writes.flatMap(guardKeys));
+    const planned = await planDocuments(writes, before, round);
+    return settleDocuments(writes, before, planned, await sendBulk(writer, planned.flatMap((operation) => operation ?? [])), round);
+  }
+
+  async function planDocuments(writes: readonly DocumentWrite[], before: ReadonlyMap<string, RowVersion>, round: number): Promise<(BulkOperation | null)[]> {
     const related = await loadRelated(writes);
-    const planned = writes.map((write) => plan(write, before, related, round > 1, now()));
-    const sent = await sendBulk(writer, planned.flatMap((operation) => operation ?? []));
+    return writes.map((write) => plan(write, before, related, round > 1, now()));
+  }
+
+  /** Outcomes from what the bulk answered, after the recheck: writes whose related guards moved meanwhile are redone. */
+  async function settleDocuments(writes: readonly DocumentWrite[], before: ReadonlyMap<string, RowVersion>, planned: readonly (BulkOperation | null)[], sent: readonly ItemOutcome[], round: number): Promise<ItemOutcome[]> {
     let next = 0;
     const outcomes = planned.map((operation): ItemOutcome => (operation === null ? 'stale' : (sent[next++] ?? 'retry')));
     const written = writes.filter((_, position) => planned[position] !== null && outcomes[position] === 'applied');
@@ -109,6 +131,33 @@ export function createDocumentWriter(deps: DocumentWriterDependencies): Document
       if (round >= MAX_RECHECK_ROUNDS) throw new GatewayError('SEARCH_UNAVAILABLE', `related rows kept changing while ${moved.length} document(s) were written`);
       await writeDocuments(moved, round + 1);
     }
+    return outcomes;
+  }
+
+  /*
+   * Sharing the guard read changes no order the protocol relies on: the writes' guards are still
+   * read before their related rows are loaded and read again after their documents are
+   * acknowledged, and the related guards are still acknowledged before the documents embedding them
+   * are selected. The raises and the documents are written concurrently, as before (and as two
+   * consumer processes are).
+   */
+  async function applyChanges(writes: readonly DocumentWrite[], changes: readonly RelatedChange[], targetsOf: TargetsOf, tally: Tally): Promise<ItemOutcome[]> {
+    const tables = relatedByTable(changes);
+    const relatedKeys = [...tables].flatMap(([table, items]) => [truncateGuardKey(table), ...items.map((item) => relatedGuardKey(table, item.id))]);
+    const states = await readGuardStates(client, guardIndex, [...writes.flatMap(guardKeys), ...relatedKeys]);
+    const before = new Map([...states].map(([key, state]) => [key, state.version]));
+    const planned = await planDocuments(writes, before, 1);
+    const raises = [...tables].map(([table, items]) => planRaise(table, items, states, tally));
+    // Two _bulk requests side by side, not one: measured faster (Elasticsearch parses a request's
+    // body on one thread), and the protocol needs only both answered before what follows.
+    const [raisedAll, sent] = await Promise.all([raiseGuards(writer, guardIndex, raises.flatMap((raise) => raise.entries)), sendBulk(writer, planned.flatMap((operation) => operation ?? []))]);
+    let next = 0;
+    const rewrites = raises.map((raise) => {
+      const raised = raisedAll.slice(next, (next += raise.entries.length));
+      count(tally, raised);
+      return rewriteEmbedders(raise, raised, states, targetsOf);
+    });
+    const [outcomes] = await Promise.all([settleDocuments(writes, before, planned, sent, 1), ...rewrites]);
     return outcomes;
   }
 
@@ -146,38 +195,48 @@ export function createDocumentWriter(deps: DocumentWriterDependencies): Document
     return { action: 'index', index, id, version, versionType, document };
   }
 
-  async function applyRelatedChanges(changes: readonly RelatedChange[], targetsOf: TargetsOf, tally: Tally): Promise<void> {
+  function relatedByTable(changes: readonly RelatedChange[]): Map<string, RelatedChange[]> {
     const byTable = new Map<string, RelatedChange[]>();
-    for (const change of changes) if (embedders.has(change.table)) byTable.set(change.table, [...(byTable.get(change.table) ?? []), change]);
-    for (const [table, items] of byTable) {
-      const guards = await readGuardStates(client, guardIndex, [truncateGuardKey(table), ...items.map((item) => relatedGuardKey(table, item.id))]);
-      const floor = guards.get(truncateGuardKey(table))?.version ?? 0n;
-      const guardVersion = (id: string) => {
-        const own = guards.get(relatedGuardKey(table, id))?.version ?? 0n;
-        return own > floor ? own : floor;
+    for (const change of changes) {
+      if (!embedders.has(change.table)) continue;
+      const items = byTable.get(change.table);
+      if (items === undefined) byTable.set(change.table, [change]);
+      else items.push(change);
+    }
+    return byTable;
+  }
+
+  function digestsOf(table: string, row: Row | null): Record<string, string> {
+    return Object.fromEntries((embedders.get(table) ?? []).flatMap((entity) => {
+      const columns = relevantColumns(entity, table);
+      return columns === null ? [] : [[entity.search.index, projectionDigest(row, columns)]];
+    }));
+  }
+
+  /** The guard entries to raise for one related table's changes: those not older than the guard (or the table's floor). */
+  function planRaise(table: string, items: readonly RelatedChange[], guards: ReadonlyMap<string, GuardState>, tally: Tally): PlannedRaise {
+    const floor = guards.get(truncateGuardKey(table))?.version ?? 0n;
+    const guardVersion = (id: string) => {
+      const own = guards.get(relatedGuardKey(table, id))?.version ?? 0n;
+      return own > floor ? own : floor;
+    };
+    // Equal versions go ahead: a retried batch must finish rewrites the failed attempt began.
+    const fresh = items.filter((item) => item.version >= guardVersion(item.id));
+    tally.stale += items.length - fresh.length;
+    return { table, floor, fresh, entries: fresh.map((item) => ({ key: relatedGuardKey(table, item.id), version: item.version, digests: digestsOf(table, item.row) })) };
+  }
+
+  /** After the raise: rewrites, in every target, the documents embedding the rows whose guard moved. */
+  async function rewriteEmbedders({ table, floor, fresh, entries }: PlannedRaise, raised: readonly ItemOutcome[], guards: ReadonlyMap<string, GuardState>, targetsOf: TargetsOf): Promise<void> {
+    for (const entity of embedders.get(table) ?? []) {
+      // Skipped: a strictly newer change whose used columns equal the last applied state's (never a retry, never across a truncate).
+      const unchanged = (item: RelatedChange, position: number) => {
+        const previous = guards.get(relatedGuardKey(table, item.id));
+        const digest = entries[position]?.digests?.[entity.search.index];
+        return digest !== undefined && previous !== undefined && previous.digests[entity.search.index] === digest && previous.version >= floor && previous.version < item.version;
       };
-      // Equal versions go ahead: a retried batch must finish rewrites the failed attempt began.
-      const fresh = items.filter((item) => item.version >= guardVersion(item.id));
-      tally.stale += items.length - fresh.length;
-      const tableEmbedders = embedders.get(table) ?? [];
-      const digestsOf = (row: Row | null): Record<string, string> =>
-        Object.fromEntries(tableEmbedders.flatMap((entity) => {
-          const columns = relevantColumns(entity, table);
-          return columns === null ? [] : [[entity.search.index, projectionDigest(row, columns)]];
-        }));
-      const raised = await raiseGuards(writer, guardIndex, fresh.map((item) => ({ key: relatedGuardKey(table, item.id), version: item.version, digests: digestsOf(item.row) })));
-      count(tally, raised);
-      const applied = fresh.filter((_, position) => raised[position] === 'applied');
-      for (const entity of tableEmbedders) {
-        // Skipped: a strictly newer change whose used columns equal the last applied state's (never a retry, never across a truncate).
-        const unchanged = (item: RelatedChange) => {
-          const previous = guards.get(relatedGuardKey(table, item.id));
-          const digest = digestsOf(item.row)[entity.search.index];
-          return digest !== undefined && previous !== undefined && previous.digests[entity.search.index] === digest && previous.version >= floor && previous.version < item.version;
-        };
-        const updates: RelatedUpdate[] = applied.filter((item) => !unchanged(item)).map(({ id, version, row }) => ({ id, version, row }));
-        for (const index of targetsOf(entity)) await rewriteEmbeddingDocuments(deps.embed, entity, index, table, updates);
-      }
+      const updates: RelatedUpdate[] = fresh.filter((item, position) => raised[position] === 'applied' && !unchanged(item, position)).map(({ id, version, row }) => ({ id, version, row }));
+      for (const index of targetsOf(entity)) await rewriteEmbeddingDocuments(deps.embed, entity, index, table, updates);
     }
   }
 
@@ -209,7 +268,7 @@ export function createDocumentWriter(deps: DocumentWriterDependencies): Document
     return deleted;
   }
 
-  return { writeDocuments: (writes) => writeDocuments(writes), applyRelatedChanges, applyTruncate, deleteHits, embedders };
+  return { writeDocuments: (writes) => writeDocuments(writes), applyChanges, applyTruncate, deleteHits, embedders };
 }
 
 function embeddersByTable(registry: EntityRegistry): Map<string, SearchableEntity[]> {

@@ -3,7 +3,7 @@ import { GatewayError } from '../errors.js';
 import type { EntityDeclaration, SearchMapping } from '../schema/entity.js';
 import type { Row, RowVersion } from '../sync/change.js';
 import type { BulkWriter, PageRequest } from './bulk-writer.js';
-import { forEachMatch, refreshIndex, sendBulk } from './bulk-writer.js';
+import { forEachMatch, neverWritten, refreshIndex, sendBulk } from './bulk-writer.js';
 import { toSearchError } from './elasticsearch-client.js';
 import type { BulkOperation } from './search-documents.js';
 import { SYNC_FIELD, embedsOutdated, liveDocument, readSyncState } from './search-documents.js';
@@ -58,6 +58,14 @@ export async function rewriteEmbeddingDocuments(
 ): Promise<number> {
   if (updates.length === 0) return 0;
   const { client } = context.writer;
+  // An index no write ever reached holds no document to rewrite: skip the refresh and the search
+  // (for C1's product changes, the order-items index of a shop without orders). Sound under the
+  // race protocol (document-writes.ts) because the guards were raised before this check: a
+  // document write the check did not see got its sequence number after the check began, so it was
+  // acknowledged after the raise, and its writer's guard read after the write sees the raised
+  // guard and rebuilds the document from a fresh database read. Exactly the case of a write that
+  // lands after the refresh below, which the protocol already covers.
+  if (await neverWritten(client, alias)) return 0;
   // Searches see refreshed data only: without this, a document written a moment ago (with an older
   // copy of the related row) would be missed.
   await refreshIndex(client, alias);

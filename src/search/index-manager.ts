@@ -101,13 +101,23 @@ export function completeLayout(layout: Partial<IndexLayout> | undefined): IndexL
   return { shards: layout?.shards ?? 1, replicas: layout?.replicas ?? 0, settings: layout?.settings ?? {} };
 }
 
+/**
+ * The guard index is only ever read by id in real time (a get sees every acknowledged write,
+ * refreshing internally when it must), never searched, so scheduled refreshes would only cut a
+ * segment a second out of a stream of tiny documents for merges to clean up. Older installs keep
+ * the default interval, which is merely slower.
+ */
+export function guardIndexSettings(layout: IndexLayout): Record<string, unknown> {
+  return { number_of_shards: 1, number_of_replicas: layout.replicas, refresh_interval: '-1' };
+}
+
 export async function ensureIndices(deps: EnsureIndicesDependencies): Promise<{ created: string[]; analysis: AnalysisLevel }> {
   const layout = completeLayout(deps.layout);
   const now = deps.now ?? Date.now;
   const level = await detectAnalysisLevel(deps.client);
   if (level === 'core') deps.logger.warn({}, 'elasticsearch lacks the analysis-common module: the multilingual analyzer falls back to standard + lowercase (CJK as single characters)');
   const wanted: { alias: string; body: Record<string, unknown> }[] = [
-    { alias: guardAlias(deps.indexPrefix), body: { settings: { number_of_shards: 1, number_of_replicas: layout.replicas }, mappings: guardIndexMapping } },
+    { alias: guardAlias(deps.indexPrefix), body: { settings: guardIndexSettings(layout), mappings: guardIndexMapping } },
   ];
   for (const entity of deps.registry.entities) {
     if (entity.search !== undefined) wanted.push({ alias: searchAlias(deps.indexPrefix, entity.search), body: entityIndexBody(entity.search, level, layout) });

@@ -142,9 +142,10 @@ async function applyTo(documents: DocumentWriter, batch: ApplyBatch, targetsOf: 
   for (const { entity, version } of batch.truncates) await documents.applyTruncate(entity, version, targetsOf, sink);
   const writes = batch.changes.flatMap((item) => (item.entity.search === undefined ? [] : targetsOf(item.entity as SearchableEntity).map((index) => toWrite(item, index))));
   const related = batch.changes.map(({ entity, id, change }) => ({ table: entity.table, id, version: change.version, row: change.op === 'delete' ? null : change.after }));
-  // Side by side: a batch's own documents and the rewrites of documents embedding its rows race
-  // exactly as two consumer processes would, which the guard protocol (document-writes.ts) covers.
-  const [outcomes] = await Promise.all([documents.writeDocuments(writes), documents.applyRelatedChanges(related, targetsOf, sink)]);
+  // One guard read for a batch's own documents and its rows' guards; the rewrites of documents
+  // embedding its rows then race the writes' recheck exactly as two consumer processes would,
+  // which the guard protocol (document-writes.ts) covers.
+  const outcomes = await documents.applyChanges(writes, related, targetsOf, sink);
   count(sink, outcomes.filter((_, position) => writes[position]?.index === liveAlias(writes[position]?.entity as SearchableEntity)));
 }
 

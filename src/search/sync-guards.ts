@@ -46,7 +46,8 @@ export async function readGuardStates(client: Client, index: string, keys: Itera
   if (ids.length === 0) return found;
   let docs: readonly unknown[];
   try {
-    docs = (await client.mget<{ version?: unknown; digests?: unknown }>({ index, ids, _source: ['version', 'digests'], realtime: true })).docs;
+    // filter_path: a batch reads a guard per changed row; the metadata of each is not worth shipping and parsing.
+    docs = (await client.mget<{ version?: unknown; digests?: unknown }>({ index, ids, _source: ['version', 'digests'], realtime: true, filter_path: ['docs._id', 'docs.found', 'docs._source', 'docs.error'] })).docs ?? [];
   } catch (error) {
     throw toSearchError(error, `elasticsearch read of ${index}`);
   }

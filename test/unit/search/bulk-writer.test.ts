@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import type { Client } from '@elastic/elasticsearch';
 import { isGatewayError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import type { BulkWriter } from '../../../src/search/bulk-writer.js';
-import { sendBulk } from '../../../src/search/bulk-writer.js';
+import type { BulkWriter, ShardRow } from '../../../src/search/bulk-writer.js';
+import { sendBulk, shardsNeverWritten } from '../../../src/search/bulk-writer.js';
 import type { BulkOperation } from '../../../src/search/search-documents.js';
 
 type Item = { status: number; error?: { type: string; reason: string } };
@@ -53,5 +53,27 @@ describe('sendBulk', () => {
     const { writer, bodies } = scriptedWriter([[{ status: 400, error: { type: 'document_parsing_exception', reason: 'failed to parse field [stock]' } }, { status: 201 }]]);
     assert.deepEqual(await sendBulk(writer, [operation('1'), operation('2')]), ['rejected', 'applied']);
     assert.equal(bodies.length, 1);
+  });
+});
+
+describe('shardsNeverWritten', () => {
+  const primary = (seqNo: string | null, state = 'STARTED'): ShardRow => ({ prirep: 'p', state, 'seq_no.max': seqNo });
+
+  it('is true only when every primary is started and has never assigned a sequence number', () => {
+    assert.equal(shardsNeverWritten([primary('-1'), primary('-1'), { prirep: 'r', state: 'UNASSIGNED', 'seq_no.max': null }]), true);
+  });
+
+  it('is false as soon as one primary has taken a write, refreshed or not', () => {
+    assert.equal(shardsNeverWritten([primary('-1'), primary('0')]), false);
+  });
+
+  it('is false when a primary is not started, so its sequence numbers are unknown', () => {
+    assert.equal(shardsNeverWritten([primary('-1'), primary(null, 'UNASSIGNED')]), false);
+    assert.equal(shardsNeverWritten([primary('-1', 'RELOCATING')]), false);
+  });
+
+  it('is false when no primary is listed at all', () => {
+    assert.equal(shardsNeverWritten([]), false);
+    assert.equal(shardsNeverWritten([{ prirep: 'r', state: 'STARTED', 'seq_no.max': '-1' }]), false);
   });
 });
