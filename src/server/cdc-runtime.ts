@@ -26,7 +26,8 @@ const CONSUMER_REDIS_COMMAND_TIMEOUT_MS = 10_000;
  * committed offsets follow the slower of the two.
  */
 export function createCdcRuntime(services: GatewayServices, extraAppliers: readonly StoreApplier[] = [], trace?: ConsumerTrace): CdcConsumer {
-  const { config, rows, metrics, logger, registry, search } = services;
+  const { config, rows, metrics, logger, registry } = services;
+  const search = services.syncSearch();
   const indexPrefix = config.elasticsearch.indexPrefix;
   let lastRedisErrorLog = 0;
   const redis = createRedisConnection({

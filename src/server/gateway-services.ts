@@ -37,6 +37,12 @@ export interface GatewayServices {
    * timeout per connection, so it needs connections of its own. Opened on first use.
    */
   maintenanceSearch(): ElasticsearchClient;
+  /**
+   * For the CDC consumer's writes: a bulk of a thousand documents on a busy node can outlast the API's
+   * timeout, and a timed-out bulk is sent again while the node still works on the first one, doubling
+   * its work exactly when it is short of it. Timed like `search`. Opened on first use.
+   */
+  syncSearch(): ElasticsearchClient;
   close(): Promise<void>;
 }
 
@@ -45,6 +51,7 @@ export interface GatewayServices {
  * from the client's own request/response events, so no caller has to remember to measure.
  */
 const MAINTENANCE_TIMEOUT_MS = 120_000;
+const SYNC_TIMEOUT_MS = 30_000;
 
 function timeSearchRequests(search: ElasticsearchClient, metrics: Metrics): void {
   const started = new Map<unknown, { at: number; endpoint: string }>();
@@ -88,6 +95,7 @@ export function createGatewayServices(config: GatewayConfig, logger: Logger, reg
   const search = createElasticsearchClient({ url: config.elasticsearch.url, requestTimeoutMs: config.elasticsearch.requestTimeoutMs });
   timeSearchRequests(search, metrics);
   let maintenance: ElasticsearchClient | null = null;
+  let sync: ElasticsearchClient | null = null;
   return {
     config,
     logger,
@@ -103,9 +111,16 @@ export function createGatewayServices(config: GatewayConfig, logger: Logger, reg
       maintenance ??= createElasticsearchClient({ url: config.elasticsearch.url, requestTimeoutMs: MAINTENANCE_TIMEOUT_MS });
       return maintenance;
     },
+    syncSearch() {
+      if (sync === null) {
+        sync = createElasticsearchClient({ url: config.elasticsearch.url, requestTimeoutMs: Math.max(config.elasticsearch.requestTimeoutMs, SYNC_TIMEOUT_MS) });
+        timeSearchRequests(sync, metrics);
+      }
+      return sync;
+    },
     async close() {
       redis.disconnect();
-      await Promise.all([pool.end(), search.close(), maintenance?.close()]);
+      await Promise.all([pool.end(), search.close(), maintenance?.close(), sync?.close()]);
     },
   };
 }
