@@ -13,6 +13,17 @@ export async function topicEnds(admin: Admin, topicPattern: RegExp): Promise<Top
   );
 }
 
+/** Positions `messages` back from each partition's end (or its start, when it holds fewer): recent history to replay. */
+export async function recentHistory(admin: Admin, topicPattern: RegExp, messages: number): Promise<TopicEnds[]> {
+  const topics = (await admin.listTopics()).filter((topic) => topicPattern.test(topic));
+  return Promise.all(
+    topics.map(async (topic) => ({
+      topic,
+      partitions: (await admin.fetchTopicOffsets(topic)).map(({ partition, high, low }) => ({ partition, offset: String(Math.max(Number(low), Number(high) - messages)) })),
+    })),
+  );
+}
+
 /** Commits a new (empty) group's offsets at the given positions; its consumer starts there. */
 export async function startGroupAt(admin: Admin, groupId: string, positions: readonly TopicEnds[]): Promise<void> {
   for (const { topic, partitions } of positions) await admin.setOffsets({ groupId, topic, partitions: [...partitions] });
