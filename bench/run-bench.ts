@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bringUpLocalStack, usesLocalStack } from '../src/cli/local-stack.js';
@@ -28,12 +28,19 @@ import { deleteIndicesWithPrefix } from './search-indices.js';
 import { renderMarkdown } from './report/report-markdown.js';
 import { evaluateTargets } from './report/targets.js';
 
-/** `<dir>/<YYYY-MM-DD>`, or `<YYYY-MM-DD>-2`… when a report of that day exists. */
+/**
+ * `<dir>/<YYYY-MM-DD>`, or `<YYYY-MM-DD>-<n>` numbered after the day's last report, so the numbers
+ * keep the order the reports were written in even when an earlier one was deleted.
+ */
 function outputStem(directory: string, startedAt: Date): string {
   const day = startedAt.toISOString().slice(0, 10);
-  let stem = join(directory, day);
-  for (let n = 2; existsSync(`${stem}.md`) || existsSync(`${stem}.json`); n += 1) stem = join(directory, `${day}-${n}`);
-  return stem;
+  const taken = existsSync(directory) ? readdirSync(directory) : [];
+  if (!taken.some((name) => name === `${day}.md` || name === `${day}.json`)) return join(directory, day);
+  const numbers = taken.flatMap((name) => {
+    const match = new RegExp(`^${day}-(\\d+)\\.(?:md|json)$`).exec(name);
+    return match === null ? [] : [Number(match[1])];
+  });
+  return join(directory, `${day}-${Math.max(1, ...numbers) + 1}`);
 }
 
 /** Runs one phase; a failure is recorded in the report and the run goes on with the next phase. */
