@@ -21,8 +21,8 @@ import type { EventLoopFigures } from '../workers/f1-gateway.js';
 import type { WriterRequest, WriterResult, WriterSample } from '../workers/writer-worker.js';
 import type { F1Gateways } from './bench-servers.js';
 import { cachePrefix, startF1Gateways } from './bench-servers.js';
-import type { ConsumerProfiler } from './freshness-profile.js';
-import { createConsumerProfiler } from './freshness-profile.js';
+import type { ProcessProfile } from '../profile/profile-files.js';
+import { startProcessProfile } from '../profile/profile-files.js';
 import type { LatencyFigures, ProbeSample, StockLookup } from './freshness-probes.js';
 import { createBatchedPoller, createLatencyRecorder, GRAPHQL_POLL_MS, kafkaArrivals, refreshIntervalMs, SEARCH_POLL_MS } from './freshness-probes.js';
 import type { SampleJourney, StageFigures } from './freshness-stages.js';
@@ -129,7 +129,7 @@ export async function runFreshnessCase(context: BenchContext, f1: FreshnessOptio
   const poster = createJsonPoster();
   const base = 8_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1_000;
   const ids = Array.from({ length: POOL_ROWS }, (_, index) => base + index);
-  const profiler: ConsumerProfiler | null = f1.profile ? await createConsumerProfiler(f1.outputStem) : null;
+  const profiler: ProcessProfile | null = f1.profile ? await startProcessProfile(f1.outputStem, 'f1-consumer') : null;
   let gateways: F1Gateways | null = null;
   let writerChild: BenchChild<unknown> | null = null;
   let watcher: BenchChild<unknown> | null = null;
@@ -204,7 +204,7 @@ export async function runFreshnessCase(context: BenchContext, f1: FreshnessOptio
     let consumerProfile: ProfileSummary | null = null;
     if (profiler !== null) {
       await gateways.stopAll();
-      consumerProfile = await profiler.summarize(fromUs, toUs, `F1 ${gateways.consumer.name} process, ${Math.round(written.commits / written.seconds)} commits/s`);
+      consumerProfile = await profiler.report({ fromUs, toUs }, `F1 ${gateways.consumer.name} process, ${Math.round(written.commits / written.seconds)} commits/s`, null);
     }
     return {
       commitsPerSecond: written.commits / written.seconds,
