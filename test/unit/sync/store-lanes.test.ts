@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { GatewayError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
+import type { Metrics } from '../../../src/observability/metrics.js';
 import { col } from '../../../src/schema/column-types.js';
 import { defaultCachePolicy, defineEntity } from '../../../src/schema/entity.js';
 import type { RowChange, SchemaChange } from '../../../src/sync/change.js';
@@ -175,23 +176,28 @@ describe('store lane', () => {
   });
 });
 
+/** Partition 0 of topic `t` over the given stores, with small bounds and fast retries. */
+function pipelineOf(appliers: StoreApplier[], metrics: Metrics, onCompleted: (chunk: PreparedChunk) => void) {
+  return createPartitionPipeline({
+    topic: 't',
+    partition: 0,
+    appliers,
+    signal: new AbortController().signal,
+    tuning: { laneCapacity: 100, maxApplyChanges: 100, retryInitialDelayMs: 5, retryMaxDelayMs: 20 },
+    metrics,
+    logger: silentLogger,
+    now: Date.now,
+    onCompleted: (_pipeline, chunk) => onCompleted(chunk),
+  });
+}
+
 describe('partition pipeline', () => {
   it('lets a fast store run ahead of a slow one and completes (for commits) only what both applied', async () => {
     const slow = [gate(), gate()];
     const redis = recordingApplier('redis');
     const search = recordingApplier('elasticsearch', { gates: [...slow] });
     const completed: string[] = [];
-    const pipeline = createPartitionPipeline({
-      topic: 't',
-      partition: 0,
-      appliers: [redis.applier, search.applier],
-      signal: new AbortController().signal,
-      tuning: { laneCapacity: 100, maxApplyChanges: 100, retryInitialDelayMs: 5, retryMaxDelayMs: 20 },
-      metrics: createMetrics(),
-      logger: silentLogger,
-      now: Date.now,
-      onCompleted: (_pipeline, item) => completed.push(item.lastOffset),
-    });
+    const pipeline = pipelineOf([redis.applier, search.applier], createMetrics(), (item) => completed.push(item.lastOffset));
     pipeline.sawBatch('0', '6');
     pipeline.enqueue(chunk(0, 2));
     pipeline.enqueue(chunk(2, 2));
@@ -221,17 +227,7 @@ describe('per-store lag gauges', () => {
     const redis = recordingApplier('redis');
     const search = recordingApplier('elasticsearch', { gates: [slow] });
     const metrics = createMetrics();
-    const pipeline = createPartitionPipeline({
-      topic: 't',
-      partition: 0,
-      appliers: [redis.applier, search.applier],
-      signal: new AbortController().signal,
-      tuning: { laneCapacity: 100, maxApplyChanges: 100, retryInitialDelayMs: 5, retryMaxDelayMs: 20 },
-      metrics,
-      logger: silentLogger,
-      now: Date.now,
-      onCompleted: () => undefined,
-    });
+    const pipeline = pipelineOf([redis.applier, search.applier], metrics, () => undefined);
     const gauge = (name: string) => metrics.gauges().get(name);
     pipeline.sawBatch('0', '10');
     assert.equal(gauge('cdc_store_lag{topic=t,partition=0,store=elasticsearch}'), 10, 'a fetch publishes the lag before any apply');
