@@ -1,5 +1,5 @@
-import type { Row } from '../sync/change.js';
-import type { ColumnTypes } from './column-types.js';
+import type { Row } from '../rows/row.js';
+import type { ColumnTypes } from '../rows/column-types.js';
 
 /**
  * How the cache treats an entity's rows. `onChange: 'write'` lets the CDC applier store the new row

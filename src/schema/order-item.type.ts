@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { col } from './column-types.js';
+import { col } from '../rows/column-types.js';
 import { defaultCachePolicy, defineEntity } from './entity.js';
 import { DecimalScalar } from './scalars.js';
 import { cents, lineCents } from './search-fields.js';
-import type { SelectiveEmbed } from '../search/embed-relevance.js';
+import type { SelectiveEmbed } from '../sync/appliers/elasticsearch/embed-relevance.js';
 
 /** Only these related columns reach a line's document: other changes (a product's stock) rewrite no line. */
 const lineEmbeds: readonly SelectiveEmbed[] = [

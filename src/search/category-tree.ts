@@ -2,9 +2,9 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 import { GatewayError } from '../errors.js';
 import { categoryEntity } from '../schema/category.type.js';
 import type { SearchMapping } from '../schema/entity.js';
-import { searchAlias } from './index-manager.js';
+import { searchAlias } from '../index/index-manager.js';
 import { runSearch } from './run-search.js';
-import { liveDocumentsFilter } from './search-documents.js';
+import { liveDocumentsFilter } from '../index/search-documents.js';
 
 /*
  * "A category and everything below it", answered from the categories index one tree level per

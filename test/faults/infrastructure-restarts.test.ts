@@ -8,7 +8,7 @@ import { openFaultWorld } from './support/fault-world.js';
 import { recordCase } from './support/reliability-figures.js';
 import { execute } from '../support/writer.js';
 import { productEntity } from '../../src/schema/product.type.js';
-import { searchAlias } from '../../src/search/index-manager.js';
+import { searchAlias } from '../../src/index/index-manager.js';
 import { createFaultProducts, faultIdBlock, startWriteLoad } from './support/write-load.js';
 
 const restarts: readonly { service: ServiceName; title: string }[] = [
