@@ -3,12 +3,13 @@ import type { Pool } from 'mysql2/promise';
 import type { RowSource } from '../db/row-source.js';
 import type { Logger } from '../observability/logger.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
-import type { SearchableEntity } from '../sync/appliers/elasticsearch/embed-refresh.js';
+import type { SearchableEntity } from '../schema/entity.js';
+import { isSearchable } from '../schema/entity.js';
 import { toSearchError } from '../index/elasticsearch-client.js';
 import { guardAlias, searchAlias } from '../index/index-manager.js';
 import { createReindexSource } from './source.js';
 import { readReindexState } from './state.js';
-import type { ReindexDependencies, ReindexOptions, ReindexReport } from './reindexer.js';
+import type { ReindexDependencies, ReindexOptions, ReindexReport } from './reindex-run.js';
 import { reindexEntity } from './reindexer.js';
 
 /*
@@ -43,7 +44,7 @@ export function reindexDependencies(services: SearchMaintenanceServices): Reinde
 }
 
 export function searchableEntities(registry: EntityRegistry): SearchableEntity[] {
-  return registry.entities.filter((entity): entity is SearchableEntity => entity.search !== undefined);
+  return registry.entities.filter(isSearchable);
 }
 
 /**

@@ -5,7 +5,7 @@ import { backoffDelay } from '../retry-backoff.js';
 import type { RowVersion } from '../rows/row.js';
 import { refreshIndex } from '../index/bulk-writer.js';
 import type { DocumentWrite, DocumentWriter } from '../sync/appliers/elasticsearch/document-writes.js';
-import type { SearchableEntity } from '../sync/appliers/elasticsearch/embed-refresh.js';
+import type { SearchableEntity } from '../schema/entity.js';
 import { toSearchError } from '../index/elasticsearch-client.js';
 import type { ReindexSource } from './source.js';
 import { SYNC_FIELD, readSyncState } from '../index/search-documents.js';

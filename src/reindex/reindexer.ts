@@ -1,23 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Client } from '@elastic/elasticsearch';
-import type { Pool } from 'mysql2/promise';
-import type { RowSource } from '../db/row-source.js';
 import { GatewayError } from '../errors.js';
-import type { Logger } from '../observability/logger.js';
-import type { EntityRegistry } from '../schema/entity-registry.js';
-import type { BulkWriter, SearchMetrics } from '../index/bulk-writer.js';
+import type { BulkWriter } from '../index/bulk-writer.js';
 import { defaultItemRetry } from '../index/bulk-writer.js';
 import { createDocumentWriter } from '../sync/appliers/elasticsearch/document-writes.js';
-import type { SearchableEntity } from '../sync/appliers/elasticsearch/embed-refresh.js';
+import type { SearchableEntity } from '../schema/entity.js';
 import { toSearchError } from '../index/elasticsearch-client.js';
 import { buildAliasOf, deleteIndices, indexBehind, indexExists, readAliases, updateAliases } from '../index/aliases.js';
-import type { IndexLayout } from '../index/index-manager.js';
 import { completeLayout, detectAnalysisLevel, entityIndexBody, guardAlias, mappingFingerprint, physicalIndexName, SEARCH_MAPPING_VERSION, searchAlias } from '../index/index-manager.js';
 import type { CopyTally } from './copy.js';
 import { copyRows } from './copy.js';
+import type { ReindexDependencies, ReindexOptions, ReindexReport, Reindexing } from './reindex-run.js';
 import { finishSwap, releaseLease, swapWhenCountsAgree } from './swap.js';
-import type { ReindexSource } from './source.js';
 import { createReindexSource } from './source.js';
 import type { ReindexState, StoredReindexState } from './state.js';
 import { createReindexState, deleteReindexState, readReindexState, updateReindexState } from './state.js';
@@ -32,61 +26,6 @@ import { createReindexState, deleteReindexState, readReindexState, updateReindex
  * Searches use the live alias throughout, which always points at one complete index. A crashed run
  * leaves its state behind; the next run resumes it (or, with `restart`, discards it).
  */
-
-export interface ReindexDependencies {
-  readonly client: Client;
-  readonly pool: Pool;
-  readonly rows: RowSource;
-  readonly registry: EntityRegistry;
-  readonly indexPrefix: string;
-  readonly logger: Logger;
-  readonly layout?: Partial<IndexLayout>;
-  readonly metrics?: SearchMetrics;
-  readonly now?: () => number;
-}
-
-export interface ReindexOptions {
-  /** Rows per database page and bulk request. */
-  readonly chunkSize?: number;
-  /** A build whose owner has not checkpointed for this long may be taken over. */
-  readonly leaseMs?: number;
-  /** Wait between the swap and dropping the old index, for searches already running on it. */
-  readonly dropDelayMs?: number;
-  readonly countCheckTimeoutMs?: number;
-  /** Live documents may differ from the table's row count by this much (rows Elasticsearch rejects). */
-  readonly allowedCountDifference?: number;
-  /** Discard an unfinished build instead of resuming it. */
-  readonly restart?: boolean;
-  readonly onProgress?: (progress: { readonly entity: string; readonly done: number; readonly total: number; readonly copyDone: boolean }) => void;
-  /** Awaited after each page's checkpoint (tests use it to slow the copy down or to crash it). */
-  readonly afterPage?: (lastKey: string | null) => Promise<void>;
-}
-
-export interface ReindexReport {
-  readonly entity: string;
-  readonly alias: string;
-  readonly index: string;
-  readonly previous: string;
-  readonly resumed: boolean;
-  readonly rows: number;
-  readonly copy: CopyTally;
-  /** The counts the swap was checked with; -1 when this run only finished a swap an earlier run made. */
-  readonly liveDocuments: number;
-  readonly databaseRows: number;
-  readonly durationMs: number;
-}
-
-export interface Reindexing {
-  readonly deps: ReindexDependencies;
-  readonly options: ReindexOptions;
-  readonly entity: SearchableEntity;
-  readonly alias: string;
-  readonly buildAlias: string;
-  readonly guardIndex: string;
-  readonly source: ReindexSource;
-  readonly now: () => number;
-  readonly owner: string;
-}
 
 export async function reindexEntity(deps: ReindexDependencies, entity: SearchableEntity, options: ReindexOptions = {}): Promise<ReindexReport> {
   const run = reindexing(deps, entity, options);

@@ -4,7 +4,7 @@ import { refreshIndex } from '../index/bulk-writer.js';
 import { toSearchError } from '../index/elasticsearch-client.js';
 import { deleteIndices, indexBehind, updateAliases } from '../index/aliases.js';
 import { completeLayout, detectAnalysisLevel, entityIndexBody } from '../index/index-manager.js';
-import type { Reindexing } from './reindexer.js';
+import type { Reindexing } from './reindex-run.js';
 import type { StoredReindexState } from './state.js';
 import { deleteReindexState, updateReindexState } from './state.js';
 import { liveDocumentsFilter } from '../index/search-documents.js';

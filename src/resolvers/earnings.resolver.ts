@@ -2,7 +2,6 @@ import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { Roles } from '../auth/viewer.js';
 import { GatewayError } from '../errors.js';
 import { commissionEntity } from '../schema/commission.type.js';
-import type { SearchMapping } from '../schema/entity.js';
 import type { EarningsBucketValue, EarningsFilters } from '../search/earnings-queries.js';
 import { COMMISSION_STATUSES, COMMISSION_TYPES, EARNINGS_SORT_SHAPE, buildEarningsList, buildEarningsSummary, readEarningsSummary } from '../search/earnings-queries.js';
 import { searchAlias } from '../index/index-manager.js';
@@ -100,4 +99,4 @@ function enumValues(values: readonly string[] | null | undefined, allowed: reado
   return [...new Set(values)];
 }
 
-const commissionsAlias = (context: RequestContext) => searchAlias(context.config.elasticsearch.indexPrefix, commissionEntity.search as SearchMapping);
+const commissionsAlias = (context: RequestContext) => searchAlias(context.config.elasticsearch.indexPrefix, commissionEntity.search);

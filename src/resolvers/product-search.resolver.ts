@@ -5,7 +5,6 @@ import { Arg, Authorized, Ctx, FieldResolver, Info, Int, Query, Resolver, Root }
 import { Roles } from '../auth/viewer.js';
 import { GatewayError } from '../errors.js';
 import { Category, categoryEntity } from '../schema/category.type.js';
-import type { SearchMapping } from '../schema/entity.js';
 import { productEntity } from '../schema/product.type.js';
 import type { Row } from '../rows/row.js';
 import { withDescendants } from '../search/category-tree.js';
@@ -153,4 +152,4 @@ function isActive(row: Row | null): row is Row {
 }
 
 const indexPrefix = (context: RequestContext) => context.config.elasticsearch.indexPrefix;
-const productsAlias = (context: RequestContext) => searchAlias(indexPrefix(context), productEntity.search as SearchMapping);
+const productsAlias = (context: RequestContext) => searchAlias(indexPrefix(context), productEntity.search);

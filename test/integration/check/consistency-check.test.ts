@@ -74,7 +74,7 @@ describe('npm run check', () => {
 
   it('catches a corrupted cache entry and document and a resurrected row, and --repair fixes them', async () => {
     const { redis, cache, search, config } = gateway.services;
-    const index = searchAlias(config.elasticsearch.indexPrefix, productEntity.search!);
+    const index = searchAlias(config.elasticsearch.indexPrefix, productEntity.search);
     // Corrupt the kept row in both stores, at its own version, and bring the deleted row back.
     const keptKey = cache.keyOf(productEntity, String(kept));
     const entry = (await redis.get(keptKey)) ?? '';

@@ -30,7 +30,7 @@ async function storeState(run: FormatRun, ids: readonly string[]) {
   const harness = run.harness!;
   const { redis, cache, search, config } = harness.services;
   const cached = await redis.mget(ids.map((id) => cache.keyOf(productEntity, id)));
-  const index = searchAlias(config.elasticsearch.indexPrefix, productEntity.search!);
+  const index = searchAlias(config.elasticsearch.indexPrefix, productEntity.search);
   await search.indices.refresh({ index });
   const documents = await Promise.all(
     ids.map(async (id) => {

@@ -5,7 +5,8 @@ import type { EmbeddedRelation, EntityDeclaration } from '../../../schema/entity
 import type { Row, RowVersion } from '../../../rows/row.js';
 import type { BulkWriter } from '../../../index/bulk-writer.js';
 import { forEachPage, refreshIndex, sendBulk } from '../../../index/bulk-writer.js';
-import type { EmbedContext, RelatedUpdate, SearchableEntity } from './embed-refresh.js';
+import type { EmbedContext, RelatedUpdate } from './embed-refresh.js';
+import type { SearchableEntity } from '../../../schema/entity.js';
 import { rewriteEmbeddingDocuments } from './embed-refresh.js';
 import type { BulkOperation, EmbedState, ItemOutcome } from '../../../index/search-documents.js';
 import { SYNC_FIELD, liveDocument, readSyncState, tombstoneDocument, versionBelow } from '../../../index/search-documents.js';

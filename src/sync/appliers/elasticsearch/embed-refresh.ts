@@ -1,6 +1,7 @@
+import type { SearchableEntity } from '../../../schema/entity.js';
 import type { Client } from '@elastic/elasticsearch';
 import { GatewayError } from '../../../errors.js';
-import type { EntityDeclaration, SearchMapping } from '../../../schema/entity.js';
+import type { SearchMapping } from '../../../schema/entity.js';
 import type { Row, RowVersion } from '../../../rows/row.js';
 import type { BulkWriter, PageRequest } from '../../../index/bulk-writer.js';
 import { forEachMatch, neverWritten, refreshIndex, sendBulk } from '../../../index/bulk-writer.js';
@@ -28,8 +29,6 @@ import { SYNC_FIELD, embedsOutdated, liveDocument, readSyncState } from '../../.
  * related changes match no or few documents (a product no order line embeds yet): one refresh and
  * one _msearch over all the chunks then settle them, without a point-in-time snapshot.
  */
-
-export type SearchableEntity = EntityDeclaration & { readonly search: SearchMapping };
 
 export interface RelatedUpdate {
   /** The related row's id, or null for "every row of the table" (a truncate of the related table). */

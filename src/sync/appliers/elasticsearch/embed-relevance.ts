@@ -16,14 +16,8 @@ import type { Row } from '../../../rows/row.js';
  * not with a before-image, which batching collapses and some CDC formats lack.
  */
 
-/** An embedded relation naming the related columns the embedding documents depend on. */
-export interface SelectiveEmbed extends EmbeddedRelation {
-  readonly columns: readonly string[];
-}
-
 export function declaredColumns(relation: EmbeddedRelation): readonly string[] | null {
-  const columns = (relation as Partial<SelectiveEmbed>).columns;
-  return Array.isArray(columns) ? columns : null;
+  return relation.columns ?? null;
 }
 
 /** Digest of the declared columns of a related row; deleted rows have their own. */

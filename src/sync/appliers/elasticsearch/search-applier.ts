@@ -9,7 +9,8 @@ import type { BulkWriter, ItemRetryPolicy, SearchMetrics } from '../../../index/
 import { defaultItemRetry } from '../../../index/bulk-writer.js';
 import type { DocumentWrite, DocumentWriter, Tally, TargetsOf } from './document-writes.js';
 import { count, createDocumentWriter } from './document-writes.js';
-import type { SearchableEntity } from './embed-refresh.js';
+import type { SearchableEntity } from '../../../schema/entity.js';
+import { isSearchable } from '../../../schema/entity.js';
 import { toSearchError } from '../../../index/elasticsearch-client.js';
 import { buildAliasOf, readAliases } from '../../../index/aliases.js';
 import { guardAlias, searchAlias } from '../../../index/index-manager.js';
@@ -78,7 +79,7 @@ export function createSearchApplier(deps: SearchApplierDependencies): SearchAppl
     embed: { writer, now, pageSize: deps.pageSize ?? 500 },
     now,
   });
-  const searchable = deps.registry.entities.filter((entity): entity is SearchableEntity => entity.search !== undefined);
+  const searchable = deps.registry.entities.filter(isSearchable);
   const liveAlias = (entity: SearchableEntity) => searchAlias(deps.indexPrefix, entity.search);
   const buildAliases = searchable.map((entity) => buildAliasOf(liveAlias(entity)));
 
