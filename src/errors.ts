@@ -17,6 +17,8 @@ export const ErrorCodes = {
   DATABASE_UNAVAILABLE: { status: 503, retriable: true },
   CACHE_UNAVAILABLE: { status: 503, retriable: true },
   SEARCH_UNAVAILABLE: { status: 503, retriable: true },
+  /** A value that does not fit its declared column type (read path or CDC). */
+  ROW_INVALID: { status: 500, retriable: false },
   CDC_DECODE_FAILED: { status: 500, retriable: false },
   CDC_UNKNOWN_FORMAT: { status: 500, retriable: false },
   STACK_FAILED: { status: 500, retriable: false },
@@ -43,4 +45,13 @@ export const isGatewayError = (error: unknown): error is GatewayError => error i
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * On the CDC path a row that does not fit its declaration is a message that cannot be decoded: it is
+ * dead-lettered under CDC_DECODE_FAILED, whichever layer found the bad value.
+ */
+export function asDecodeFailure(error: unknown): unknown {
+  if (!(error instanceof GatewayError) || error.code !== 'ROW_INVALID') return error;
+  return new GatewayError('CDC_DECODE_FAILED', error.message, { cause: error, details: { ...error.details } });
 }

@@ -21,7 +21,6 @@ export interface CacheAsideDependencies {
   readonly cache: EntityCache;
   readonly rows: RowSource;
   readonly metrics: Metrics;
-  readonly onCacheError?: (error: unknown) => void;
 }
 
 export function createCacheAsideReader(dependencies: CacheAsideDependencies): CacheAsideReader {
@@ -29,9 +28,8 @@ export function createCacheAsideReader(dependencies: CacheAsideDependencies): Ca
   /** Database reads in flight, per `table:id`, shared across requests. */
   const inFlight = new Map<string, Promise<Row | null>>();
 
-  function cacheFailed(entity: EntityDeclaration, error: unknown, count: number): void {
+  function cacheFailed(entity: EntityDeclaration, count: number): void {
     metrics.increment('cache_bypasses', { entity: entity.table }, count);
-    dependencies.onCacheError?.(error);
   }
 
   async function loadAndFill(entity: EntityDeclaration, ids: readonly string[], useCache: boolean): Promise<Map<string, Row | null>> {
@@ -40,8 +38,8 @@ export function createCacheAsideReader(dependencies: CacheAsideDependencies): Ca
     if (useCache) {
       try {
         leases = await cache.acquireLeases(entity, ids);
-      } catch (error) {
-        cacheFailed(entity, error, ids.length);
+      } catch {
+        cacheFailed(entity, ids.length);
       }
     }
     const toRead: string[] = [];
@@ -68,8 +66,8 @@ export function createCacheAsideReader(dependencies: CacheAsideDependencies): Ca
         const { stored, rejected } = await cache.fill(entity, fills);
         metrics.increment('cache_fills', { entity: entity.table }, stored);
         if (rejected > 0) metrics.increment('cache_fills_rejected', { entity: entity.table }, rejected);
-      } catch (error) {
-        cacheFailed(entity, error, 0);
+      } catch {
+        cacheFailed(entity, 0);
       }
     }
     return resolved;
@@ -98,8 +96,8 @@ export function createCacheAsideReader(dependencies: CacheAsideDependencies): Ca
       let lookups: CacheLookup[] | null = null;
       try {
         lookups = await cache.lookup(entity, ids);
-      } catch (error) {
-        cacheFailed(entity, error, ids.length);
+      } catch {
+        cacheFailed(entity, ids.length);
       }
       const results: (Row | null)[] = new Array<Row | null>(ids.length).fill(null);
       const missing: number[] = [];

@@ -15,16 +15,11 @@ import type { Row } from '../rows/row.js';
 export type EntryTag = 'R' | 'F' | 'N' | 'D' | 'I' | 'L';
 
 export const VERSION_WIDTH = 19;
-export const ZERO_VERSION = '0'.repeat(VERSION_WIDTH);
 
 export type CacheLookup =
   | { readonly state: 'hit'; readonly row: Row }
   | { readonly state: 'known-missing' }
   | { readonly state: 'miss' };
-
-export function encodeEntry(tag: EntryTag, version: string, payload: string): string {
-  return `${tag}|${version}|${payload}`;
-}
 
 /** Interprets a raw Redis value; anything unrecognised is treated as a miss rather than trusted. */
 export function decodeEntry(raw: string | null | undefined): CacheLookup {

@@ -80,11 +80,6 @@ export async function reindexEntities(deps: ReindexDependencies, entities: reado
   return reports;
 }
 
-/** entitiesNeedingBackfill + reindexEntities, for callers that can wait for both. */
-export async function backfillEmptyIndices(deps: ReindexDependencies, options: ReindexOptions = {}): Promise<ReindexReport[]> {
-  return reindexEntities(deps, await entitiesNeedingBackfill(deps, options.leaseMs), options);
-}
-
 async function countAll(client: Client, alias: string): Promise<number> {
   try {
     return (await client.count({ index: alias })).count;

@@ -17,7 +17,7 @@ import {
  * It accepts whatever any source produces for a type (mysql2 with dateStrings, Debezium with or
  * without schemas, Canal/TiCDC strings, Maxwell natives), so that a row read from MySQL and the same
  * row arriving through any CDC format come out identical. Columns that are not declared are kept,
- * made JSON-safe. Throws CDC_DECODE_FAILED naming the column and the value it cannot convert.
+ * made JSON-safe. Throws ROW_INVALID naming the column and the value it cannot convert.
  */
 export function normalizeRow(row: Readonly<Record<string, unknown>>, columns: ColumnTypes): Row {
   // fromEntries defines own properties, so a column named "__proto__" cannot replace the prototype.
@@ -45,7 +45,7 @@ export function toJsonSafe(value: unknown): RowValue {
   if (typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toJsonSafe(item)]));
   }
-  throw new GatewayError('CDC_DECODE_FAILED', `a ${typeof value} is not a JSON value`);
+  throw new GatewayError('ROW_INVALID', `a ${typeof value} is not a JSON value`);
 }
 
 function convertColumn(value: unknown, type: ColumnType, column: string | undefined): RowValue {
@@ -55,7 +55,7 @@ function convertColumn(value: unknown, type: ColumnType, column: string | undefi
   } catch (error) {
     const where = column === undefined ? 'value' : `column "${column}"`;
     throw new GatewayError(
-      'CDC_DECODE_FAILED',
+      'ROW_INVALID',
       `${where} (${describeType(type)}): cannot convert ${describeValue(value)}: ${errorMessage(error)}`,
       { cause: error, details: { column, type: type.kind } },
     );

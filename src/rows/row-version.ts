@@ -100,5 +100,5 @@ function checkedBits(value: bigint, bits: bigint, what: string): bigint {
 }
 
 function versionError(message: string): GatewayError {
-  return new GatewayError('CDC_DECODE_FAILED', message);
+  return new GatewayError('ROW_INVALID', message);
 }

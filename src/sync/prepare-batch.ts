@@ -1,4 +1,4 @@
-import { GatewayError } from '../errors.js';
+import { asDecodeFailure, GatewayError } from '../errors.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { EntityDeclaration } from '../schema/entity.js';
 import type { RowChange, TruncateChange } from './change.js';
@@ -56,7 +56,7 @@ export function prepareBatch<M>(changes: readonly SourcedChange<M>[], registry: 
     try {
       prepared = normalizeChange(entity, change);
     } catch (error) {
-      rejected.push({ message, error });
+      rejected.push({ message, error: asDecodeFailure(error) });
       continue;
     }
     const rowKey = `${entity.table}:${prepared.id}`;

@@ -1,3 +1,4 @@
+import { asDecodeFailure } from '../errors.js';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import type { RowSource } from '../db/row-source.js';
 import type { Logger } from '../observability/logger.js';
@@ -63,7 +64,7 @@ export function createChunkPreparer(deps: ChunkPreparerDependencies): ChunkPrepa
       try {
         decoded = decodeMessage(toRawMessage(topic, partition, message), deps.format);
       } catch (error) {
-        deadLetters.push({ topic, partition, message, error });
+        deadLetters.push({ topic, partition, message, error: asDecodeFailure(error) });
         continue;
       }
       for (const change of decoded) {

@@ -108,4 +108,3 @@ export const elasticsearchService: ServiceDefinition = {
   },
 };
 
-export const elasticsearchInstalled = (context: StackContext): boolean => existsSync(join(esHome(context), '.installed'));

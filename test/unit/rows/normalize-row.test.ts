@@ -30,7 +30,7 @@ describe('normalizeValue for DECIMAL', () => {
   });
 
   it('explains that a base64 Debezium decimal needs its schema', () => {
-    assertGatewayError(() => normalizeValue('B88=', col.decimal(2)), 'CDC_DECODE_FAILED', /decimal.handling.mode=string/);
+    assertGatewayError(() => normalizeValue('B88=', col.decimal(2)), 'ROW_INVALID', /decimal.handling.mode=string/);
   });
 });
 
@@ -64,8 +64,8 @@ describe('normalizeValue for DATETIME and TIMESTAMP', () => {
   });
 
   it('rejects text that is not a date-time', () => {
-    assertGatewayError(() => normalizeValue('yesterday', col.datetime()), 'CDC_DECODE_FAILED', /datetime\(0\)/, /"yesterday"/);
-    assertGatewayError(() => normalizeValue('2025-13-01 00:00:00', col.datetime()), 'CDC_DECODE_FAILED', /out of range/);
+    assertGatewayError(() => normalizeValue('yesterday', col.datetime()), 'ROW_INVALID', /datetime\(0\)/, /"yesterday"/);
+    assertGatewayError(() => normalizeValue('2025-13-01 00:00:00', col.datetime()), 'ROW_INVALID', /out of range/);
   });
 });
 
@@ -98,12 +98,12 @@ describe('normalizeValue for numbers, flags, text, JSON and bytes', () => {
   });
 
   it('refuses a BIGINT that a JS number has already rounded', () => {
-    assertGatewayError(() => normalizeValue(2 ** 60, col.bigint()), 'CDC_DECODE_FAILED', /lost precision/);
+    assertGatewayError(() => normalizeValue(2 ** 60, col.bigint()), 'ROW_INVALID', /lost precision/);
   });
 
   it('reads INT from numbers and text', () => {
     assert.equal(normalizeValue('-42', col.int()), -42);
-    assertGatewayError(() => normalizeValue('4.2', col.int()), 'CDC_DECODE_FAILED', /not an integer/);
+    assertGatewayError(() => normalizeValue('4.2', col.int()), 'ROW_INVALID', /not an integer/);
   });
 
   it('reads FLOAT from numbers and text', () => {
@@ -125,13 +125,13 @@ describe('normalizeValue for numbers, flags, text, JSON and bytes', () => {
   it('keeps CJK and emoji text and joins Maxwell SET arrays', () => {
     assert.equal(normalizeValue('马克杯 ☕️ 🚀', col.string()), '马克杯 ☕️ 🚀');
     assert.equal(normalizeValue(['a', 'b'], col.enum()), 'a,b');
-    assertGatewayError(() => normalizeValue(42, col.string()), 'CDC_DECODE_FAILED', /not a string/);
+    assertGatewayError(() => normalizeValue(42, col.string()), 'ROW_INVALID', /not a string/);
   });
 
   it('encodes bytes as base64 and keeps base64 text', () => {
     assert.equal(normalizeValue(Buffer.from([0, 255]), col.binary()), 'AP8=');
     assert.equal(normalizeValue('AP8=', col.binary()), 'AP8=');
-    assertGatewayError(() => normalizeValue('not base64!', col.binary()), 'CDC_DECODE_FAILED', /base64/);
+    assertGatewayError(() => normalizeValue('not base64!', col.binary()), 'ROW_INVALID', /base64/);
   });
 });
 
@@ -151,7 +151,7 @@ describe('normalizeRow', () => {
   it('names the column and the value it cannot convert', () => {
     assertGatewayError(
       () => normalizeRow({ price: 'abc' }, { price: col.decimal(2) }),
-      'CDC_DECODE_FAILED',
+      'ROW_INVALID',
       /column "price"/,
       /"abc"/,
     );

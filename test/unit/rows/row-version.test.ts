@@ -24,14 +24,14 @@ describe('binlogVersion', () => {
   });
 
   it('rejects a file name without a numeric suffix', () => {
-    assertGatewayError(() => binlogVersion('binlog', 4, 0), 'CDC_DECODE_FAILED', /numeric suffix/);
+    assertGatewayError(() => binlogVersion('binlog', 4, 0), 'ROW_INVALID', /numeric suffix/);
   });
 
   it('rejects coordinates that do not fit the layout', () => {
-    assertGatewayError(() => binlogVersion('binlog.131072', 4, 0), 'CDC_DECODE_FAILED', /file number/);
-    assertGatewayError(() => binlogVersion('binlog.000001', 2 ** 32, 0), 'CDC_DECODE_FAILED', /position/);
-    assertGatewayError(() => binlogVersion('binlog.000001', 4, 16_384), 'CDC_DECODE_FAILED', /row index/);
-    assertGatewayError(() => binlogVersion('binlog.000001', -1, 0), 'CDC_DECODE_FAILED', /position/);
+    assertGatewayError(() => binlogVersion('binlog.131072', 4, 0), 'ROW_INVALID', /file number/);
+    assertGatewayError(() => binlogVersion('binlog.000001', 2 ** 32, 0), 'ROW_INVALID', /position/);
+    assertGatewayError(() => binlogVersion('binlog.000001', 4, 16_384), 'ROW_INVALID', /row index/);
+    assertGatewayError(() => binlogVersion('binlog.000001', -1, 0), 'ROW_INVALID', /position/);
   });
 });
 
@@ -44,12 +44,12 @@ describe('ticdcVersion', () => {
 
   it('refuses a TSO that a JS number has already rounded', () => {
     // eslint-disable-next-line no-loss-of-precision -- the point of the test
-    assertGatewayError(() => ticdcVersion(429918007904436226), 'CDC_DECODE_FAILED', /exact digits/);
+    assertGatewayError(() => ticdcVersion(429918007904436226), 'ROW_INVALID', /exact digits/);
   });
 
   it('refuses text that is not an unsigned integer and values from 2^63 on', () => {
-    assertGatewayError(() => ticdcVersion('12a'), 'CDC_DECODE_FAILED', /unsigned integer/);
-    assertGatewayError(() => ticdcVersion((1n << 63n).toString()), 'CDC_DECODE_FAILED', /outside/);
+    assertGatewayError(() => ticdcVersion('12a'), 'ROW_INVALID', /unsigned integer/);
+    assertGatewayError(() => ticdcVersion((1n << 63n).toString()), 'ROW_INVALID', /outside/);
   });
 });
 
@@ -76,8 +76,8 @@ describe('canalVersion', () => {
   });
 
   it('rejects a negative execute time and a non-numeric offset', () => {
-    assertGatewayError(() => canalVersion(-1, '1'), 'CDC_DECODE_FAILED', /execute time/);
-    assertGatewayError(() => canalVersion(1000, 'x'), 'CDC_DECODE_FAILED', /offset/);
+    assertGatewayError(() => canalVersion(-1, '1'), 'ROW_INVALID', /execute time/);
+    assertGatewayError(() => canalVersion(1000, 'x'), 'ROW_INVALID', /offset/);
   });
 });
 
@@ -97,9 +97,9 @@ describe('formatVersion and parseVersion', () => {
   });
 
   it('rejects versions outside [0, 2^63) and text that is not 19 digits', () => {
-    assertGatewayError(() => formatVersion(-1n), 'CDC_DECODE_FAILED', /outside/);
-    assertGatewayError(() => formatVersion(MAX_ROW_VERSION + 1n), 'CDC_DECODE_FAILED', /outside/);
-    assertGatewayError(() => parseVersion('42'), 'CDC_DECODE_FAILED', /19-digit/);
-    assertGatewayError(() => parseVersion('9999999999999999999'), 'CDC_DECODE_FAILED', /above/);
+    assertGatewayError(() => formatVersion(-1n), 'ROW_INVALID', /outside/);
+    assertGatewayError(() => formatVersion(MAX_ROW_VERSION + 1n), 'ROW_INVALID', /outside/);
+    assertGatewayError(() => parseVersion('42'), 'ROW_INVALID', /19-digit/);
+    assertGatewayError(() => parseVersion('9999999999999999999'), 'ROW_INVALID', /above/);
   });
 });
