@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { CpuProfile, ProfileSummary } from './cpu-profile.js';
 import { profileWindow, summarizeProfile } from './cpu-profile.js';
 import { flameGraphSvg, foldedStacks } from './flame-graph.js';
@@ -34,8 +34,22 @@ export async function startProcessProfile(outputStem: string, name: string): Pro
       await writeFile(profilePath, text);
       await writeFile(flamePath, flameGraphSvg(profile, title));
       await writeFile(foldedPath, foldedStacks(profile));
+      await pruneOlderPictures(outputStem);
       return { ...summarizeProfile(profile, profilePath), window: windowed ? 'measured load' : 'whole process', requestsPerSecond, flameGraph: flamePath, foldedStacks: foldedPath };
     },
     close: () => rm(directory, { recursive: true, force: true }),
   };
+}
+
+/**
+ * bench/results keeps the pictures of the latest report only (each run's figures stay in its .md and
+ * .json): flame graphs of older runs are deleted once a new one is written. Folded stacks and raw
+ * profiles are not committed at all (.gitignore).
+ */
+async function pruneOlderPictures(outputStem: string): Promise<void> {
+  const directory = dirname(outputStem);
+  const current = `${basename(outputStem)}-`;
+  for (const entry of await readdir(directory)) {
+    if (entry.endsWith('-flame.svg') && !entry.startsWith(current)) await rm(join(directory, entry), { force: true });
+  }
 }
