@@ -8,7 +8,6 @@ import { createShopRegistry } from '../schema/shop-entities.js';
 import { createGatewayServices } from '../server/gateway-services.js';
 import { checkDependencies } from '../server/startup-checks.js';
 import { waitForGroupCaughtUp } from '../sync/consumer-lag.js';
-import { createKafka } from '../sync/kafka-client.js';
 
 const usage = `Usage: npm run check -- [--repair] [--tables products,users] [--rate 5000] [--batch 500] [--no-wait]
 
@@ -62,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadGatewayConfig(process.env);
   const logger = createLogger({ level: 'warn', name: 'gateway-check' });
   const services = createGatewayServices(config, logger, createShopRegistry());
-  const admin = createKafka(config.kafka, logger).admin();
+  const admin = services.kafka().admin();
   try {
     await checkDependencies(config, services);
     await admin.connect();

@@ -52,6 +52,9 @@ export interface GatewayConfig {
     readonly requestTimeoutMs: number;
     /** How soon an indexed change becomes searchable; shorter costs more merge work. */
     readonly refreshInterval: string;
+    /** Tombstones of deleted rows are kept this long: at least as long as Kafka keeps the CDC topics. */
+    readonly tombstoneRetentionMs: number;
+    readonly tombstonePurgeIntervalMs: number;
   };
   readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   /** `npm start` brings the local stack up when every service points at its local default. */
@@ -208,6 +211,8 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       indexPrefix: readString(env, 'ELASTICSEARCH_INDEX_PREFIX', 'gw-'),
       requestTimeoutMs: readInteger(env, 'ELASTICSEARCH_TIMEOUT_MS', 5000, { min: 100, max: 120_000 }),
       refreshInterval: readDuration(env, 'ELASTICSEARCH_REFRESH_INTERVAL', '250ms'),
+      tombstoneRetentionMs: readInteger(env, 'SEARCH_TOMBSTONE_RETENTION_S', 7 * 24 * 3600, { min: 1, max: 365 * 24 * 3600 }) * 1000,
+      tombstonePurgeIntervalMs: readInteger(env, 'SEARCH_TOMBSTONE_PURGE_INTERVAL_S', 3600, { min: 1, max: 7 * 24 * 3600 }) * 1000,
     },
     logLevel: readChoice(env, 'LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
     autoStartLocalStack: readBoolean(env, 'AUTO_START_STACK', true),

@@ -28,6 +28,8 @@ export interface RowSource {
   selectByIds(entity: EntityDeclaration, ids: readonly string[]): Promise<Map<string, Row>>;
   /** The next `limit` rows after `afterId` in primary-key order (a key-range scan, gentle on the server). */
   selectRange(entity: EntityDeclaration, afterId: string | null, limit: number): Promise<Row[]>;
+  /** The table's row count (reindex compares it with the live documents before a swap). */
+  count(entity: EntityDeclaration): Promise<number>;
   /** Child ids per parent (one statement for all parents), `first + 1` read to know whether more exist. */
   selectChildIds(entity: EntityDeclaration, foreignKey: string, parentIds: readonly string[], page: PageRequest): Promise<Map<string, ChildPage>>;
 }
@@ -73,6 +75,11 @@ export function createRowSource(dependencies: RowSourceDependencies): RowSource 
         found.set(rowIdOf(row, entity.primaryKey), row);
       }
       return found;
+    },
+
+    async count(entity) {
+      const [row] = await query(entity, `SELECT COUNT(*) AS n FROM ${quote(entity.table)}`, [], `counting ${entity.table}`);
+      return Number(row?.['n'] ?? 0);
     },
 
     async selectRange(entity, afterId, limit) {

@@ -1,5 +1,4 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Pool } from 'mysql2/promise';
 import type { RowSource } from '../db/row-source.js';
 import type { Logger } from '../observability/logger.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
@@ -23,8 +22,9 @@ export interface SearchMaintenanceServices {
   readonly search: Client;
   /** A client with a long request timeout for bulk pages and refreshes, when the caller has one. */
   readonly maintenanceSearch?: () => Client;
-  readonly pool: Pool;
   readonly rows: RowSource;
+  /** Rows read with a long statement timeout (a page on a busy database outlasts the API's), when the caller has one. */
+  readonly maintenanceRows?: () => RowSource;
   readonly registry: EntityRegistry;
   readonly logger: Logger;
   readonly config: { readonly elasticsearch: { readonly indexPrefix: string; readonly refreshInterval?: string } };
@@ -34,8 +34,7 @@ export function reindexDependencies(services: SearchMaintenanceServices): Reinde
   const { indexPrefix, refreshInterval } = services.config.elasticsearch;
   return {
     client: services.maintenanceSearch?.() ?? services.search,
-    pool: services.pool,
-    rows: services.rows,
+    rows: services.maintenanceRows?.() ?? services.rows,
     registry: services.registry,
     indexPrefix,
     logger: services.logger,
@@ -54,7 +53,7 @@ export function searchableEntities(registry: EntityRegistry): SearchableEntity[]
  * reliable sign that nothing was ever loaded.
  */
 export async function entitiesNeedingBackfill(deps: ReindexDependencies, leaseMs = 60_000): Promise<SearchableEntity[]> {
-  const source = createReindexSource(deps.pool);
+  const source = createReindexSource(deps.rows);
   const now = (deps.now ?? Date.now)();
   const needed: SearchableEntity[] = [];
   for (const entity of searchableEntities(deps.registry)) {

@@ -1,5 +1,4 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Pool } from 'mysql2/promise';
 import type { RowSource } from '../db/row-source.js';
 import type { SearchMetrics } from '../index/bulk-writer.js';
 import type { IndexLayout } from '../index/index-manager.js';
@@ -13,7 +12,6 @@ import type { ReindexSource } from './source.js';
 
 export interface ReindexDependencies {
   readonly client: Client;
-  readonly pool: Pool;
   readonly rows: RowSource;
   readonly registry: EntityRegistry;
   readonly indexPrefix: string;

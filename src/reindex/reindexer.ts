@@ -97,7 +97,7 @@ export function reindexing(deps: ReindexDependencies, entity: SearchableEntity, 
     alias,
     buildAlias: buildAliasOf(alias),
     guardIndex: guardAlias(deps.indexPrefix),
-    source: createReindexSource(deps.pool),
+    source: createReindexSource(deps.rows),
     now: deps.now ?? Date.now,
     owner: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
   };

@@ -15,6 +15,9 @@ import type { Metrics } from '../observability/metrics.js';
 import { createMetrics } from '../observability/metrics.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import { createElasticsearchClient } from '../index/elasticsearch-client.js';
+import { throttled } from '../observability/throttle.js';
+import { createKafka } from '../sync/kafka-client.js';
+import type { Kafka } from 'kafkajs';
 
 /**
  * Every long-lived client, created in one place and handed down explicitly. Nothing else opens
@@ -43,6 +46,18 @@ export interface GatewayServices {
    * its work exactly when it is short of it. Timed like `search`. Opened on first use.
    */
   syncSearch(): ElasticsearchClient;
+  /** For reindex and backfill: the same pool with a long statement timeout (as maintenanceSearch). */
+  maintenanceRows(): RowSource;
+  /**
+   * For the CDC consumer's writes to Redis. They have no fallback: an apply that times out is sent
+   * again, whole, to the same busy Redis, so the read path's short command timeout (there so reads
+   * fall back to MySQL) turned every loaded moment into retries (F1: 42 retries in 20 s). Its own
+   * connection also keeps its pipelines of hundreds of scripts from queueing ahead of the readers'
+   * GETs. Opened on first use.
+   */
+  syncRedis(): RedisConnection;
+  /** The Kafka client (the consumer, the check's lag reads); it connects nothing until used. */
+  kafka(): Kafka;
   close(): Promise<void>;
 }
 
@@ -52,6 +67,8 @@ export interface GatewayServices {
  */
 const MAINTENANCE_TIMEOUT_MS = 120_000;
 const SYNC_TIMEOUT_MS = 30_000;
+/** Only catches a Redis that stopped answering (see syncRedis). */
+const CONSUMER_REDIS_COMMAND_TIMEOUT_MS = 10_000;
 
 function timeSearchRequests(search: ElasticsearchClient, metrics: Metrics): void {
   const started = new Map<unknown, { at: number; endpoint: string }>();
@@ -76,19 +93,10 @@ function timeSearchRequests(search: ElasticsearchClient, metrics: Metrics): void
 export function createGatewayServices(config: GatewayConfig, logger: Logger, registry: EntityRegistry): GatewayServices {
   const metrics = createMetrics({ processMetrics: true });
   const pool = createMysqlPool({ url: config.mysql.url, poolSize: config.mysql.poolSize, connectTimeoutMs: config.mysql.connectTimeoutMs });
-  let lastRedisErrorLog = 0;
-  const redis = createRedisConnection({
-    url: config.redis.url,
-    clusterNodes: config.redis.clusterNodes,
-    commandTimeoutMs: config.redis.commandTimeoutMs,
-    onError: (error) => {
-      // A Redis outage produces an error per reconnect attempt: log at most one line a second.
-      if (Date.now() - lastRedisErrorLog > 1_000) {
-        lastRedisErrorLog = Date.now();
-        logger.warn({ err: error.message }, 'redis unavailable; reads go to the database');
-      }
-    },
-  });
+  const redisWarning = (message: string) => throttled(1_000, (error: Error) => logger.warn({ err: error.message }, message));
+  const openRedis = (commandTimeoutMs: number, onError: (error: Error) => void) =>
+    createRedisConnection({ url: config.redis.url, clusterNodes: config.redis.clusterNodes, commandTimeoutMs, onError });
+  const redis = openRedis(config.redis.commandTimeoutMs, redisWarning('redis unavailable; reads go to the database'));
   const cache = createEntityCache({ redis, keyPrefix: config.redis.keyPrefix });
   const rows = createRowSource({ pool, metrics, queryTimeoutMs: config.mysql.queryTimeoutMs });
   const reader = createCacheAsideReader({ cache, rows, metrics });
@@ -96,6 +104,9 @@ export function createGatewayServices(config: GatewayConfig, logger: Logger, reg
   timeSearchRequests(search, metrics);
   let maintenance: ElasticsearchClient | null = null;
   let sync: ElasticsearchClient | null = null;
+  let syncRedisConnection: RedisConnection | null = null;
+  let kafka: Kafka | null = null;
+  let maintenanceRowSource: RowSource | null = null;
   return {
     config,
     logger,
@@ -118,8 +129,24 @@ export function createGatewayServices(config: GatewayConfig, logger: Logger, reg
       }
       return sync;
     },
+    maintenanceRows() {
+      maintenanceRowSource ??= createRowSource({ pool, metrics, queryTimeoutMs: MAINTENANCE_TIMEOUT_MS });
+      return maintenanceRowSource;
+    },
+    syncRedis() {
+      syncRedisConnection ??= openRedis(
+        Math.max(config.redis.commandTimeoutMs, CONSUMER_REDIS_COMMAND_TIMEOUT_MS),
+        redisWarning('redis unavailable to the cdc consumer'),
+      );
+      return syncRedisConnection;
+    },
+    kafka() {
+      kafka ??= createKafka(config.kafka, logger);
+      return kafka;
+    },
     async close() {
       redis.disconnect();
+      syncRedisConnection?.disconnect();
       await Promise.all([pool.end(), search.close(), maintenance?.close(), sync?.close()]);
     },
   };
