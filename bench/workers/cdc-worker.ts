@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       registry,
       appliers: [
         timed(createRedisApplier({ cache, redis, keyPrefix: config.redis.keyPrefix })),
-        timed(createSearchApplier({ client: search, rows, registry, indexPrefix: config.elasticsearch.indexPrefix, metrics, logger })),
+        ...createSearchApplier({ client: search, rows, registry, indexPrefix: config.elasticsearch.indexPrefix, metrics, logger }).lanes.map(timed),
       ],
       rows,
       metrics,

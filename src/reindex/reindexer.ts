@@ -42,7 +42,7 @@ export async function reindexEntity(deps: ReindexDependencies, entity: Searchabl
     if (!stored.state.copyDone) {
       const total = await run.source.count(entity);
       const writer = bulkWriter(deps);
-      const documents = createDocumentWriter({ writer, rows: deps.rows, registry: deps.registry, guardIndex: run.guardIndex, embed: { writer, now: run.now, pageSize: 500 }, now: run.now });
+      const documents = createDocumentWriter({ writer, rows: deps.rows, registry: deps.registry, guardIndex: run.guardIndex, pageSize: 500, now: run.now });
       copy = await copyRows(
         {
           client: deps.client,

@@ -22,8 +22,10 @@ export function createCdcRuntime(services: GatewayServices, extraAppliers: reado
   const redis = services.syncRedis();
   const cache = createEntityCache({ redis, keyPrefix: config.redis.keyPrefix });
   const elasticsearch = createSearchApplier({ client: search, rows, registry, indexPrefix, metrics, logger });
-  const searchApplier: StoreApplier = {
-    ...elasticsearch,
+  const [documentsLane, embedsLane] = elasticsearch.lanes;
+  // A new column reaches the mapping before the documents that carry it (the documents lane's order).
+  const searchDocuments: StoreApplier = {
+    ...documentsLane,
     applySchemaChange: async (entity) => {
       await syncIndexMapping(search, indexPrefix, entity, logger);
     },
@@ -32,7 +34,7 @@ export function createCdcRuntime(services: GatewayServices, extraAppliers: reado
     kafka: services.kafka(),
     config: config.kafka,
     registry,
-    appliers: [createRedisApplier({ cache, redis, keyPrefix: config.redis.keyPrefix }), searchApplier, ...extraAppliers],
+    appliers: [createRedisApplier({ cache, redis, keyPrefix: config.redis.keyPrefix }), searchDocuments, embedsLane, ...extraAppliers],
     rows,
     metrics,
     logger,

@@ -133,7 +133,7 @@ export function createPartitionPipeline(deps: PartitionPipelineDependencies): Pa
       publishLag();
     },
     async waitForRoom(signal) {
-      for (const lane of lanes) await lane.waitForRoom(tuning.laneCapacity, signal);
+      for (const lane of lanes) await lane.waitForRoom(lane.capacity ?? tuning.laneCapacity, signal);
     },
     enqueue(chunk) {
       pending.push(chunk);

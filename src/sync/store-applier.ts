@@ -36,12 +36,17 @@ export interface ApplyOutcome {
  * the consumer then pauses, backs off and retries the same batch.
  */
 export interface StoreApplier {
-  readonly store: 'redis' | 'elasticsearch';
+  readonly store: 'redis' | 'elasticsearch' | 'elasticsearch-embeds';
   /**
    * The most changes one apply should carry when the consumer merges a backlog (a single chunk may
    * still hold more). Absent: the consumer's own limit.
    */
   readonly maxBatchChanges?: number;
+  /**
+   * Changes (after collapsing) this store's lane may hold per partition before fetching waits for
+   * it. Absent: the consumer's storeBacklogChanges.
+   */
+  readonly maxHeldChanges?: number;
   apply(batch: ApplyBatch): Promise<ApplyOutcome>;
   /**
    * A DDL statement changed a declared table (e.g. ADD COLUMN). Optional; must be idempotent, and

@@ -46,6 +46,8 @@ export interface StoreLaneDependencies {
 
 export interface StoreLane {
   readonly store: StoreApplier['store'];
+  /** The applier's own bound on held changes (maxHeldChanges), if it has one. */
+  readonly capacity: number | undefined;
   /** Queues a chunk behind the ones already queued; ignored once the lane is retired. */
   enqueue(chunk: PreparedChunk): void;
   /** Resolves once this lane holds fewer than `capacity` changes; rejects with RetryAborted when aborted. */
@@ -146,6 +148,7 @@ export function createStoreLane(deps: StoreLaneDependencies): StoreLane {
 
   return {
     store: applier.store,
+    capacity: applier.maxHeldChanges,
     enqueue(chunk) {
       if (signal.aborted) return;
       const tail = queue[queue.length - 1];

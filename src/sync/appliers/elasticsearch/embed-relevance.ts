@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { EmbeddedRelation } from '../../../schema/entity.js';
+import type { EmbeddedRelation, SearchableEntity } from '../../../schema/entity.js';
+import { isSearchable } from '../../../schema/entity.js';
+import type { EntityRegistry } from '../../../schema/entity-registry.js';
 import type { Row } from '../../../rows/row.js';
 
 /*
@@ -27,4 +29,24 @@ export function projectionDigest(row: Row | null, columns: readonly string[]): s
     .update(JSON.stringify(columns.map((column) => row[column] ?? null)))
     .digest('base64url')
     .slice(0, 16);
+}
+
+/** Per related table, the searchable entities whose documents embed its rows. */
+export function embeddersByTable(registry: EntityRegistry): Map<string, SearchableEntity[]> {
+  const found = new Map<string, SearchableEntity[]>();
+  for (const entity of registry.entities.filter(isSearchable)) {
+    for (const relation of entity.search.embeds) found.set(relation.table, [...(found.get(relation.table) ?? []), entity]);
+  }
+  return found;
+}
+
+export function relevantColumns(entity: SearchableEntity, table: string): readonly string[] | null {
+  const relation = entity.search.embeds.find((candidate) => candidate.table === table);
+  return relation === undefined ? null : declaredColumns(relation);
+}
+
+/** The related row's id a row points at, or null (no relation). */
+export function foreignId(row: Row, relation: EmbeddedRelation): string | null {
+  const value = row[relation.foreignKey];
+  return typeof value === 'number' || typeof value === 'string' ? String(value) : null;
 }

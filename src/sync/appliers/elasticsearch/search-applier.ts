@@ -7,8 +7,10 @@ import type { EntityRegistry } from '../../../schema/entity-registry.js';
 import type { ApplyBatch, ApplyOutcome, EntityChange, StoreApplier } from '../../store-applier.js';
 import type { BulkWriter, ItemRetryPolicy, SearchMetrics } from '../../../index/bulk-writer.js';
 import { defaultItemRetry } from '../../../index/bulk-writer.js';
-import type { DocumentWrite, DocumentWriter, Tally, TargetsOf } from './document-writes.js';
+import type { DocumentWrite, Tally, TargetsOf } from './document-writes.js';
 import { count, createDocumentWriter } from './document-writes.js';
+import type { RelatedChange } from './embed-writes.js';
+import { createEmbedWriter } from './embed-writes.js';
 import type { SearchableEntity } from '../../../schema/entity.js';
 import { isSearchable } from '../../../schema/entity.js';
 import { toSearchError } from '../../../index/elasticsearch-client.js';
@@ -38,6 +40,13 @@ import { tombstonesWrittenBefore } from '../../../index/search-documents.js';
  * (any batch's), and one that appeared since is caught by its own read after. A build alias that
  * disappeared since (the swap removes it) fails the batch's writes to it; the batch is then retried
  * with a fresh read. One alias lookup per batch instead of two.
+ *
+ * Two lanes (issue: freshness under sustained writes). The documents lane writes each change's own
+ * document: one external-versioned index per change, nothing else on the hot path. The embeds lane
+ * raises the guards of rows other documents embed and rewrites those documents (embed-writes.ts); it
+ * runs beside the documents lane, never ahead of or in front of it, and coalesces: many changes of one
+ * hot product queued while it is busy become one rewrite. `apply` runs both in turn, for callers that
+ * are not the consumer (tests, the bench's single-lane variants); the consumer gives each its own lane.
  */
 
 export interface SearchApplierDependencies {
@@ -53,8 +62,11 @@ export interface SearchApplierDependencies {
   readonly pageSize?: number;
 }
 
-export interface SearchApplier extends StoreApplier {
-  readonly store: 'elasticsearch';
+export interface SearchApplier {
+  /** The consumer's two lanes: documents first, then embeds (see above). */
+  readonly lanes: readonly [StoreApplier, StoreApplier];
+  /** Both lanes in turn (documents, then embeds), for callers without lanes. */
+  apply(batch: ApplyBatch): Promise<ApplyOutcome>;
   /**
    * Deletes tombstones written more than `olderThanMs` ago; resolves with how many. Trade-off:
    * once a tombstone is gone, Elasticsearch remembers the delete only for index.gc_deletes, so a
@@ -67,23 +79,24 @@ export interface SearchApplier extends StoreApplier {
 
 /** Build aliases that can appear while one batch is applied before the batch gives up. */
 const MAX_LATE_BUILDS = 3;
+/** The embeds lane merges a backlog into large applies: one rewrite per hot row, whatever the backlog. */
+const EMBEDS_MAX_BATCH_CHANGES = 20_000;
+const EMBEDS_MAX_HELD_CHANGES = 50_000;
+
+type ApplyTo = (batch: ApplyBatch, targetsOf: TargetsOf, tally: Tally | null) => Promise<void>;
 
 export function createSearchApplier(deps: SearchApplierDependencies): SearchApplier {
   const now = deps.now ?? Date.now;
+  const pageSize = deps.pageSize ?? 500;
   const writer: BulkWriter = { client: deps.client, logger: deps.logger ?? silentLogger, metrics: deps.metrics, retry: deps.itemRetry ?? defaultItemRetry };
-  const documents = createDocumentWriter({
-    writer,
-    rows: deps.rows,
-    registry: deps.registry,
-    guardIndex: guardAlias(deps.indexPrefix),
-    embed: { writer, now, pageSize: deps.pageSize ?? 500 },
-    now,
-  });
+  const guardIndex = guardAlias(deps.indexPrefix);
+  const documents = createDocumentWriter({ writer, rows: deps.rows, registry: deps.registry, guardIndex, pageSize, now });
+  const embeds = createEmbedWriter({ writer, registry: deps.registry, guardIndex, embed: { writer, now, pageSize } });
   const searchable = deps.registry.entities.filter(isSearchable);
   const liveAlias = (entity: SearchableEntity) => searchAlias(deps.indexPrefix, entity.search);
   const buildAliases = searchable.map((entity) => buildAliasOf(liveAlias(entity)));
 
-  /** The build aliases found by the latest lookup; null when unknown (at start, after a failed batch). */
+  /** The build aliases found by the latest lookup (shared by both lanes); null when unknown (at start, after a failed batch). */
   let knownBuilds: ReadonlySet<string> | null = null;
 
   async function readBuilds(): Promise<ReadonlySet<string>> {
@@ -92,29 +105,68 @@ export function createSearchApplier(deps: SearchApplierDependencies): SearchAppl
     return found;
   }
 
-  return {
-    store: 'elasticsearch',
-    async apply(batch: ApplyBatch): Promise<ApplyOutcome> {
-      const tally: Tally = { applied: 0, stale: 0 };
-      // A batch of tables nothing indexes (users…) needs no Elasticsearch request at all.
-      if (![...batch.changes, ...batch.truncates].some(({ entity }) => entity.search !== undefined || documents.embedders.has(entity.table))) return tally;
-      try {
-        let builds = knownBuilds ?? (await readBuilds());
-        const building = (entity: SearchableEntity) => buildAliasOf(liveAlias(entity));
-        await applyTo(documents, batch, (entity) => [liveAlias(entity), ...(builds.has(building(entity)) ? [building(entity)] : [])], liveAlias, tally);
-        for (let round = 1; ; round += 1) {
-          const current = await readBuilds();
-          const late = new Set([...current].filter((alias) => !builds.has(alias)));
-          if (late.size === 0) break;
-          if (round > MAX_LATE_BUILDS) throw new GatewayError('SEARCH_UNAVAILABLE', 'reindex builds kept starting while a batch was applied');
-          await applyTo(documents, batch, (entity) => (late.has(building(entity)) ? [building(entity)] : []), liveAlias, null);
-          builds = current;
-        }
-      } catch (error) {
-        knownBuilds = null;
-        throw toSearchError(error, 'elasticsearch applier');
+  /** One apply to the live aliases and every build alias, including builds that start meanwhile. */
+  async function applyEverywhere(batch: ApplyBatch, applyTo: ApplyTo, what: string): Promise<ApplyOutcome> {
+    const tally: Tally = { applied: 0, stale: 0 };
+    try {
+      let builds = knownBuilds ?? (await readBuilds());
+      const building = (entity: SearchableEntity) => buildAliasOf(liveAlias(entity));
+      await applyTo(batch, (entity) => [liveAlias(entity), ...(builds.has(building(entity)) ? [building(entity)] : [])], tally);
+      for (let round = 1; ; round += 1) {
+        const current = await readBuilds();
+        const late = new Set([...current].filter((alias) => !builds.has(alias)));
+        if (late.size === 0) break;
+        if (round > MAX_LATE_BUILDS) throw new GatewayError('SEARCH_UNAVAILABLE', 'reindex builds kept starting while a batch was applied');
+        await applyTo(batch, (entity) => (late.has(building(entity)) ? [building(entity)] : []), null);
+        builds = current;
       }
-      return tally;
+    } catch (error) {
+      knownBuilds = null;
+      throw toSearchError(error, what);
+    }
+    return tally;
+  }
+
+  /**
+   * The batch's own documents. Only writes to the live alias are tallied (a null tally counts
+   * nothing): the outcome reports what happened to each change, not to each copy of it.
+   */
+  const applyDocuments: ApplyTo = async (batch, targetsOf, tally) => {
+    const sink: Tally = tally ?? { applied: 0, stale: 0 };
+    // Truncates first: their floors then turn this batch's older row changes into no-ops.
+    for (const { entity, version } of batch.truncates) await documents.applyTruncate(entity, version, targetsOf, sink);
+    const writes = batch.changes.flatMap((item) => (isSearchable(item.entity) ? targetsOf(item.entity).map((index) => toWrite(item, item.entity as SearchableEntity, index)) : []));
+    const outcomes = await documents.writeDocuments(writes);
+    count(sink, outcomes.filter((_, position) => { const write = writes[position]; return write !== undefined && write.index === liveAlias(write.entity); }));
+  };
+
+  const applyEmbeds: ApplyTo = async (batch, targetsOf, tally) => {
+    const sink: Tally = tally ?? { applied: 0, stale: 0 };
+    for (const { entity, version } of batch.truncates) await embeds.applyRelatedTruncate(entity, version, targetsOf, sink);
+    await embeds.applyRelatedChanges(batch.changes.map(relatedChange), targetsOf, sink);
+  };
+
+  const ownsDocuments = (batch: ApplyBatch) => [...batch.changes, ...batch.truncates].some(({ entity }) => isSearchable(entity));
+  const feedsEmbeds = (batch: ApplyBatch) => [...batch.changes, ...batch.truncates].some(({ entity }) => embeds.embeddedTables.has(entity.table));
+
+  // A batch of tables nothing indexes (users…) needs no Elasticsearch request at all.
+  const documentsLane: StoreApplier = {
+    store: 'elasticsearch',
+    apply: (batch) => (ownsDocuments(batch) ? applyEverywhere(batch, applyDocuments, 'elasticsearch applier') : Promise.resolve({ applied: 0, stale: 0 })),
+  };
+  const embedsLane: StoreApplier = {
+    store: 'elasticsearch-embeds',
+    maxBatchChanges: EMBEDS_MAX_BATCH_CHANGES,
+    maxHeldChanges: EMBEDS_MAX_HELD_CHANGES,
+    apply: (batch) => (feedsEmbeds(batch) ? applyEverywhere(batch, applyEmbeds, 'elasticsearch embeds applier') : Promise.resolve({ applied: 0, stale: 0 })),
+  };
+
+  return {
+    lanes: [documentsLane, embedsLane],
+    async apply(batch) {
+      const own = await documentsLane.apply(batch);
+      const embedded = await embedsLane.apply(batch);
+      return { applied: own.applied + embedded.applied, stale: own.stale + embedded.stale };
     },
     async purgeTombstones(olderThanMs: number): Promise<number> {
       const cutoff = now() - olderThanMs;
@@ -133,23 +185,10 @@ export function createSearchApplier(deps: SearchApplierDependencies): SearchAppl
   };
 }
 
-/**
- * One batch to the given targets. Only writes to the live alias are tallied (a null tally counts
- * nothing): the outcome reports what happened to each change, not to each copy of it.
- */
-async function applyTo(documents: DocumentWriter, batch: ApplyBatch, targetsOf: TargetsOf, liveAlias: (entity: SearchableEntity) => string, tally: Tally | null): Promise<void> {
-  const sink: Tally = tally ?? { applied: 0, stale: 0 };
-  // Truncates first: their floors then turn this batch's older row changes into no-ops.
-  for (const { entity, version } of batch.truncates) await documents.applyTruncate(entity, version, targetsOf, sink);
-  const writes = batch.changes.flatMap((item) => (item.entity.search === undefined ? [] : targetsOf(item.entity as SearchableEntity).map((index) => toWrite(item, index))));
-  const related = batch.changes.map(({ entity, id, change }) => ({ table: entity.table, id, version: change.version, row: change.op === 'delete' ? null : change.after }));
-  // One guard read for a batch's own documents and its rows' guards; the rewrites of documents
-  // embedding its rows then race the writes' recheck exactly as two consumer processes would,
-  // which the guard protocol (document-writes.ts) covers.
-  const outcomes = await documents.applyChanges(writes, related, targetsOf, sink);
-  count(sink, outcomes.filter((_, position) => writes[position]?.index === liveAlias(writes[position]?.entity as SearchableEntity)));
+function toWrite({ id, change }: EntityChange, entity: SearchableEntity, index: string): DocumentWrite {
+  return { entity, id, version: change.version, row: change.op === 'delete' ? null : change.after, index };
 }
 
-function toWrite({ entity, id, change }: EntityChange, index: string): DocumentWrite {
-  return { entity: entity as SearchableEntity, id, version: change.version, row: change.op === 'delete' ? null : change.after, index };
+function relatedChange({ entity, id, change }: EntityChange): RelatedChange {
+  return { table: entity.table, id, version: change.version, row: change.op === 'delete' ? null : change.after };
 }
