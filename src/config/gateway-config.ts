@@ -45,6 +45,8 @@ export interface GatewayConfig {
     readonly topicPattern: string;
     readonly format: 'auto' | 'debezium' | 'canal' | 'ticdc' | 'maxwell';
     readonly deadLetterTopic: string;
+    /** How often the consumer probes the topics' end offsets to move its watermarks (the staleness bound's resolution). */
+    readonly watermarkProbeMs?: number;
   };
   readonly elasticsearch: {
     readonly url: string;
@@ -205,6 +207,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       topicPattern: readString(env, 'CDC_TOPIC_PATTERN', '^shop(\\.shop\\.[a-z_]+)?$'),
       format: readChoice(env, 'CDC_FORMAT', ['auto', 'debezium', 'canal', 'ticdc', 'maxwell'] as const, 'auto'),
       deadLetterTopic: readString(env, 'CDC_DEAD_LETTER_TOPIC', 'gateway.dead-letter'),
+      watermarkProbeMs: readInteger(env, 'CDC_WATERMARK_PROBE_MS', 250, { min: 50, max: 60_000 }),
     },
     elasticsearch: {
       url: readUrl(env, 'ELASTICSEARCH_URL', `http://127.0.0.1:${esPort}`, ['http:', 'https:']),

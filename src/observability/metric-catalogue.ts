@@ -41,6 +41,11 @@ export type CounterName = keyof typeof COUNTERS;
 export const GAUGES = {
   cdc_lag: { exported: 'gateway_cdc_lag_messages', help: 'Messages after the last one every store applied (what is committed), per partition.', labels: ['topic', 'partition'] },
   /** Each store's own position: a slow Elasticsearch would otherwise hide how current Redis is, and the other way round. */
+  cdc_watermark_age: {
+    exported: 'gateway_cdc_watermark_age_seconds',
+    help: 'Age of the store\'s watermark: every message appended to the CDC topics before now minus this is applied in the store.',
+    labels: ['store'],
+  },
   cdc_store_lag: {
     exported: 'gateway_cdc_store_lag_messages',
     help: 'Messages after the last one this store applied, per partition and store (cdc_lag follows the slowest store).',

@@ -7,6 +7,15 @@ export interface CacheTally {
   misses: number;
 }
 
+/** The stores a request's answer came from, and the staleness it accepts (see the freshness extension). */
+export interface RequestFreshness {
+  readonly touched: Set<'redis' | 'mysql' | 'elasticsearch' | 'elasticsearch-embeds'>;
+  /** From `@maxStaleness(ms:)` or the `x-max-staleness-ms` header; null: no bound asked for. */
+  maxStalenessMs: number | null;
+  /** Set when the bound cannot be guaranteed for Redis: entity reads go to MySQL. */
+  bypassCache: boolean;
+}
+
 /**
  * What belongs to one HTTP request: its id, a logger that puts the id on every line, the cache hits
  * and misses it caused, and its operation name for the access log. Carried explicitly (in the
@@ -17,6 +26,7 @@ export interface RequestScope {
   readonly requestId: string;
   readonly logger: Logger;
   readonly cacheTally: CacheTally;
+  readonly freshness: RequestFreshness;
   /** Set once the operation is resolved, for the access log line. */
   operationName: string | null;
 }
@@ -38,5 +48,5 @@ function lazyChildLogger(parent: Logger, fields: Record<string, unknown>): Logge
 }
 
 export function createRequestScope(requestId: string, logger: Logger): RequestScope {
-  return { requestId, logger: lazyChildLogger(logger, { requestId }), cacheTally: { hits: 0, misses: 0 }, operationName: null };
+  return { requestId, logger: lazyChildLogger(logger, { requestId }), cacheTally: { hits: 0, misses: 0 }, freshness: { touched: new Set(), maxStalenessMs: null, bypassCache: false }, operationName: null };
 }

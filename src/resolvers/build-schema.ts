@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
+import { specifiedDirectives } from 'graphql';
+import { maxStalenessDirective } from '../schema/max-staleness.directive.js';
 import { buildSchema } from 'type-graphql';
 import { roleAuthChecker } from './auth-checker.js';
 import { CategoryResolver } from './category.resolver.js';
@@ -29,5 +31,12 @@ export const shopResolvers = [
 
 /** The executable schema; built once per process (type-graphql's metadata is global). */
 export function buildShopSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: shopResolvers, validate: false, emitSchemaFile: false, authChecker: roleAuthChecker, authMode: 'error' });
+  return buildSchema({
+    resolvers: shopResolvers,
+    directives: [...specifiedDirectives, maxStalenessDirective],
+    validate: false,
+    emitSchemaFile: false,
+    authChecker: roleAuthChecker,
+    authMode: 'error',
+  });
 }

@@ -1,3 +1,4 @@
+import { searchedBy } from './searched-by.js';
 import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { Roles } from '../auth/viewer.js';
 import { GatewayError } from '../errors.js';
@@ -27,7 +28,7 @@ export class EarningsResolver {
   @Query(() => EarningsSummary, { description: 'A user\'s commission totals per type and status.' })
   async earningsSummary(@Ctx() context: RequestContext, @Arg('userId', () => ID) userId: string): Promise<EarningsSummary> {
     const id = parseId(userId, 'userId');
-    const response = await runSearch(context.search, commissionsAlias(context), buildEarningsSummary(id), 'earnings summary');
+    const response = await runSearch(searchedBy(context), commissionsAlias(context), buildEarningsSummary(id), 'earnings summary');
     const buckets = readEarningsSummary(response);
     const byStatus = totalsBy(buckets, (bucket) => bucket.status);
     const amountOf = (status: string) => byStatus.get(status)?.amountCents ?? 0n;
@@ -62,7 +63,7 @@ export class EarningsResolver {
     };
     const fingerprint = searchFingerprint({ id, filters });
     const afterValues = decodeSearchCursor(after, fingerprint, EARNINGS_SORT_SHAPE);
-    const response = await runSearch(context.search, commissionsAlias(context), buildEarningsList(id, filters, size, afterValues), 'earnings list');
+    const response = await runSearch(searchedBy(context), commissionsAlias(context), buildEarningsList(id, filters, size, afterValues), 'earnings list');
     const hits = response.hits.hits.slice(0, size);
     const rows = await context.loaders.rows(commissionEntity, hits.map((hit) => hit._id ?? ''));
     const edges = hits.flatMap((hit, position): EarningsEdge[] => {

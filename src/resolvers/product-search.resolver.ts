@@ -1,3 +1,4 @@
+import { searchedBy } from './searched-by.js';
 import type { estypes } from '@elastic/elasticsearch';
 import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { Kind } from 'graphql';
@@ -50,7 +51,7 @@ export class ProductSearchResolver {
     const categoryIds = requested.categoryIds === null ? null : await withDescendants({ client: context.search, indexPrefix: indexPrefix(context) }, requested.categoryIds);
     const compute = { facets: selects(info, ['facets']), highlights: selects(info, ['edges', 'highlights']) };
     const body = buildProductSearch({ text, filters: { ...requested, categoryIds }, sort, first: size, after: afterValues, compute });
-    const page = readProductSearch(await runSearch(context.search, productsAlias(context), body, 'product search'), size);
+    const page = readProductSearch(await runSearch(searchedBy(context), productsAlias(context), body, 'product search'), size);
     const rows = await context.loaders.rows(productEntity, page.hits.map((hit) => hit.id));
     const edges = page.hits.flatMap((hit, position): ProductSearchEdge[] => {
       const row = rows[position] ?? null;
@@ -91,7 +92,7 @@ export class ProductSearchResolver {
       // Twice as many as asked: some may have been deleted or deactivated since they were indexed.
       suggest: { products: { prefix: text, completion: { field: 'name_suggest', size: first * 2, fuzzy: { fuzziness: 'AUTO' }, contexts: { status: ['active'] } } } },
     };
-    const response = await runSearch(context.search, productsAlias(context), body, 'product suggestions');
+    const response = await runSearch(searchedBy(context), productsAlias(context), body, 'product suggestions');
     const options = (response.suggest?.products?.[0]?.options ?? []) as { text?: string; _id?: string }[];
     const unique = [...new Map(options.flatMap((option) => (option._id === undefined ? [] : [[option._id, option.text ?? ''] as const]))).entries()];
     const rows = await context.loaders.rows(productEntity, unique.map(([id]) => id));

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { CacheAsideReader } from '../cache/cache-aside.js';
 import type { ChildPage, RowSource } from '../db/row-source.js';
-import type { CacheTally } from '../observability/request-scope.js';
+import type { CacheTally, RequestFreshness } from '../observability/request-scope.js';
 import type { EntityDeclaration } from '../schema/entity.js';
 import type { Row } from '../rows/row.js';
 
@@ -30,19 +30,39 @@ export interface LoaderDependencies {
   readonly batching: boolean;
   /** The request's cache hits and misses (its freshness extension); the reader adds to it. */
   readonly cacheTally?: CacheTally;
+  /** The stores this request read from; with `bypassCache`, entity reads skip Redis (a staleness bound it cannot meet). */
+  readonly freshness?: RequestFreshness;
 }
 
 const MAX_BATCH = 500;
 
 export function createRequestLoaders(dependencies: LoaderDependencies): RequestLoaders {
-  const { reader, rows, batching, cacheTally } = dependencies;
+  const { reader, rows, batching, cacheTally, freshness } = dependencies;
+
+  async function loadRows(entity: EntityDeclaration, ids: readonly string[]): Promise<(Row | null)[]> {
+    if (freshness === undefined) return reader.loadMany(entity, ids, cacheTally);
+    if (freshness.bypassCache) {
+      freshness.touched.add('mysql');
+      const found = await rows.selectByIds(entity, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }
+    const tally = { hits: 0, misses: 0 };
+    const loaded = await reader.loadMany(entity, ids, tally);
+    if (tally.hits > 0) freshness.touched.add('redis');
+    if (tally.misses > 0) freshness.touched.add('mysql');
+    if (cacheTally !== undefined) {
+      cacheTally.hits += tally.hits;
+      cacheTally.misses += tally.misses;
+    }
+    return loaded;
+  }
   const entityLoaders = new Map<string, DataLoader<string, Row | null>>();
   const childLoaders = new Map<string, DataLoader<ChildKey, ChildPage, string>>();
 
   function entityLoader(entity: EntityDeclaration): DataLoader<string, Row | null> {
     let loader = entityLoaders.get(entity.table);
     if (loader === undefined) {
-      loader = new DataLoader((ids: readonly string[]) => reader.loadMany(entity, ids, cacheTally), { batch: batching, maxBatchSize: MAX_BATCH });
+      loader = new DataLoader((ids: readonly string[]) => loadRows(entity, ids), { batch: batching, maxBatchSize: MAX_BATCH });
       entityLoaders.set(entity.table, loader);
     }
     return loader;

@@ -1,3 +1,4 @@
+import { searchedBy } from './searched-by.js';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Roles } from '../auth/viewer.js';
 import { GatewayError } from '../errors.js';
@@ -51,7 +52,7 @@ export class SalesAnalyticsResolver {
     const category = optionalId(categoryId, 'categoryId');
     const categoryIds = category === null ? null : await withDescendants(treeReader(context), [category]);
     const { byItems, body } = buildSalesOverTime({ range: window, interval, timeZone: checkTimeZone(timeZone), currency: checkCurrency(currency), categoryIds });
-    const response = await runSearch(context.search, alias(context, byItems ? orderItemEntity.search : orderEntity.search), body, 'sales over time');
+    const response = await runSearch(searchedBy(context), alias(context, byItems ? orderItemEntity.search : orderEntity.search), body, 'sales over time');
     return readSalesOverTime(response, byItems).map((bucket) => ({
       start: new Date(bucket.startMs).toISOString(),
       label: bucket.label,
@@ -71,7 +72,7 @@ export class SalesAnalyticsResolver {
   ): Promise<ProductSales[]> {
     if (!Number.isInteger(first) || first < 1 || first > MAX_TOP_PRODUCTS) throw badFirst(first);
     const body = buildTopProducts(timeRange(range.from, range.to), checkCurrency(currency), by, first);
-    const response = await runSearch(context.search, alias(context, orderItemEntity.search), body, 'top products');
+    const response = await runSearch(searchedBy(context), alias(context, orderItemEntity.search), body, 'top products');
     return readTopProducts(response).map((value) => ({ productId: value.key, ...salesFields(value) }));
   }
 
@@ -86,7 +87,7 @@ export class SalesAnalyticsResolver {
     const window = timeRange(range.from, range.to);
     const subtrees = await subtreesBelow(treeReader(context), optionalId(parentId, 'parentId'));
     if (subtrees.size === 0) return [];
-    const response = await runSearch(context.search, alias(context, orderItemEntity.search), buildCategoryBreakdown(window, checkCurrency(currency), subtrees), 'category breakdown');
+    const response = await runSearch(searchedBy(context), alias(context, orderItemEntity.search), buildCategoryBreakdown(window, checkCurrency(currency), subtrees), 'category breakdown');
     return readCategoryBreakdown(response).map((value) => ({ categoryId: value.key, ...salesFields(value) }));
   }
 }

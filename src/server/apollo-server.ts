@@ -7,7 +7,8 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import type { RequestContext } from '../resolvers/request-context.js';
 import type { ConsumerStatus } from '../sync/cdc-consumer.js';
 import type { ErrorAttribution } from './apollo-plugins.js';
-import { freshnessPlugin, metricsPlugin } from './apollo-plugins.js';
+import { metricsPlugin } from './apollo-plugins.js';
+import { freshnessPlugin } from './freshness-plugin.js';
 import type { GatewayServices } from './gateway-services.js';
 import { formatGatewayError } from './graphql-errors.js';
 import { queryLimitsRule } from './query-limits.js';
@@ -56,7 +57,7 @@ export function createApolloServer(schema: GraphQLSchema, services: GatewayServi
       ApolloServerPluginCacheControlDisabled(),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: false }),
       metricsPlugin(services.metrics),
-      freshnessPlugin(options.consumerStatus),
+      freshnessPlugin({ consumerStatus: options.consumerStatus, watermarks: services.freshness }),
       errors.plugin,
     ],
   });

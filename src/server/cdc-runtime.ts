@@ -6,6 +6,10 @@ import { createSearchApplier } from '../sync/appliers/elasticsearch/search-appli
 import { createRedisApplier } from '../sync/appliers/redis.js';
 import type { TombstonePurge } from '../sync/appliers/elasticsearch/tombstone-purge.js';
 import { scheduleTombstonePurge } from '../sync/appliers/elasticsearch/tombstone-purge.js';
+import type { Admin } from 'kafkajs';
+import { publishWatermarks } from '../cache/sync-watermarks.js';
+import type { WatermarkProber } from '../sync/watermark-prober.js';
+import { startWatermarkProber } from '../sync/watermark-prober.js';
 import type { StoreApplier } from '../sync/store-applier.js';
 import type { GatewayServices } from './gateway-services.js';
 
@@ -42,6 +46,8 @@ export function createCdcRuntime(services: GatewayServices, extraAppliers: reado
   });
   const { tombstoneRetentionMs, tombstonePurgeIntervalMs } = config.elasticsearch;
   let purge: TombstonePurge | null = null;
+  let prober: WatermarkProber | null = null;
+  let admin: Admin | null = null;
   return {
     ...consumer,
     async start() {
@@ -52,10 +58,29 @@ export function createCdcRuntime(services: GatewayServices, extraAppliers: reado
         intervalMs: tombstonePurgeIntervalMs,
         logger,
       });
+      if (prober === null) {
+        const probing = services.kafka().admin();
+        await probing.connect();
+        admin = probing;
+        const watermarkProbeMs = config.kafka.watermarkProbeMs ?? 250;
+        prober = startWatermarkProber({
+          admin: probing,
+          groupId: config.kafka.groupId,
+          status: () => consumer.status(),
+          // The hash outlives a few missed probes, not a stopped consumer.
+          publish: (entries) => publishWatermarks(redis, config.redis.keyPrefix, entries, Math.max(10_000, 20 * watermarkProbeMs)),
+          intervalMs: watermarkProbeMs,
+          metrics,
+          logger,
+        });
+      }
     },
     async stop() {
-      await purge?.stop();
+      await Promise.all([purge?.stop(), prober?.stop()]);
       purge = null;
+      prober = null;
+      await admin?.disconnect();
+      admin = null;
       await consumer.stop();
     },
   };

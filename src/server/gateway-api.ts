@@ -83,7 +83,7 @@ function contextFactory(services: GatewayServices, limiter: RequestRateLimiter, 
       throw new GraphQLError(message, { extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: retryAfter } } });
     }
     return {
-      loaders: createRequestLoaders({ reader: services.reader, rows: services.rows, batching, cacheTally: scope.cacheTally }),
+      loaders: createRequestLoaders({ reader: services.reader, rows: services.rows, batching, cacheTally: scope.cacheTally, freshness: scope.freshness }),
       scope,
       metrics,
       viewer,

@@ -16,6 +16,8 @@ import { createMetrics } from '../observability/metrics.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import { createElasticsearchClient } from '../index/elasticsearch-client.js';
 import { throttled } from '../observability/throttle.js';
+import type { FreshnessReader } from '../cache/freshness-reader.js';
+import { createFreshnessReader } from '../cache/freshness-reader.js';
 import { createKafka } from '../sync/kafka-client.js';
 import type { Kafka } from 'kafkajs';
 
@@ -34,6 +36,8 @@ export interface GatewayServices {
   readonly rows: RowSource;
   readonly reader: CacheAsideReader;
   readonly search: ElasticsearchClient;
+  /** The consumers' watermarks (published to Redis by whichever process consumes): the API's staleness bounds. */
+  readonly freshness: FreshnessReader;
   /**
    * For reindex and backfill: the same cluster with a long request timeout. A bulk page or a refresh
    * on a busy node may take far longer than the API's search timeout allows, and undici fixes the
@@ -100,6 +104,8 @@ export function createGatewayServices(config: GatewayConfig, logger: Logger, reg
   const cache = createEntityCache({ redis, keyPrefix: config.redis.keyPrefix });
   const rows = createRowSource({ pool, metrics, queryTimeoutMs: config.mysql.queryTimeoutMs });
   const reader = createCacheAsideReader({ cache, rows, metrics });
+  // Read at most every 100 ms for the whole process; an entry unwritten for 5 s counts as not caught up.
+  const freshness = createFreshnessReader({ redis, keyPrefix: config.redis.keyPrefix, memoMs: 100, staleAfterMs: 5_000 });
   const search = createElasticsearchClient({ url: config.elasticsearch.url, requestTimeoutMs: config.elasticsearch.requestTimeoutMs });
   timeSearchRequests(search, metrics);
   let maintenance: ElasticsearchClient | null = null;
@@ -118,6 +124,7 @@ export function createGatewayServices(config: GatewayConfig, logger: Logger, reg
     rows,
     reader,
     search,
+    freshness,
     maintenanceSearch() {
       maintenance ??= createElasticsearchClient({ url: config.elasticsearch.url, requestTimeoutMs: MAINTENANCE_TIMEOUT_MS });
       return maintenance;

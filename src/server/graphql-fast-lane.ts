@@ -4,7 +4,8 @@ import { getOperationAST, NoSchemaIntrospectionCustomRule, OperationTypeNode, pa
 import type { Metrics } from '../observability/metrics.js';
 import { operationLabel } from '../observability/metrics.js';
 import type { RequestContext } from '../resolvers/request-context.js';
-import { FRESHNESS_HEADER } from './apollo-plugins.js';
+import { FRESHNESS_HEADER } from './freshness-plugin.js';
+import { MAX_STALENESS_HEADER } from '../schema/max-staleness.directive.js';
 import type { DocumentCacheLimits } from './document-cache.js';
 import { createDocumentCache } from './document-cache.js';
 import type { PlannedDocument } from './execution-plans.js';
@@ -58,13 +59,14 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 function isPlainJsonRequest(headers: HeaderMap): boolean {
   const contentType = headers.get('content-type');
   if (contentType === undefined || contentType.split(';', 1)[0]?.trim().toLowerCase() !== 'application/json') return false;
-  return PLAIN_ACCEPTS.has(headers.get('accept')) && headers.get(FRESHNESS_HEADER) === undefined;
+  // Freshness reporting and staleness bounds are Apollo's (the freshness plugin): the fast lane declines them.
+  return PLAIN_ACCEPTS.has(headers.get('accept')) && headers.get(FRESHNESS_HEADER) === undefined && headers.get(MAX_STALENESS_HEADER) === undefined;
 }
 
 function plainRequest(body: unknown): PlainRequest | null {
   if (!isRecord(body) || body.extensions !== undefined) return null;
   const { query, variables, operationName } = body;
-  if (typeof query !== 'string' || query === '') return null;
+  if (typeof query !== 'string' || query === '' || query.includes('@maxStaleness')) return null;
   if (variables !== undefined && variables !== null && !isRecord(variables)) return null;
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return null;
   return { query, variables: variables ?? undefined, operationName: operationName ?? undefined };

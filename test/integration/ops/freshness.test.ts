@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { FreshnessExtension } from '../../../src/server/apollo-plugins.js';
+import type { FreshnessExtension } from '../../../src/server/freshness-plugin.js';
 import type { ConsumerStatus } from '../../../src/sync/cdc-consumer.js';
 import { uniqueId } from '../../support/writer.js';
 import type { OpsGateway } from './ops-gateway.js';
