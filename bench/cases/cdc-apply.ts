@@ -11,6 +11,8 @@ import { connectRedis, deleteKeysWithPrefix } from '../redis-keys.js';
 import { deleteIndicesWithPrefix } from '../search-indices.js';
 import { median, ratio } from '../stats.js';
 import type { CdcRunRequest, CdcRunResult } from '../workers/cdc-worker.js';
+import type { RawBulkRequest, RawBulkResult } from '../workers/raw-bulk.js';
+import type { StoreApplier } from '../../src/sync/store-applier.js';
 import type { TopicFill } from './cdc-topic.js';
 import { ensureCdcTopic } from './cdc-topic.js';
 
@@ -25,6 +27,8 @@ export interface CdcVariant {
   readonly id: string;
   readonly label: string;
   readonly tuning: Partial<CdcConsumerTuning>;
+  /** The stores (lanes) it applies to; all of the gateway's when absent. */
+  readonly stores?: readonly StoreApplier['store'][];
   /** How long a round runs (it ends earlier if the topic is drained). */
   readonly seconds: (options: BenchOptions) => number;
 }
@@ -42,6 +46,12 @@ export interface CdcResults {
   readonly variants: readonly CdcVariantResult[];
   /** Gateway rate ÷ the Logstash-like baseline's. */
   readonly ratioToLogstashLike: number;
+  /** The physical limit: the same final documents as plain _bulk index requests (median over rounds). */
+  readonly rawBulk: { readonly rounds: readonly RawBulkResult[]; readonly medianDocumentsPerSecond: number; readonly messages: number; readonly batchSize: number };
+  /** The gateway's Elasticsearch documents lane alone ÷ raw _bulk (target ≥ 0.7). */
+  readonly ratioToRawBulk: number;
+  /** The whole gateway (Redis, documents and embeds lanes) ÷ raw _bulk. */
+  readonly ratioToRawBulkWithEmbeds: number;
   readonly ratioToPerMessage: number;
 }
 
@@ -56,6 +66,13 @@ export const CDC_VARIANTS: readonly CdcVariant[] = [
     id: 'gateway',
     label: 'gateway consumer (its defaults: chunks of 500, 3 partitions at once, each store at its own pace, a store behind merges queued chunks into applies of ~1,000 changes)',
     tuning: {},
+    seconds: (options) => options.cdcSeconds,
+  },
+  {
+    id: 'gateway-search',
+    label: "gateway consumer, its Elasticsearch documents lane alone (no Redis, no embeds lane): what the raw _bulk is compared with",
+    tuning: {},
+    stores: ['elasticsearch'],
     seconds: (options) => options.cdcSeconds,
   },
   {
@@ -102,7 +119,7 @@ export async function runCdcApplyCase(context: BenchContext, database: BenchData
           }),
         });
         try {
-          const request: CdcRunRequest = { tuning: variant.tuning, expected: topic.messages, maxSeconds: variant.seconds(options) };
+          const request: CdcRunRequest = { tuning: variant.tuning, ...(variant.stores === undefined ? {} : { stores: variant.stores }), expected: topic.messages, maxSeconds: variant.seconds(options) };
           const result = await child.request<CdcRunResult>('run', request);
           rounds.get(variant.id)?.push(result);
           context.log(
@@ -116,6 +133,7 @@ export async function runCdcApplyCase(context: BenchContext, database: BenchData
         }
       }
     }
+    const rawBulk = await runRawBulkRounds(context, database, topic, rounds.get('gateway-search') ?? []);
     const variants = CDC_VARIANTS.map((variant): CdcVariantResult => {
       const list = rounds.get(variant.id) ?? [];
       return {
@@ -127,10 +145,54 @@ export async function runCdcApplyCase(context: BenchContext, database: BenchData
       };
     });
     const rate = (id: string) => variants.find((variant) => variant.id === id)?.medianMessagesPerSecond ?? Number.NaN;
-    return { topic, variants, ratioToLogstashLike: ratio(rate('gateway'), rate('logstash-like')), ratioToPerMessage: ratio(rate('gateway'), rate('per-message')) };
+    return {
+      topic,
+      variants,
+      ratioToLogstashLike: ratio(rate('gateway'), rate('logstash-like')),
+      ratioToPerMessage: ratio(rate('gateway'), rate('per-message')),
+      rawBulk,
+      ratioToRawBulk: ratio(rate('gateway-search'), rawBulk.medianDocumentsPerSecond),
+      ratioToRawBulkWithEmbeds: ratio(rate('gateway'), rawBulk.medianDocumentsPerSecond),
+    };
   } finally {
     redis.disconnect();
     await search.close();
     await admin.disconnect();
   }
+}
+
+/** The gateway's apply size: a store behind merges queued chunks into applies of up to this many changes. */
+const GATEWAY_APPLY_SIZE = 1000;
+
+/**
+ * Raw _bulk rounds, after the consumer rounds (so they never share the node): as many messages as the
+ * gateway's documents lane applied in its median round, into an empty index of their own.
+ */
+async function runRawBulkRounds(context: BenchContext, database: BenchDatabase, topic: TopicFill, gatewayRounds: readonly CdcRunResult[]): Promise<CdcResults['rawBulk']> {
+  const { options, names } = context;
+  const messages = Math.max(1000, Math.min(topic.messages, Math.round(median(gatewayRounds.map((round) => round.messages))) || 20_000));
+  const search = createElasticsearchClient({ url: context.config.elasticsearch.url, requestTimeoutMs: 60_000 });
+  const results: RawBulkResult[] = [];
+  try {
+    for (let round = 1; round <= options.rounds; round += 1) {
+      const indexPrefix = `${names.indexPrefix}c1-raw-${round}-`;
+      const child = await startChild<unknown>(benchScript('workers/cdc-worker.js'), {
+        name: 'C1 raw-bulk',
+        forwardStderr: options.verbose,
+        env: context.childEnv({ MYSQL_URL: database.readerUrl, ELASTICSEARCH_INDEX_PREFIX: indexPrefix, KAFKA_GROUP_ID: `${names.groupPrefix}-c1-raw-${round}` }),
+      });
+      try {
+        const request: RawBulkRequest = { topic: topic.topic, messages, batchSize: GATEWAY_APPLY_SIZE, indexPrefix };
+        const result = await child.request<RawBulkResult>('rawBulk', request);
+        results.push(result);
+        context.log(`  C1 raw-bulk round ${round}: ${Math.round(result.documentsPerSecond)} documents/s (${result.documents} in ${result.seconds.toFixed(1)} s)`);
+      } finally {
+        await child.stop();
+        await deleteIndicesWithPrefix(search, indexPrefix);
+      }
+    }
+  } finally {
+    await search.close();
+  }
+  return { rounds: results, medianDocumentsPerSecond: median(results.map((result) => result.documentsPerSecond)), messages, batchSize: GATEWAY_APPLY_SIZE };
 }

@@ -31,6 +31,7 @@ export function evaluateTargets(report: Omit<BenchReport, 'targets'>): TargetChe
       (v) => v === 0,
     ),
     check('S1', `searchProducts p99 at ${report.database.size} products`, s1?.median.p99Ms ?? null, (v) => `${v.toFixed(1)} ms`, '≤ 50 ms', (v) => v <= 50),
+    check('C1 limit', 'documents lane apply rate ÷ raw _bulk of the same documents', report.cdc?.ratioToRawBulk ?? null, (v) => `${v.toFixed(2)}×`, '≥ 0.7', (v) => v >= 0.7),
     check('C1', 'CDC apply rate ÷ Logstash-like baseline', report.cdc?.ratioToLogstashLike ?? null, (v) => `${v.toFixed(2)}×`, '≥ 2×', (v) => v >= 2),
     check('F1 GraphQL', 'commit → visible through GraphQL, p99', fresh?.graphql.p99Ms ?? null, (v) => `${v.toFixed(0)} ms`, '≤ 250 ms', (v) => v <= 250 && (fresh?.graphql.timedOut ?? 0) === 0),
     check(

@@ -10,6 +10,8 @@ import { createKafka } from '../../src/sync/kafka-client.js';
 import { createRedisApplier } from '../../src/sync/appliers/redis.js';
 import type { StoreApplier } from '../../src/sync/store-applier.js';
 import { runChild, serveParent } from '../child-channel.js';
+import type { RawBulkRequest } from './raw-bulk.js';
+import { runRawBulk } from './raw-bulk.js';
 
 /**
  * One C1 consumer in a process of its own: the gateway's real consumer, decoders and appliers
@@ -20,6 +22,8 @@ import { runChild, serveParent } from '../child-channel.js';
  */
 export interface CdcRunRequest {
   readonly tuning: Partial<CdcConsumerTuning>;
+  /** The stores (lanes) this consumer applies to; all of the gateway's when absent. */
+  readonly stores?: readonly StoreApplier['store'][];
   readonly expected: number;
   readonly maxSeconds: number;
 }
@@ -54,15 +58,17 @@ async function main(): Promise<void> {
   let cpuAtFirstApply = 0;
   let applyCalls = 0;
   const storeSeconds: Record<string, number> = {};
+  /** Apply calls are counted in one store's lane: the first the run applies to. */
+  let countedStore: StoreApplier['store'] = 'redis';
   const timed = (applier: StoreApplier): StoreApplier => ({
-    store: applier.store,
+    ...applier,
     apply: async (batch) => {
       if (firstApplyAt === null) {
         firstApplyAt = Date.now();
         const cpu = process.cpuUsage();
         cpuAtFirstApply = (cpu.user + cpu.system) / 1e6;
       }
-      if (applier.store === 'redis') applyCalls += 1;
+      if (applier.store === countedStore) applyCalls += 1;
       const began = performance.now();
       try {
         return await applier.apply(batch);
@@ -73,14 +79,17 @@ async function main(): Promise<void> {
   });
 
   const run = async (request: CdcRunRequest): Promise<CdcRunResult> => {
+    countedStore = request.stores?.[0] ?? 'redis';
     const consumer = createCdcConsumer({
       kafka: createKafka(config.kafka, logger),
       config: config.kafka,
       registry,
       appliers: [
-        timed(createRedisApplier({ cache, redis, keyPrefix: config.redis.keyPrefix })),
-        ...createSearchApplier({ client: search, rows, registry, indexPrefix: config.elasticsearch.indexPrefix, metrics, logger }).lanes.map(timed),
-      ],
+        createRedisApplier({ cache, redis, keyPrefix: config.redis.keyPrefix }),
+        ...createSearchApplier({ client: search, rows, registry, indexPrefix: config.elasticsearch.indexPrefix, metrics, logger }).lanes,
+      ]
+        .filter((applier) => request.stores === undefined || request.stores.includes(applier.store))
+        .map(timed),
       rows,
       metrics,
       logger,
@@ -117,7 +126,14 @@ async function main(): Promise<void> {
     };
   };
 
-  serveParent({}, { run: (args) => run(args as CdcRunRequest) }, () => services.close());
+  serveParent(
+    {},
+    {
+      run: (args) => run(args as CdcRunRequest),
+      rawBulk: (args) => runRawBulk(createKafka(config.kafka, logger), services.syncSearch(), rows, registry, args as RawBulkRequest),
+    },
+    () => services.close(),
+  );
 }
 
 runChild(main);
