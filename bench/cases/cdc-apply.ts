@@ -1,4 +1,4 @@
-import type { CdcConsumerTuning } from '../../src/sync/cdc-consumer.js';
+import type { CdcConsumerTuning } from '../../src/sync/consumer-tuning.js';
 import { createKafka } from '../../src/sync/kafka-client.js';
 import { createElasticsearchClient } from '../../src/index/elasticsearch-client.js';
 import { silentLogger } from '../../src/observability/logger.js';

@@ -4,7 +4,7 @@ import { createShopRegistry } from '../../src/schema/shop-entities.js';
 import { createSearchApplier } from '../../src/sync/appliers/elasticsearch/search-applier.js';
 import { createGatewayServices } from '../../src/server/gateway-services.js';
 import { checkDependencies, ensureSearchIndices } from '../../src/server/startup-checks.js';
-import type { CdcConsumerTuning } from '../../src/sync/cdc-consumer.js';
+import type { CdcConsumerTuning } from '../../src/sync/consumer-tuning.js';
 import { createCdcConsumer } from '../../src/sync/cdc-consumer.js';
 import { createKafka } from '../../src/sync/kafka-client.js';
 import { createRedisApplier } from '../../src/sync/appliers/redis.js';

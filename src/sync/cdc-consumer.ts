@@ -1,11 +1,12 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { Partitioners } from 'kafkajs';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { RowSource } from '../db/row-source.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
+import type { CdcConsumerTuning } from './consumer-tuning.js';
+import { DEFAULT_TUNING } from './consumer-tuning.js';
+import { errorMessage, GatewayError } from '../errors.js';
 import type { ConsumerStatus } from './consumer-status.js';
 import { groupByStore } from './consumer-status.js';
 import type { ConsumerTrace } from './consumer-trace.js';
@@ -14,7 +15,10 @@ import type { PartitionPipeline } from './partition-pipeline.js';
 import { createPartitionPipeline } from './partition-pipeline.js';
 import type { ChunkPreparer } from './prepare-chunk.js';
 import { createChunkPreparer } from './prepare-chunk.js';
-import { RetryAborted } from '../retry-backoff.js';
+import type { PartitionIntake } from './partition-intake.js';
+import { createPartitionIntake } from './partition-intake.js';
+import { preparerFor } from './partition-preparer.js';
+import { consumerClients } from './consumer-clients.js';
 import type { StoreApplier } from './store-applier.js';
 import type { OffsetCommitter } from './offset-committer.js';
 import { createOffsetCommitter } from './offset-committer.js';
@@ -22,40 +26,6 @@ import { createOffsetCommitter } from './offset-committer.js';
 export type { ConsumerStatus, PartitionStatus, StoreStatus } from './consumer-status.js';
 export type { ConsumerTrace } from './consumer-trace.js';
 
-export interface CdcConsumerTuning {
-  /** At most this many messages are prepared (decoded, dead-lettered, re-read) at once. */
-  readonly chunkSize: number;
-  /** Partitions processed at once, so one stalled partition does not hold back the others. */
-  readonly partitionsConsumedConcurrently: number;
-  /**
-   * Changes (after collapsing) a store may hold queued per partition before fetching that
-   * partition waits for it: bounds memory, and how far Redis may run ahead of Elasticsearch.
-   */
-  readonly storeBacklogChanges: number;
-  /** A store that fell behind catches up with applies of up to about this many changes. */
-  readonly maxApplyChanges: number;
-  /** Fetch size per partition: large enough to fill several chunks from a backlog. */
-  readonly maxBytesPerPartition: number;
-  readonly sessionTimeoutMs: number;
-  readonly heartbeatIntervalMs: number;
-  readonly retryInitialDelayMs: number;
-  readonly retryMaxDelayMs: number;
-  /** Offsets every store applied are committed at most this often, and when the consumer stops. */
-  readonly autoCommitIntervalMs: number;
-}
-
-const DEFAULT_TUNING: CdcConsumerTuning = {
-  chunkSize: 500,
-  partitionsConsumedConcurrently: 3,
-  storeBacklogChanges: 10_000,
-  maxApplyChanges: 1_000,
-  maxBytesPerPartition: 8 * 1024 * 1024,
-  sessionTimeoutMs: 30_000,
-  heartbeatIntervalMs: 3_000,
-  retryInitialDelayMs: 100,
-  retryMaxDelayMs: 5_000,
-  autoCommitIntervalMs: 1_000,
-};
 
 export interface CdcConsumerDependencies {
   readonly kafka: Kafka;
@@ -104,6 +74,7 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
   const now = deps.now ?? Date.now;
   const logger = deps.logger.child({ component: 'cdc-consumer' });
   let pipelines = new Map<string, PartitionPipeline>();
+  let intakes = new Map<string, PartitionIntake>();
   let joined = false;
   let lastFreshnessMs: number | null = null;
   let running: Running | null = null;
@@ -139,7 +110,9 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
       // A new generation fetches every partition again from its committed offset: work queued in
       // the old one would be applied twice, so it is dropped (an apply in flight just finishes).
       const retired = [...pipelines.values()];
+      for (const intake of intakes.values()) intake.retire();
       pipelines = new Map();
+      intakes = new Map();
       committer?.reset();
       for (const pipeline of retired) pipeline.retire().catch((error: unknown) => logger.error({ err: error }, 'retiring a partition pipeline failed'));
       for (const [topic, list] of Object.entries(payload.memberAssignment)) for (const partition of list) pipelineFor(topic, partition, signal);
@@ -157,69 +130,45 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
     });
   }
 
+  function intakeFor(prepareChunk: ChunkPreparer, topic: string, partition: number, pipeline: PartitionPipeline, stopping: AbortSignal): PartitionIntake {
+    const key = `${topic}:${partition}`;
+    let intake = intakes.get(key);
+    if (intake === undefined) {
+      intake = createPartitionIntake({ capacity: tuning.intakeMessages, signal: stopping, process: preparerFor({ prepareChunk, topic, partition, pipeline, chunkSize: tuning.chunkSize, now, isCurrent: () => pipelines.get(key) === pipeline, ...(deps.trace === undefined ? {} : { trace: deps.trace }) }),
+      });
+      intakes.set(key, intake);
+    }
+    return intake;
+  }
+
   /**
-   * One fetched batch of one partition, prepared in chunks and handed to the stores' lanes. The
-   * fetch position moves on once a chunk is queued; the committed offset only once every store
-   * applied it.
+   * One fetched batch of one partition, handed to the partition's intake (partition-intake.ts): the
+   * fetch position moves on at once, so the next fetch is in flight while this batch is prepared and
+   * applied; the committed offset moves only once every store applied it.
    */
   function batchHandler(prepareChunk: ChunkPreparer, stopping: AbortSignal) {
     return async function eachBatch(payload: EachBatchPayload): Promise<void> {
       const { batch } = payload;
       const first = batch.messages[0];
-      if (first === undefined) return;
+      const last = batch.messages[batch.messages.length - 1];
+      if (first === undefined || last === undefined || stopping.aborted) return;
       const fetchedAtMs = now();
       const pipeline = pipelineFor(batch.topic, batch.partition, stopping);
       pipeline.sawBatch(first.offset, batch.highWatermark);
-      const revoked = new AbortController();
-      const signal = AbortSignal.any([stopping, revoked.signal]);
-      // Heartbeats keep flowing however long a store takes; a failed one (rebalance) revokes the batch.
-      const ticker = setInterval(() => {
-        payload.heartbeat().catch((error: unknown) => revoked.abort(error));
-      }, Math.max(100, Math.floor(tuning.heartbeatIntervalMs / 3)));
-      try {
-        for (let from = 0; from < batch.messages.length; from += tuning.chunkSize) {
-          if (signal.aborted || !payload.isRunning() || payload.isStale()) break;
-          const chunk = batch.messages.slice(from, from + tuning.chunkSize);
-          const last = chunk[chunk.length - 1];
-          if (last === undefined) break;
-          await pipeline.waitForRoom(signal);
-          const prepared = await prepareChunk(batch.topic, batch.partition, chunk, pipeline.retryFor(chunk[0]?.offset ?? last.offset, signal));
-          // A batch outliving its generation must not move the new generation's fetch position.
-          if (pipelines.get(`${batch.topic}:${batch.partition}`) !== pipeline) break;
-          deps.trace?.prepared(prepared, fetchedAtMs, now());
-          pipeline.enqueue(prepared);
-          payload.resolveOffset(last.offset);
-          await payload.heartbeat();
-          // Every await above may settle without I/O: without this a large fetch is prepared in one
-          // long task, and the stores' replies, other partitions and the next fetch wait for its end.
-          await yieldToEventLoop();
-        }
-      } catch (error) {
-        // Aborted by stop() or a rebalance: the chunk in hand is not queued, so it is not committed.
-        if (!(error instanceof RetryAborted)) throw error;
-      } finally {
-        clearInterval(ticker);
+      const intake = intakeFor(prepareChunk, batch.topic, batch.partition, pipeline, stopping);
+      // kafkajs restarts a consumer whose eachBatch throws: a new generation fetches from the committed offsets.
+      if (intake.failure !== undefined) {
+        logger.error({ topic: batch.topic, partition: batch.partition, err: intake.failure }, 'preparing a fetched batch failed; restarting the consumer');
+        throw intake.failure instanceof Error ? intake.failure : new GatewayError('INTERNAL', errorMessage(intake.failure));
       }
-      // kafkajs must see the rebalance error to rejoin.
-      if (revoked.signal.aborted) throw revoked.signal.reason;
+      intake.push({ messages: batch.messages, fetchedAtMs }, () => payload.pause());
+      payload.resolveOffset(last.offset);
+      await Promise.resolve();
     };
   }
 
   async function start(): Promise<void> {
-    const consumer = kafka.consumer({
-      groupId: config.groupId,
-      sessionTimeout: tuning.sessionTimeoutMs,
-      heartbeatInterval: tuning.heartbeatIntervalMs,
-      maxBytesPerPartition: tuning.maxBytesPerPartition,
-      maxBytes: Math.max(tuning.maxBytesPerPartition * tuning.partitionsConsumedConcurrently, 10 * 1024 * 1024),
-      allowAutoTopicCreation: false,
-    });
-    // Few retries per send: the consumer's own loop retries a failed send while heartbeating.
-    const producer = kafka.producer({
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
-    });
+    const { consumer, producer } = consumerClients(kafka, config.groupId, tuning);
     const stopping = new AbortController();
     running = { consumer, producer, stopping };
     committer = createOffsetCommitter({
@@ -271,6 +220,7 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
     running = null;
     stopping.abort(new Error('cdc consumer stopping'));
     try {
+      for (const intake of intakes.values()) intake.retire();
       // Applies in flight finish; then what every store applied is committed while still a member.
       await Promise.all([...pipelines.values()].map((pipeline) => pipeline.retire()));
       await committer?.flush();
