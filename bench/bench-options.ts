@@ -1,5 +1,5 @@
 /** `npm run bench -- [options]`: what to run and how long. Pure: parsed from argv, checked here. */
-export const CASE_IDS = ['B0', 'B1', 'G1', 'G2', 'G3', 'G4', 'S1', 'C1', 'F1', 'M1', 'P1'] as const;
+export const CASE_IDS = ['B0', 'B1', 'G1', 'G2', 'G3', 'G4', 'S1', 'C1', 'F1', 'F3', 'M1', 'P1'] as const;
 export type CaseId = (typeof CASE_IDS)[number];
 
 export interface BenchOptions {
@@ -46,9 +46,11 @@ and .json. Every case runs beside its baseline in the same run; figures are medi
   --cdc-seconds S       how long the gateway's consumer runs in each C1 round (default 20)
   --baseline-seconds S  how long each C1 baseline consumer runs (default 12; per-message: half)
   --writer-rate N       F1 commits per second (default 500)
-  --freshness-seconds S F1 duration (default 20)
+  --freshness-seconds S F1 duration (default 180: freshness is judged over minutes, not seconds)
   --f1-topology T       F1 layout: split (default: the consumer in its own process beside the API
                         process, as the README recommends) or in-process (one process for both)
+  --f3-rates A,B,…       F3 commit rates, one sustained window each (default 500,1000,1500,2000)
+  --f3-seconds S        F3 window per rate (default 300: flat means flat for 5 minutes)
   --f1-profile          F1 also takes a CPU profile of the consumer process (written beside the report)
   --cases A,B,…         only these of ${CASE_IDS.join(', ')} (default all; P1 is the CPU profile)
   --quick               1 round, 3 s rounds, 1 s warm-up: a smoke test, not a measurement
@@ -88,7 +90,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     cdcSeconds: positiveInteger(argv, '--cdc-seconds', quick ? 6 : 20),
     baselineSeconds: positiveInteger(argv, '--baseline-seconds', quick ? 4 : 12),
     writerRate: positiveInteger(argv, '--writer-rate', 500),
-    freshnessSeconds: positiveInteger(argv, '--freshness-seconds', quick ? 6 : 20),
+    freshnessSeconds: positiveInteger(argv, '--freshness-seconds', quick ? 6 : 180),
     cases,
     outputDirectory: outIndex === -1 ? null : (argv[outIndex + 1] ?? null),
     keepData: !argv.includes('--drop-data'),

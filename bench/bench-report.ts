@@ -1,6 +1,7 @@
 import type { BenchOptions } from './bench-options.js';
 import type { CdcResults } from './cases/cdc-apply.js';
 import type { FreshnessResults } from './cases/freshness.js';
+import type { SustainedResults } from './cases/sustained-rate.js';
 import type { ReadPathResults } from './cases/read-path-cases.js';
 import type { SearchResults } from './cases/search-case.js';
 import type { MachineInfo } from './machine-info.js';
@@ -22,6 +23,7 @@ export interface BenchReport {
   readonly search: SearchResults | null;
   readonly cdc: CdcResults | null;
   readonly freshness: FreshnessResults | null;
+  readonly sustained: SustainedResults | null;
   readonly profile: ProfileSummary | null;
   readonly targets: readonly TargetCheck[];
   readonly errors: readonly { readonly phase: string; readonly message: string }[];

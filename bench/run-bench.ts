@@ -19,6 +19,7 @@ import type { BenchReport } from './bench-report.js';
 import { startLoadGenerator } from './cases/bench-servers.js';
 import { runCdcApplyCase } from './cases/cdc-apply.js';
 import { parseFreshnessFlags, runFreshnessCase } from './cases/freshness.js';
+import { parseSustainedFlags, runSustainedRateCase } from './cases/sustained-rate.js';
 import { runProfileCase } from './cases/profile-case.js';
 import { runReadPathCases } from './cases/read-path-cases.js';
 import { runSearchCase } from './cases/search-case.js';
@@ -119,6 +120,7 @@ export async function runBench(argv: readonly string[], env: NodeJS.ProcessEnv):
     await load.stop();
     const cdc = wants('C1') ? await phase(context, 'CDC apply rate (C1)', errors, () => runCdcApplyCase(context, bench)) : null;
     const freshness = wants('F1') ? await phase(context, 'freshness (F1)', errors, () => runFreshnessCase(context, parseFreshnessFlags(argv, stem))) : null;
+    const sustained = wants('F3') ? await phase(context, 'sustained rate (F3)', errors, () => runSustainedRateCase(context, parseFreshnessFlags(argv, stem), parseSustainedFlags(argv))) : null;
     const finishedAt = new Date();
     const partial: Omit<BenchReport, 'targets'> = {
       startedAt: startedAt.toISOString(),
@@ -134,6 +136,7 @@ export async function runBench(argv: readonly string[], env: NodeJS.ProcessEnv):
       search: searchResults,
       cdc,
       freshness,
+      sustained,
       profile,
       errors: errors.map(({ phase: name, message }) => ({ phase: name, message: message.split('\n')[0] ?? message })),
     };

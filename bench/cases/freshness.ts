@@ -70,6 +70,11 @@ export interface FreshnessResults {
   readonly kafka: LatencyFigures;
   readonly graphql: LatencyFigures;
   readonly search: LatencyFigures;
+  /** Every sample: commit time and its commit → Kafka / → searchable latencies (null: not seen); F3 fits trends to it. */
+  readonly series?: readonly { readonly committedAtMs: number; readonly kafkaMs: number | null; readonly searchMs: number | null }[];
+  /** The gateway's own share: the change's Kafka append (its record timestamp) → visible. */
+  readonly gatewayGraphql?: LatencyFigures;
+  readonly gatewaySearch?: LatencyFigures;
   readonly refreshIntervalMs: number;
   readonly topology?: FreshnessTopology;
   /** Each sample followed through the pipeline's stages. */
@@ -193,14 +198,17 @@ export async function runFreshnessCase(context: BenchContext, f1: FreshnessOptio
     await Promise.all([graphqlPoller.stop(), searchPoller.stop()]);
     const traced = await consumerProcess.request<SampleJourney['consumer'][]>('stages', seen.map(({ sample }) => ({ id: sample.id, stock: sample.stock })));
     const complete: SampleJourney[] = seen.map((journey, index) => ({ ...journey, consumer: traced[index] ?? null }));
-    const figures = (pick: (journey: SampleJourney) => number | null) => {
+    const figures = (pick: (journey: SampleJourney) => number | null, from: (journey: SampleJourney) => number | null = (journey) => journey.sample.committedAtMs) => {
       const recorder = createLatencyRecorder();
       for (const journey of complete) {
         const at = pick(journey);
-        recorder.record(at === null ? null : at - journey.sample.committedAtMs);
+        const start = from(journey);
+        // A sample Kafka never showed cannot be split: it counts as unseen in the gateway's share too.
+        recorder.record(at === null || start === null ? null : at - start);
       }
       return recorder.figures();
     };
+    const appended = (journey: SampleJourney) => journey.kafka?.appendedAtMs ?? null;
     let consumerProfile: ProfileSummary | null = null;
     if (profiler !== null) {
       await gateways.stopAll();
@@ -213,6 +221,13 @@ export async function runFreshnessCase(context: BenchContext, f1: FreshnessOptio
       kafka: figures((journey) => journey.kafka?.arrivedAtMs ?? null),
       graphql: figures((journey) => journey.graphqlSeenAtMs),
       search: figures((journey) => journey.searchSeenAtMs),
+      series: complete.map(({ sample, kafka: arrival, searchSeenAtMs }) => ({
+        committedAtMs: sample.committedAtMs,
+        kafkaMs: arrival === null ? null : arrival.arrivedAtMs - sample.committedAtMs,
+        searchMs: searchSeenAtMs === null ? null : searchSeenAtMs - sample.committedAtMs,
+      })),
+      gatewayGraphql: figures((journey) => journey.graphqlSeenAtMs, appended),
+      gatewaySearch: figures((journey) => journey.searchSeenAtMs, appended),
       refreshIntervalMs: refreshMs,
       topology: f1.topology,
       stages: stageBreakdown(complete),

@@ -31,6 +31,17 @@ export function freshnessSection(fresh: FreshnessResults): string[] {
     `| searchable in Elasticsearch | ${fixed(fresh.search.p50Ms)} | ${fixed(fresh.search.p99Ms)} | ${fixed(fresh.search.maxMs)} | ${fresh.search.timedOut} |`,
     '',
   ];
+  if (fresh.gatewayGraphql !== undefined && fresh.gatewaySearch !== undefined) {
+    lines.push(
+      "The gateway's own share, from the change's Kafka append (the record's timestamp) to visible:",
+      '',
+      '| Kafka append → | p50 ms | p99 ms | max ms | not seen within 15 s |',
+      '| --- | --- | --- | --- | --- |',
+      `| visible through GraphQL | ${fixed(fresh.gatewayGraphql.p50Ms)} | ${fixed(fresh.gatewayGraphql.p99Ms)} | ${fixed(fresh.gatewayGraphql.maxMs)} | ${fresh.gatewayGraphql.timedOut} |`,
+      `| searchable in Elasticsearch | ${fixed(fresh.gatewaySearch.p50Ms)} | ${fixed(fresh.gatewaySearch.p99Ms)} | ${fixed(fresh.gatewaySearch.maxMs)} | ${fresh.gatewaySearch.timedOut} |`,
+      '',
+    );
+  }
   if (fresh.stages !== undefined) {
     lines.push(
       'Each sample through the stages (epoch-ms stamps on one machine: the writer, the Kafka record timestamp, the watcher, the consumer\'s trace hooks, the probes). ' +

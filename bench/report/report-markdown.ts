@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { BenchReport } from '../bench-report.js';
 import type { CaseResult } from '../cases/http-rounds.js';
 import { freshnessSection } from './freshness-markdown.js';
+import { sustainedSection } from './sustained-markdown.js';
 
 const MiB = 2 ** 20;
 const fixed = (value: number | null | undefined, digits = 1) => (value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
@@ -118,6 +119,7 @@ export function renderMarkdown(report: BenchReport, optimizationLog: string | nu
   }
 
   if (report.freshness !== null) lines.push(...freshnessSection(report.freshness));
+  if (report.sustained !== null) lines.push(...sustainedSection(report.sustained));
 
   const profile = report.profile;
   if (profile !== null) {

@@ -42,6 +42,30 @@ export function evaluateTargets(report: Omit<BenchReport, 'targets'>): TargetChe
       `≤ refresh ${fresh?.refreshIntervalMs ?? 1000} ms + 300 ms`,
       (v) => v <= (fresh?.refreshIntervalMs ?? 1000) + 300 && (fresh?.search.timedOut ?? 0) === 0,
     ),
+    check(
+      'F1 gateway GraphQL',
+      'Kafka append → visible through GraphQL (the gateway\'s share), p99',
+      fresh?.gatewayGraphql?.p99Ms ?? null,
+      (v) => `${v.toFixed(0)} ms`,
+      '≤ 150 ms, 0 unseen',
+      (v) => v <= 150 && (fresh?.gatewayGraphql?.timedOut ?? 1) === 0,
+    ),
+    check(
+      'F1 gateway search',
+      'Kafka append → searchable (the gateway\'s share), p99',
+      fresh?.gatewaySearch?.p99Ms ?? null,
+      (v) => `${v.toFixed(0)} ms`,
+      `≤ refresh ${fresh?.refreshIntervalMs ?? 1000} ms + 250 ms, 0 unseen`,
+      (v) => v <= (fresh?.refreshIntervalMs ?? 1000) + 250 && (fresh?.gatewaySearch?.timedOut ?? 1) === 0,
+    ),
+    check(
+      'F3',
+      'highest commit rate with flat search lag (Debezium\'s own in brackets)',
+      report.sustained?.searchKeepsUpTo ?? null,
+      (v) => `${v}/s (Debezium: ${report.sustained?.debeziumKeepsUpTo ?? 'none'}/s)`,
+      '≥ 500/s and = Debezium\'s',
+      (v) => v >= 500 && v >= (report.sustained?.debeziumKeepsUpTo ?? 0),
+    ),
     check('M1', 'gateway RSS under G1 load (peak)', peak === null ? null : peak / MiB, (v) => `${v.toFixed(0)} MB`, '< 300 MB', (v) => v < 300),
   ];
 }
