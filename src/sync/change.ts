@@ -17,7 +17,8 @@ export type Row = Record<string, RowValue>;
  */
 export type RowValue = string | number | boolean | null | RowValue[] | { [key: string]: RowValue };
 
-export type CdcFormat = 'debezium' | 'canal' | 'ticdc' | 'maxwell';
+/** `debezium-avro`: Debezium through a registry-aware Avro converter (Confluent wire format). */
+export type CdcFormat = 'debezium' | 'debezium-avro' | 'canal' | 'ticdc' | 'maxwell';
 
 /**
  * A monotonic per-row version. Comparable only between changes of the same row coming from the
