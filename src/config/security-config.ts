@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors.js';
-import { proxyBlockList } from '../server/client-address.js';
+import { proxyBlockList } from './cidr-list.js';
 import type { Env } from './env-readers.js';
 import { readBoolean, readInteger, readString } from './env-readers.js';
 
