@@ -17,6 +17,8 @@ import type { ErrorAttribution } from './apollo-plugins.js';
 import { errorAttribution } from './apollo-plugins.js';
 import { createApolloServer, gatewayValidationRules } from './apollo-server.js';
 import type { GatewayServices } from './gateway-services.js';
+import type { ClientAddressResolver } from './client-address.js';
+import { createClientAddressResolver } from './client-address.js';
 import { createGraphQLFastLane } from './graphql-fast-lane.js';
 import { consumerReadiness, healthRoutes } from './health-routes.js';
 import type { ClientInfo, RouteHandler } from './http-server.js';
@@ -50,10 +52,9 @@ function asGraphQLError(error: GatewayError, headers?: HeaderMap): GraphQLError 
   return new GraphQLError(error.message, { extensions: { code: error.code, http: { status: ErrorCodes[error.code].status, ...(headers === undefined ? {} : { headers }) } } });
 }
 
-function clientKey(viewer: Viewer, headers: HeaderMap, client: ClientInfo, trustProxy: boolean): string {
+function clientKey(viewer: Viewer, headers: HeaderMap, client: ClientInfo, addresses: ClientAddressResolver): string {
   if (viewer.subject !== null) return viewer.subject;
-  const forwarded = trustProxy ? headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-  return `ip:${forwarded !== undefined && forwarded !== '' ? forwarded : client.remoteAddress}`;
+  return `ip:${addresses.resolve(client.remoteAddress, headers.get('x-forwarded-for'))}`;
 }
 
 /**
@@ -66,6 +67,7 @@ interface RequestRateLimiter {
 
 function contextFactory(services: GatewayServices, limiter: RequestRateLimiter, batching: boolean, errors: ErrorAttribution) {
   const { config, metrics } = services;
+  const addresses = createClientAddressResolver(config.http.trustProxy, config.http.trustedProxies);
   const create = async (headers: HeaderMap, client: ClientInfo, scope: RequestScope): Promise<RequestContext> => {
     let viewer: Viewer;
     try {
@@ -75,7 +77,7 @@ function contextFactory(services: GatewayServices, limiter: RequestRateLimiter, 
       metrics.increment('graphql_errors', { code: error.code });
       throw asGraphQLError(error);
     }
-    const decision = await limiter.take(clientKey(viewer, headers, client, config.http.trustProxy), client.operations, scope.logger);
+    const decision = await limiter.take(clientKey(viewer, headers, client, addresses), client.operations, scope.logger);
     if (!decision.allowed) {
       metrics.increment('graphql_errors', { code: 'RATE_LIMITED' });
       const retryAfter = new ApolloHeaderMap([['retry-after', String(Math.ceil(decision.retryAfterMs / 1000))]]);
@@ -133,7 +135,14 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
     apollo,
     createContext: contextFactory(services, limiter, options.batching ?? true, errors),
     fastLane: withGraphQL
-      ? createGraphQLFastLane({ schema, validationRules: gatewayValidationRules(config), introspection: config.mode !== 'production', metrics: services.metrics, maxTokens: config.limits.maxTokens })
+      ? createGraphQLFastLane({
+          schema,
+          validationRules: gatewayValidationRules(config),
+          introspection: config.http.introspection,
+          maxCost: config.limits.maxCost,
+          metrics: services.metrics,
+          maxTokens: config.limits.maxTokens,
+        })
       : null,
     routes,
     limits: config.limits,

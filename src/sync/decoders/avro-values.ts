@@ -1,5 +1,5 @@
 import avro from 'avsc';
-import { integerToRowValue, parseIntegerValue } from '../decimal-text.js';
+import { integerToRowValue, parseIntegerValue } from '../../rows/decimal-text.js';
 import { applyConnectSchema } from './connect-schema.js';
 import { decodeProblem, isJsonObject } from './decode-context.js';
 import type { JsonObject } from './decode-context.js';

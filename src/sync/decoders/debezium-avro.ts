@@ -1,4 +1,5 @@
-import type { DecodedChange, RawMessage, Row } from '../change.js';
+import type { Row } from '../../rows/row.js';
+import type { DecodedChange, RawMessage } from '../change.js';
 import type { AvroSchemaLookup } from '../schema-registry-client.js';
 import { decodeDebeziumEnvelope, requireKeyBytes } from './debezium.js';
 import type { DebeziumEncoding } from './debezium.js';

@@ -5,7 +5,7 @@ import type { RawMessage, RowChange } from '../../../src/sync/change.js';
 import { compileAvroSchema } from '../../../src/sync/decoders/avro-values.js';
 import { decodeDebeziumAvroMessage, schemaIdsOf } from '../../../src/sync/decoders/debezium-avro.js';
 import { decodeMessage } from '../../../src/sync/decoders/detect.js';
-import { normalizeRow } from '../../../src/sync/normalize-row.js';
+import { normalizeRow } from '../../../src/rows/normalize-row.js';
 import type { AvroSchemaLookup } from '../../../src/sync/schema-registry-client.js';
 import { capturedAvroMessages, capturedJsonMessages, capturedSchemas } from './avro-captured-messages.js';
 import { assertGatewayError, onlyChange, onlyRowChange } from './message-fixtures.js';
