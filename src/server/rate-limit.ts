@@ -44,21 +44,23 @@ export function createRateLimiter(deps: RateLimiterDependencies): RateLimiter {
   const { limit, metrics, logger } = deps;
   if (limit === 0) return { take: () => Promise.resolve(allowedWithoutLimit), peek: () => Promise.resolve(allowedWithoutLimit) };
   let lastWarning = 0;
-  const noteInsurance = () => {
+  const noteInsurance = (options: unknown) => {
     metrics.increment('rate_limit_store_unavailable', {});
     if (Date.now() - lastWarning > 1_000) {
       lastWarning = Date.now();
-      logger.warn({ limiter: deps.name }, 'rate limiter store (Redis) unavailable; counting in memory on this instance');
+      // The request's logger travels in the call's options (the library hands them to its insurance).
+      const requestLogger = (options as { logger?: Logger } | undefined)?.logger ?? logger;
+      requestLogger.warn({ limiter: deps.name }, 'rate limiter store (Redis) unavailable; counting in memory on this instance');
     }
   };
   const options: IRateLimiterOptions = { keyPrefix: `${deps.keyPrefix}${deps.name}`, points: limit, duration: Math.max(1, Math.round(deps.windowMs / 1000)) };
   class InsuranceLimiter extends RateLimiterMemory {
     override consume(...args: Parameters<RateLimiterMemory['consume']>) {
-      noteInsurance();
+      noteInsurance(args[2]);
       return super.consume(...args);
     }
     override get(...args: Parameters<RateLimiterMemory['get']>) {
-      noteInsurance();
+      noteInsurance(args[1]);
       return super.get(...args);
     }
   }
@@ -70,7 +72,7 @@ export function createRateLimiter(deps: RateLimiterDependencies): RateLimiter {
   return {
     async take(client, cost, requestLogger = logger) {
       try {
-        const result = await limiter.consume(client, Math.max(1, Math.round(cost)));
+        const result = await limiter.consume(client, Math.max(1, Math.round(cost)), { logger: requestLogger });
         return { allowed: true, remaining: result.remainingPoints };
       } catch (error) {
         if (error instanceof RateLimiterRes) return refused(error);
