@@ -6,6 +6,7 @@ import { readAuthConfig } from './auth-config.js';
 import type { HttpSecurityConfig } from './security-config.js';
 import type { RateLimitConfig } from './security-config.js';
 import { readHttpSecurity, readRateLimits } from './security-config.js';
+import { defaultSchemaRegistryPort } from './stack-config.js';
 
 /**
  * The gateway's whole configuration, read once from the environment. This module and
@@ -109,7 +110,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   const redisPort = readPort(env, 'REDIS_PORT', 6379);
   const kafkaPort = readPort(env, 'KAFKA_PORT', 9092);
   const esPort = readPort(env, 'ELASTICSEARCH_PORT', 9200);
-  const schemaRegistryPort = readPort(env, 'SCHEMA_REGISTRY_PORT', 8081);
+  const schemaRegistryPort = readPort(env, 'SCHEMA_REGISTRY_PORT', defaultSchemaRegistryPort(env));
   return {
     mode,
     http: {

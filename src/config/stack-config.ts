@@ -28,6 +28,15 @@ export interface StackConfig {
   readonly kafkaPartitions: number;
 }
 
+/**
+ * 8081 (the Confluent registry's usual port) beside Kafka Connect's 8083: two below CONNECT_PORT,
+ * so a stack whose ports are all moved by an offset (several stacks on one machine) moves this one
+ * with them without a new setting.
+ */
+export function defaultSchemaRegistryPort(env: Env): number {
+  return readPort(env, 'CONNECT_PORT', 8083) - 2;
+}
+
 export function loadStackConfig(env: Env, repoRoot: string): StackConfig {
   return {
     root: readString(env, 'STACK_DIR', join(repoRoot, '.stack')),
@@ -40,7 +49,7 @@ export function loadStackConfig(env: Env, repoRoot: string): StackConfig {
       elasticsearch: readPort(env, 'ELASTICSEARCH_PORT', 9200),
       elasticsearchTransport: readPort(env, 'ELASTICSEARCH_TRANSPORT_PORT', 9300),
       connect: readPort(env, 'CONNECT_PORT', 8083),
-      schemaRegistry: readPort(env, 'SCHEMA_REGISTRY_PORT', 8081),
+      schemaRegistry: readPort(env, 'SCHEMA_REGISTRY_PORT', defaultSchemaRegistryPort(env)),
     },
     versions: {
       kafka: readString(env, 'KAFKA_VERSION', '3.9.1'),
