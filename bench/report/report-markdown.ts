@@ -115,7 +115,7 @@ export function renderMarkdown(report: BenchReport, optimizationLog: string | nu
       `| raw \`_bulk\` of the same final documents (one per change, no versions or guards, ${raw.batchSize} per request, one sender per partition; decoding and building untimed) | ${thousands(raw.medianDocumentsPerSecond)} | — | ${raw.rounds.map((round) => `${thousands(round.documentsPerSecond)} (${round.documents.toLocaleString('en-US')} in ${round.seconds.toFixed(1)} s)`).join(' / ')} |`,
     );
     lines.push('', `Against the physical limit: the documents lane alone is ${fixed(cdc.ratioToRawBulk, 2)}× the raw \`_bulk\` (target ≥ 0.7); the whole gateway (Redis, documents and embeds lanes) ${fixed(cdc.ratioToRawBulkWithEmbeds, 2)}×.`);
-    lines.push('', `Ratio: ${fixed(cdc.ratioToLogstashLike, 2)}× the Logstash-like baseline, ${fixed(cdc.ratioToPerMessage, 1)}× per-message apply. Rates count source messages from the first apply to the last acknowledged chunk, over a fixed window per consumer (gateway ${report.options.cdcSeconds} s, baselines ${report.options.baselineSeconds} s, per-message half that).`, '');
+    lines.push('', `Ratio: ${fixed(cdc.ratioToLogstashLike, 2)}× the Logstash-like baseline, ${fixed(cdc.ratioToPerMessage, 1)}× per-message apply; on Avro input (\`${cdc.avroTopic?.topic ?? '-'}\`) the gateway runs at ${fixed(cdc.avroToJson ?? Number.NaN, 2)}× its JSON rate. Rates count source messages from the first apply to the last acknowledged chunk, over a fixed window per consumer (gateway ${report.options.cdcSeconds} s, baselines ${report.options.baselineSeconds} s, per-message half that).`, '');
   }
 
   if (report.freshness !== null) lines.push(...freshnessSection(report.freshness));

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { AuthConfig } from '../config/gateway-config.js';
+import type { ApiKeyGrant, AuthConfig } from '../config/gateway-config.js';
 import { GatewayError } from '../errors.js';
-import { verifyJwt } from './jwt.js';
+import type { JwtVerifier } from './jwt.js';
 import type { Viewer } from './viewer.js';
 import { anonymousViewer, Roles } from './viewer.js';
 
@@ -11,14 +11,24 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The API key grant whose key equals `given` (compared in constant time), if any. */
+export function apiKeyGrant(given: string, apiKeys: readonly ApiKeyGrant[]): ApiKeyGrant | undefined {
+  return apiKeys.find((candidate) => sameSecret(given, candidate.key));
+}
+
+/** Whether the request presents credentials (a failure of those counts against the client's IP). */
+export function presentsCredentials(headers: { get(name: string): string | undefined }): boolean {
+  return headers.get('x-api-key') !== undefined || headers.get('authorization') !== undefined;
+}
+
 /**
  * Maps a request's credentials (x-api-key, or Authorization: Bearer <JWT>) to a viewer. Presented
  * credentials that are wrong are an error (UNAUTHENTICATED), never a silent downgrade to anonymous.
  */
-export function authenticate(headers: { get(name: string): string | undefined }, config: AuthConfig): Viewer {
+export async function authenticate(headers: { get(name: string): string | undefined }, config: AuthConfig, jwt: JwtVerifier | null): Promise<Viewer> {
   const apiKey = headers.get('x-api-key');
   if (apiKey !== undefined) {
-    const grant = config.apiKeys.find((candidate) => sameSecret(apiKey, candidate.key));
+    const grant = apiKeyGrant(apiKey, config.apiKeys);
     if (grant === undefined) throw new GatewayError('UNAUTHENTICATED', 'the API key is not valid');
     return { subject: `api-key:${grant.name}`, userId: null, roles: new Set([Roles.public, ...grant.roles]) };
   }
@@ -26,10 +36,8 @@ export function authenticate(headers: { get(name: string): string | undefined },
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (match?.[1] === undefined) throw new GatewayError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"');
-    if (config.jwt.hs256Secret === null && config.jwt.rs256PublicKey === null) {
-      throw new GatewayError('UNAUTHENTICATED', 'bearer tokens are not configured on this gateway');
-    }
-    const claims = verifyJwt(match[1], config.jwt);
+    if (jwt === null) throw new GatewayError('UNAUTHENTICATED', 'bearer tokens are not configured on this gateway');
+    const claims = await jwt.verify(match[1]);
     return { subject: `jwt:${claims.subject}`, userId: claims.subject, roles: new Set([Roles.public, ...claims.roles]) };
   }
   // Refused here, at the boundary, so no resolver can forget the switch.

@@ -14,6 +14,7 @@ export interface StackConfig {
     readonly elasticsearch: number;
     readonly elasticsearchTransport: number;
     readonly connect: number;
+    readonly schemaRegistry: number;
   };
   readonly versions: {
     readonly kafka: string;
@@ -25,6 +26,15 @@ export interface StackConfig {
   readonly elasticsearchUser: string;
   readonly elasticsearchHeap: string;
   readonly kafkaPartitions: number;
+}
+
+/**
+ * 8081 (the Confluent registry's usual port) beside Kafka Connect's 8083: two below CONNECT_PORT,
+ * so a stack whose ports are all moved by an offset (several stacks on one machine) moves this one
+ * with them without a new setting.
+ */
+export function defaultSchemaRegistryPort(env: Env): number {
+  return readPort(env, 'CONNECT_PORT', 8083) - 2;
 }
 
 export function loadStackConfig(env: Env, repoRoot: string): StackConfig {
@@ -39,6 +49,7 @@ export function loadStackConfig(env: Env, repoRoot: string): StackConfig {
       elasticsearch: readPort(env, 'ELASTICSEARCH_PORT', 9200),
       elasticsearchTransport: readPort(env, 'ELASTICSEARCH_TRANSPORT_PORT', 9300),
       connect: readPort(env, 'CONNECT_PORT', 8083),
+      schemaRegistry: readPort(env, 'SCHEMA_REGISTRY_PORT', defaultSchemaRegistryPort(env)),
     },
     versions: {
       kafka: readString(env, 'KAFKA_VERSION', '3.9.1'),

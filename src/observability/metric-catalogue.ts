@@ -32,7 +32,7 @@ export const COUNTERS = {
     labels: ['outcome'],
   },
   rate_limit_rejections: { help: 'Requests refused by the per-client rate limit.', labels: [] },
-  rate_limit_fail_open: { help: 'Requests let through unchecked because Redis could not answer the rate limiter.', labels: [] },
+  rate_limit_store_unavailable: { help: 'Rate-limit decisions counted in memory by the insurance limiter because Redis could not answer.', labels: [] },
 } as const satisfies Record<string, { help: string; labels: readonly string[] }>;
 
 export type CounterName = keyof typeof COUNTERS;

@@ -19,6 +19,7 @@ import type { PartitionIntake } from './partition-intake.js';
 import { createPartitionIntake } from './partition-intake.js';
 import { preparerFor } from './partition-preparer.js';
 import { consumerClients } from './consumer-clients.js';
+import { createSchemaRegistryClient } from './schema-registry-client.js';
 import type { StoreApplier } from './store-applier.js';
 import type { OffsetCommitter } from './offset-committer.js';
 import { createOffsetCommitter } from './offset-committer.js';
@@ -186,6 +187,7 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
       registry: deps.registry,
       rows: deps.rows,
       deadLetters: createDeadLetterPublisher({ producer, topic: config.deadLetterTopic }),
+      schemaRegistry: createSchemaRegistryClient({ url: config.schemaRegistryUrl }),
       metrics,
       logger,
     });
