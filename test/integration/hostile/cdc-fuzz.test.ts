@@ -64,6 +64,8 @@ describe(`CDC fuzz (seed ${SEED}, ${PER_CATEGORY} per category, ${HUGE_COUNT} hu
       topicPattern: `^it-${run}-fuzz\\.shop\\.[a-z_]+$`,
       format: 'auto',
       deadLetterTopic: topics.deadLetter,
+      sasl: null,
+      tls: { enabled: false, ca: null, rejectUnauthorized: true },
     };
     kafka = createKafka(config, silentLogger);
     admin = kafka.admin();
