@@ -51,8 +51,10 @@ export interface GatewayConfig {
     readonly groupId: string;
     /** Topics the consumer reads: a regular expression over topic names. */
     readonly topicPattern: string;
-    readonly format: 'auto' | 'debezium' | 'canal' | 'ticdc' | 'maxwell';
+    readonly format: 'auto' | 'debezium' | 'debezium-avro' | 'canal' | 'ticdc' | 'maxwell';
     readonly deadLetterTopic: string;
+    /** Confluent-compatible schema registry API, where Avro messages' schemas are looked up by id. */
+    readonly schemaRegistryUrl: string;
   };
   readonly elasticsearch: {
     readonly url: string;
@@ -111,6 +113,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   const redisPort = readPort(env, 'REDIS_PORT', 6379);
   const kafkaPort = readPort(env, 'KAFKA_PORT', 9092);
   const esPort = readPort(env, 'ELASTICSEARCH_PORT', 9200);
+  const schemaRegistryPort = readPort(env, 'SCHEMA_REGISTRY_PORT', 8081);
   return {
     mode,
     http: {
@@ -144,8 +147,9 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       groupId: readString(env, 'KAFKA_GROUP_ID', 'gateway-sync'),
       // Row topics plus Debezium's schema-change topic (named after the prefix alone).
       topicPattern: readString(env, 'CDC_TOPIC_PATTERN', '^shop(\\.shop\\.[a-z_]+)?$'),
-      format: readChoice(env, 'CDC_FORMAT', ['auto', 'debezium', 'canal', 'ticdc', 'maxwell'] as const, 'auto'),
+      format: readChoice(env, 'CDC_FORMAT', ['auto', 'debezium', 'debezium-avro', 'canal', 'ticdc', 'maxwell'] as const, 'auto'),
       deadLetterTopic: readString(env, 'CDC_DEAD_LETTER_TOPIC', 'gateway.dead-letter'),
+      schemaRegistryUrl: readUrl(env, 'SCHEMA_REGISTRY_URL', `http://127.0.0.1:${schemaRegistryPort}/apis/ccompat/v6`, ['http:', 'https:']),
       ...readKafkaSecurity(env),
     },
     elasticsearch: {

@@ -16,6 +16,7 @@ export interface StackConfig {
     readonly elasticsearch: number;
     readonly elasticsearchTransport: number;
     readonly connect: number;
+    readonly schemaRegistry: number;
   };
   readonly versions: {
     readonly kafka: string;
@@ -42,6 +43,7 @@ export function loadStackConfig(env: Env, repoRoot: string): StackConfig {
       elasticsearch: readPort(env, 'ELASTICSEARCH_PORT', 9200),
       elasticsearchTransport: readPort(env, 'ELASTICSEARCH_TRANSPORT_PORT', 9300),
       connect: readPort(env, 'CONNECT_PORT', 8083),
+      schemaRegistry: readPort(env, 'SCHEMA_REGISTRY_PORT', 8081),
     },
     versions: {
       kafka: readString(env, 'KAFKA_VERSION', '3.9.1'),

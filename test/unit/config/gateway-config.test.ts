@@ -39,7 +39,7 @@ describe('gateway configuration', () => {
   it('names the variable of a bad port, number, choice or broker list', () => {
     assert.match(configError({ PORT: '99999' }).message, /^PORT="99999" is invalid/);
     assert.match(configError({ MYSQL_POOL_SIZE: 'ten' }).message, /^MYSQL_POOL_SIZE=/);
-    assert.match(configError({ CDC_FORMAT: 'avro' }).message, /^CDC_FORMAT=.*one of auto, debezium, canal, ticdc, maxwell/);
+    assert.match(configError({ CDC_FORMAT: 'avro' }).message, /^CDC_FORMAT=.*one of auto, debezium, debezium-avro, canal, ticdc, maxwell/);
     assert.match(configError({ KAFKA_BROKERS: 'broker-without-port' }).message, /^KAFKA_BROKERS=/);
   });
 });
