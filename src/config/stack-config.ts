@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Env } from './env-readers.js';
-import { readInteger, readPort, readString } from './env-readers.js';
+import { readBoolean, readInteger, readPort, readString } from './env-readers.js';
 
 /** Where the native development stack lives, which ports it uses and which versions it installs. */
 export interface StackConfig {
@@ -26,6 +26,12 @@ export interface StackConfig {
   readonly elasticsearchUser: string;
   readonly elasticsearchHeap: string;
   readonly kafkaPartitions: number;
+  /**
+   * Whether Kafka Connect also runs the Avro connector (the same tables again, as Avro through the
+   * registry). On by default, the Avro tests need it; off saves the second binlog reader's CPU,
+   * e.g. for benchmarks of the JSON pipeline.
+   */
+  readonly avroConnector: boolean;
 }
 
 /**
@@ -60,5 +66,6 @@ export function loadStackConfig(env: Env, repoRoot: string): StackConfig {
     elasticsearchUser: readString(env, 'STACK_ELASTICSEARCH_USER', 'gateway-es'),
     elasticsearchHeap: readString(env, 'STACK_ELASTICSEARCH_HEAP', '1g'),
     kafkaPartitions: readInteger(env, 'STACK_KAFKA_PARTITIONS', 3, { min: 1, max: 64 }),
+    avroConnector: readBoolean(env, 'STACK_AVRO_CONNECTOR', true),
   };
 }
