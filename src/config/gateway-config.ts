@@ -8,6 +8,7 @@ import type { RateLimitConfig } from './security-config.js';
 import type { KafkaSecurity, RedisSecurity, TlsSettings } from './transport-config.js';
 import { readKafkaSecurity, readRedisSecurity, readTls } from './transport-config.js';
 import { readHttpSecurity, readRateLimits } from './security-config.js';
+import { defaultSchemaRegistryPort } from './stack-config.js';
 
 /**
  * The gateway's whole configuration, read once from the environment. This module and
@@ -113,7 +114,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   const redisPort = readPort(env, 'REDIS_PORT', 6379);
   const kafkaPort = readPort(env, 'KAFKA_PORT', 9092);
   const esPort = readPort(env, 'ELASTICSEARCH_PORT', 9200);
-  const schemaRegistryPort = readPort(env, 'SCHEMA_REGISTRY_PORT', 8081);
+  const schemaRegistryPort = readPort(env, 'SCHEMA_REGISTRY_PORT', defaultSchemaRegistryPort(env));
   return {
     mode,
     http: {

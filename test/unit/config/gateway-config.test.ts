@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadGatewayConfig } from '../../../src/config/gateway-config.js';
+import { loadStackConfig } from '../../../src/config/stack-config.js';
 import { GatewayError } from '../../../src/errors.js';
 
 function configError(env: Record<string, string>): GatewayError {
@@ -26,6 +27,18 @@ describe('gateway configuration', () => {
 
   it('follows a changed stack port in the default URLs', () => {
     assert.equal(loadGatewayConfig({ MYSQL_PORT: '3307' }).mysql.url, 'mysql://gateway:gateway@127.0.0.1:3307/shop');
+  });
+
+  it("looks for the schema registry two below Kafka Connect's port unless SCHEMA_REGISTRY_PORT says otherwise", () => {
+    assert.equal(loadGatewayConfig({}).kafka.schemaRegistryUrl, 'http://127.0.0.1:8081/apis/ccompat/v6');
+    assert.equal(loadGatewayConfig({ CONNECT_PORT: '8093' }).kafka.schemaRegistryUrl, 'http://127.0.0.1:8091/apis/ccompat/v6');
+    assert.equal(loadGatewayConfig({ CONNECT_PORT: '8093', SCHEMA_REGISTRY_PORT: '18081' }).kafka.schemaRegistryUrl, 'http://127.0.0.1:18081/apis/ccompat/v6');
+    assert.equal(loadStackConfig({ CONNECT_PORT: '8113' }, '/tmp').ports.schemaRegistry, 8111);
+  });
+
+  it('runs the Avro connector in the stack unless STACK_AVRO_CONNECTOR=false', () => {
+    assert.equal(loadStackConfig({}, '/tmp').avroConnector, true);
+    assert.equal(loadStackConfig({ STACK_AVRO_CONNECTOR: 'false' }, '/tmp').avroConnector, false);
   });
 
   it('names the variable of a malformed URL and hides its password', () => {
