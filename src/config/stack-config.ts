@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Env } from './env-readers.js';
-import { readInteger, readPort, readString } from './env-readers.js';
+import { readBoolean, readInteger, readPort, readString } from './env-readers.js';
 
 /** Where the native development stack lives, which ports it uses and which versions it installs. */
 export interface StackConfig {
@@ -11,6 +11,8 @@ export interface StackConfig {
     readonly redis: number;
     readonly kafka: number;
     readonly kafkaController: number;
+    /** A second Kafka listener, SASL/PLAIN: where the gateway's Kafka credentials are tested. */
+    readonly kafkaSasl: number;
     readonly elasticsearch: number;
     readonly elasticsearchTransport: number;
     readonly connect: number;
@@ -26,6 +28,12 @@ export interface StackConfig {
   readonly elasticsearchUser: string;
   readonly elasticsearchHeap: string;
   readonly kafkaPartitions: number;
+  /**
+   * Whether Kafka Connect also runs the Avro connector (the same tables again, as Avro through the
+   * registry). On by default, the Avro tests need it; off saves the second binlog reader's CPU,
+   * e.g. for benchmarks of the JSON pipeline.
+   */
+  readonly avroConnector: boolean;
 }
 
 /**
@@ -46,6 +54,7 @@ export function loadStackConfig(env: Env, repoRoot: string): StackConfig {
       redis: readPort(env, 'REDIS_PORT', 6379),
       kafka: readPort(env, 'KAFKA_PORT', 9092),
       kafkaController: readPort(env, 'KAFKA_CONTROLLER_PORT', 9093),
+      kafkaSasl: readPort(env, 'KAFKA_SASL_PORT', 9094),
       elasticsearch: readPort(env, 'ELASTICSEARCH_PORT', 9200),
       elasticsearchTransport: readPort(env, 'ELASTICSEARCH_TRANSPORT_PORT', 9300),
       connect: readPort(env, 'CONNECT_PORT', 8083),
@@ -60,5 +69,6 @@ export function loadStackConfig(env: Env, repoRoot: string): StackConfig {
     elasticsearchUser: readString(env, 'STACK_ELASTICSEARCH_USER', 'gateway-es'),
     elasticsearchHeap: readString(env, 'STACK_ELASTICSEARCH_HEAP', '1g'),
     kafkaPartitions: readInteger(env, 'STACK_KAFKA_PARTITIONS', 3, { min: 1, max: 64 }),
+    avroConnector: readBoolean(env, 'STACK_AVRO_CONNECTOR', true),
   };
 }

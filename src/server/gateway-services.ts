@@ -96,10 +96,10 @@ function timeSearchRequests(search: ElasticsearchClient, metrics: Metrics): void
 
 export function createGatewayServices(config: GatewayConfig, logger: Logger, registry: EntityRegistry): GatewayServices {
   const metrics = createMetrics({ processMetrics: true });
-  const pool = createMysqlPool({ url: config.mysql.url, poolSize: config.mysql.poolSize, connectTimeoutMs: config.mysql.connectTimeoutMs });
+  const pool = createMysqlPool({ url: config.mysql.url, poolSize: config.mysql.poolSize, connectTimeoutMs: config.mysql.connectTimeoutMs, tls: config.mysql.tls });
   const redisWarning = (message: string) => throttled(1_000, (error: Error) => logger.warn({ err: error.message }, message));
   const openRedis = (commandTimeoutMs: number, onError: (error: Error) => void) =>
-    createRedisConnection({ url: config.redis.url, clusterNodes: config.redis.clusterNodes, commandTimeoutMs, onError });
+    createRedisConnection({ url: config.redis.url, clusterNodes: config.redis.clusterNodes, commandTimeoutMs, security: config.redis, onError });
   const redis = openRedis(config.redis.commandTimeoutMs, redisWarning('redis unavailable; reads go to the database'));
   const cache = createEntityCache({ redis, keyPrefix: config.redis.keyPrefix });
   const rows = createRowSource({ pool, metrics, queryTimeoutMs: config.mysql.queryTimeoutMs });

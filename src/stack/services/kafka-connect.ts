@@ -89,17 +89,22 @@ export const connectService: ServiceDefinition = {
     };
     const connector = join(dataDir, 'connector.properties');
     writeFileSync(connector, toProperties({ name: cdcTopology.connectorName, ...debeziumConnectorConfig(endpoints) }));
-    const avroConnector = join(dataDir, 'connector-avro.properties');
-    writeFileSync(
-      avroConnector,
-      toProperties({ name: avroTopology.connectorName, ...debeziumAvroConnectorConfig(endpoints, apicurioApiUrl(ports.schemaRegistry)) }),
-    );
-    const jvm = kafkaJvmCommand(context, 'org.apache.kafka.connect.cli.ConnectStandalone', [worker, connector, avroConnector], '512m');
+    const connectors = [connector];
+    if (context.config.avroConnector) {
+      const avroConnector = join(dataDir, 'connector-avro.properties');
+      writeFileSync(
+        avroConnector,
+        toProperties({ name: avroTopology.connectorName, ...debeziumAvroConnectorConfig(endpoints, apicurioApiUrl(ports.schemaRegistry)) }),
+      );
+      connectors.push(avroConnector);
+    }
+    const jvm = kafkaJvmCommand(context, 'org.apache.kafka.connect.cli.ConnectStandalone', [worker, ...connectors], '512m');
     return { ...jvm, env: context.childEnv, cwd: dataDir };
   },
 
   async isReady(context) {
-    const states = await Promise.all([cdcTopology.connectorName, avroTopology.connectorName].map((name) => isConnectorRunning(context, name)));
+    const names = context.config.avroConnector ? [cdcTopology.connectorName, avroTopology.connectorName] : [cdcTopology.connectorName];
+    const states = await Promise.all(names.map((name) => isConnectorRunning(context, name)));
     return states.every(Boolean);
   },
 };

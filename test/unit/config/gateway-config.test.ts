@@ -36,6 +36,11 @@ describe('gateway configuration', () => {
     assert.equal(loadStackConfig({ CONNECT_PORT: '8113' }, '/tmp').ports.schemaRegistry, 8111);
   });
 
+  it('runs the Avro connector in the stack unless STACK_AVRO_CONNECTOR=false', () => {
+    assert.equal(loadStackConfig({}, '/tmp').avroConnector, true);
+    assert.equal(loadStackConfig({ STACK_AVRO_CONNECTOR: 'false' }, '/tmp').avroConnector, false);
+  });
+
   it('names the variable of a malformed URL and hides its password', () => {
     const error = configError({ MYSQL_URL: 'mysql//user:secret@db:3306/shop' });
     assert.match(error.message, /^MYSQL_URL=/);
