@@ -51,11 +51,13 @@ describe('query depth, aliases and cost', () => {
     assert.equal(measure('{ user(id: 1) { orders { nodes { id } } } }').cost, 1 + 1 + 20 * (1 + 1));
   });
 
-  it('counts a variable page size at the value sent, else at its default, else at the largest page', () => {
+  it('counts a variable page size at the value sent, else at its default, else at the field\'s default', () => {
     const query = 'query($n: Int = 3) { user(id: 1) { orders(first: $n) { nodes { id } } } }';
     assert.equal(measure(query, { n: 100 }).cost, 1 + 1 + 100 * 2);
     assert.equal(measure(query).cost, 1 + 1 + 3 * 2);
-    assert.equal(measure('query($n: Int) { user(id: 1) { orders(first: $n) { nodes { id } } } }').cost, 1 + 1 + 100 * 2);
+    // Unset and without an operation default, the variable leaves the argument unset: execution uses
+    // the field's own default (20), and so does the cost.
+    assert.equal(measure('query($n: Int) { user(id: 1) { orders(first: $n) { nodes { id } } } }').cost, 1 + 1 + 20 * 2);
     assert.equal(measure('query($ids: [ID!]!) { products(ids: $ids) { id } }', { ids: ['1', '2'] }).cost, 1 + 2);
   });
 
