@@ -78,9 +78,13 @@ function multiplierOf(node: FieldNode, field: GraphQLField<unknown, unknown>, pa
   if (parentType.name.startsWith('__') || node.name.value.startsWith('__')) return introspectionMultiplier(node.name.value, walk.introspectionSizes);
   for (const name of SIZE_ARGUMENTS) {
     const given = node.arguments?.find((argument) => argument.name.value === name);
-    const size = given !== undefined ? sizeOf(given.value, walk) : null;
-    if (size !== null) return Math.max(1, size);
     const declared = field.args.find((argument) => argument.name === name);
+    // A variable the request leaves unset (and the operation gives no default) leaves the argument
+    // unset: the field's own default applies at execution, so it is costed at that default.
+    const unset = given?.value.kind === Kind.VARIABLE && !walk.variables.has(given.value.name.value) && typeof declared?.defaultValue === 'number';
+    if (unset) walk.usesVariableSizes = true;
+    const size = given !== undefined && !unset ? sizeOf(given.value, walk) : null;
+    if (size !== null) return Math.max(1, size);
     if (declared !== undefined && typeof declared.defaultValue === 'number') return Math.max(1, declared.defaultValue);
   }
   if (!isListType(getNullableType(field.type))) return 1;
