@@ -11,13 +11,9 @@ import type { ConsumerStatus } from './consumer-status.js';
 import { groupByStore } from './consumer-status.js';
 import type { ConsumerTrace } from './consumer-trace.js';
 import { createDeadLetterPublisher } from './dead-letter.js';
-import type { PartitionPipeline } from './partition-pipeline.js';
-import { createPartitionPipeline } from './partition-pipeline.js';
 import type { ChunkPreparer } from './prepare-chunk.js';
 import { createChunkPreparer } from './prepare-chunk.js';
-import type { PartitionIntake } from './partition-intake.js';
-import { createPartitionIntake } from './partition-intake.js';
-import { preparerFor } from './partition-preparer.js';
+import { createPartitionWork } from './partition-work.js';
 import { consumerClients } from './consumer-clients.js';
 import { createSchemaRegistryClient } from './schema-registry-client.js';
 import type { StoreApplier } from './store-applier.js';
@@ -74,49 +70,16 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
   const tuning: CdcConsumerTuning = { ...DEFAULT_TUNING, ...deps.tuning };
   const now = deps.now ?? Date.now;
   const logger = deps.logger.child({ component: 'cdc-consumer' });
-  let pipelines = new Map<string, PartitionPipeline>();
-  let intakes = new Map<string, PartitionIntake>();
   let joined = false;
-  let lastFreshnessMs: number | null = null;
   let running: Running | null = null;
   let committer: OffsetCommitter | null = null;
-
-  function pipelineFor(topic: string, partition: number, signal: AbortSignal): PartitionPipeline {
-    const key = `${topic}:${partition}`;
-    let pipeline = pipelines.get(key);
-    if (pipeline === undefined) {
-      pipeline = createPartitionPipeline({
-        topic,
-        partition,
-        appliers: deps.appliers,
-        signal,
-        tuning: { laneCapacity: tuning.storeBacklogChanges, maxApplyChanges: tuning.maxApplyChanges, retryInitialDelayMs: tuning.retryInitialDelayMs, retryMaxDelayMs: tuning.retryMaxDelayMs },
-        metrics,
-        logger,
-        now,
-        onCompleted: (_pipeline, chunk) => {
-          if (chunk.newestCommitMs !== null) lastFreshnessMs = Math.max(0, now() - chunk.newestCommitMs);
-          committer?.request();
-        },
-        ...(deps.trace === undefined ? {} : { trace: deps.trace }),
-      });
-      pipelines.set(key, pipeline);
-    }
-    return pipeline;
-  }
+  const work = createPartitionWork({ appliers: deps.appliers, tuning, metrics, logger, now, onCompleted: () => committer?.request(), ...(deps.trace === undefined ? {} : { trace: deps.trace }) });
 
   function watchGroup(consumer: Consumer, signal: AbortSignal): void {
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       joined = true;
-      // A new generation fetches every partition again from its committed offset: work queued in
-      // the old one would be applied twice, so it is dropped (an apply in flight just finishes).
-      const retired = [...pipelines.values()];
-      for (const intake of intakes.values()) intake.retire();
-      pipelines = new Map();
-      intakes = new Map();
       committer?.reset();
-      for (const pipeline of retired) pipeline.retire().catch((error: unknown) => logger.error({ err: error }, 'retiring a partition pipeline failed'));
-      for (const [topic, list] of Object.entries(payload.memberAssignment)) for (const partition of list) pipelineFor(topic, partition, signal);
+      work.newGeneration(payload.memberAssignment, signal);
       logger.info({ groupId: payload.groupId, assignment: payload.memberAssignment }, 'joined the consumer group');
     });
     consumer.on(consumer.events.REBALANCING, () => {
@@ -131,17 +94,6 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
     });
   }
 
-  function intakeFor(prepareChunk: ChunkPreparer, topic: string, partition: number, pipeline: PartitionPipeline, stopping: AbortSignal): PartitionIntake {
-    const key = `${topic}:${partition}`;
-    let intake = intakes.get(key);
-    if (intake === undefined) {
-      intake = createPartitionIntake({ capacity: tuning.intakeMessages, signal: stopping, process: preparerFor({ prepareChunk, topic, partition, pipeline, chunkSize: tuning.chunkSize, now, isCurrent: () => pipelines.get(key) === pipeline, ...(deps.trace === undefined ? {} : { trace: deps.trace }) }),
-      });
-      intakes.set(key, intake);
-    }
-    return intake;
-  }
-
   /**
    * One fetched batch of one partition, handed to the partition's intake (partition-intake.ts): the
    * fetch position moves on at once, so the next fetch is in flight while this batch is prepared and
@@ -154,9 +106,9 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
       const last = batch.messages[batch.messages.length - 1];
       if (first === undefined || last === undefined || stopping.aborted) return;
       const fetchedAtMs = now();
-      const pipeline = pipelineFor(batch.topic, batch.partition, stopping);
+      const pipeline = work.pipelineFor(batch.topic, batch.partition, stopping);
       pipeline.sawBatch(first.offset, batch.highWatermark);
-      const intake = intakeFor(prepareChunk, batch.topic, batch.partition, pipeline, stopping);
+      const intake = work.intakeFor(prepareChunk, pipeline, stopping);
       // kafkajs restarts a consumer whose eachBatch throws: a new generation fetches from the committed offsets.
       if (intake.failure !== undefined) {
         logger.error({ topic: batch.topic, partition: batch.partition, err: intake.failure }, 'preparing a fetched batch failed; restarting the consumer');
@@ -175,7 +127,7 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
     committer = createOffsetCommitter({
       commit: (offsets) => consumer.commitOffsets(offsets),
       positions: () =>
-        [...pipelines.values()].flatMap((pipeline) => {
+        work.pipelines().flatMap((pipeline) => {
           const completed = pipeline.completedOffset();
           return completed === null ? [] : [{ topic: pipeline.topic, partition: pipeline.partition, offset: (BigInt(completed) + 1n).toString() }];
         }),
@@ -207,11 +159,11 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
   }
 
   function status(): ConsumerStatus {
-    const current = [...pipelines.values()];
+    const current = work.pipelines();
     return {
       joined,
       partitions: current.map((pipeline) => pipeline.status()),
-      lastFreshnessMs,
+      lastFreshnessMs: work.lastFreshnessMs(),
       stores: groupByStore(current.flatMap((pipeline) => pipeline.storeStatuses())),
     };
   }
@@ -222,9 +174,8 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
     running = null;
     stopping.abort(new Error('cdc consumer stopping'));
     try {
-      for (const intake of intakes.values()) intake.retire();
       // Applies in flight finish; then what every store applied is committed while still a member.
-      await Promise.all([...pipelines.values()].map((pipeline) => pipeline.retire()));
+      await work.retireAll();
       await committer?.flush();
       committer?.close();
       await consumer.disconnect();
