@@ -8,18 +8,8 @@ import type { Pool } from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2/promise';
 import { GatewayError } from '../errors.js';
 import { buildOrderBundle, COMMISSION_COLUMNS, ORDER_COLUMNS, ORDER_ITEM_COLUMNS } from './demo-orders.js';
-import {
-  buildCategoryRow,
-  buildProductRow,
-  buildUserRow,
-  CATEGORY_COLUMNS,
-  centsFromDecimal,
-  DEFAULT_DEMO_END_MS,
-  planDemoData,
-  PRODUCT_COLUMNS,
-  rowRandom,
-  USER_COLUMNS,
-} from './demo-rows.js';
+import { buildCategoryRow, buildProductRow, buildUserRow, DEFAULT_DEMO_END_MS, planDemoData, rowRandom } from './demo-rows.js';
+import { CATEGORY_COLUMNS, centsFromDecimal, PRODUCT_COLUMNS, USER_COLUMNS } from './demo-row-shapes.js';
 import type { SqlValue } from './demo-rows.js';
 
 export const DEMO_TABLES = ['categories', 'products', 'users', 'orders', 'order_items', 'commissions'] as const;

@@ -5,7 +5,7 @@
  */
 import type { Random } from './seeded-random.js';
 import type { DemoPlan } from './demo-rows.js';
-import { formatCents, formatDateTime, momentBetween, momentInYear } from './demo-rows.js';
+import { formatCents, formatDateTime, momentBetween, momentInYear } from './demo-row-shapes.js';
 
 export interface OrderRow {
   readonly id: number;

@@ -2,19 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildOrderBundle } from '../../../src/demo/demo-orders.js';
 import type { OrderBundle, OrderLookups } from '../../../src/demo/demo-orders.js';
-import {
-  buildCategoryRow,
-  buildProductRow,
-  buildUserRow,
-  categoryDepth,
-  centsFromDecimal,
-  formatCents,
-  formatDateTime,
-  planDemoData,
-  rowRandom,
-  YEAR_MS,
-} from '../../../src/demo/demo-rows.js';
-import type { DemoPlan, ProductRow } from '../../../src/demo/demo-rows.js';
+import { buildCategoryRow, buildProductRow, buildUserRow, categoryDepth, planDemoData, rowRandom } from '../../../src/demo/demo-rows.js';
+import { YEAR_MS } from '../../../src/demo/demo-row-shapes.js';
+import { centsFromDecimal, formatCents, formatDateTime } from '../../../src/demo/demo-row-shapes.js';
+import type { DemoPlan } from '../../../src/demo/demo-rows.js';
+import type { ProductRow } from '../../../src/demo/demo-row-shapes.js';
 
 const CJK = /[\u4e00-\u9fff]/;
 const EMOJI = /\p{Extended_Pictographic}/u;
