@@ -17,6 +17,10 @@ export const ErrorCodes = {
   DATABASE_UNAVAILABLE: { status: 503, retriable: true },
   CACHE_UNAVAILABLE: { status: 503, retriable: true },
   SEARCH_UNAVAILABLE: { status: 503, retriable: true },
+  /** A subscriber fell behind its buffer bound, or missed events: resubscribe and refetch. */
+  SUBSCRIPTION_OVERFLOW: { status: 503, retriable: true },
+  SUBSCRIPTION_INTERRUPTED: { status: 503, retriable: true },
+  TOO_MANY_SUBSCRIPTIONS: { status: 429, retriable: true },
   CDC_DECODE_FAILED: { status: 500, retriable: false },
   CDC_UNKNOWN_FORMAT: { status: 500, retriable: false },
   STACK_FAILED: { status: 500, retriable: false },

@@ -19,6 +19,8 @@ export interface GatewayConfig {
   };
   readonly limits: LimitsConfig;
   readonly rateLimit: { readonly requests: number; readonly windowMs: number };
+  /** Subscriptions: events a client may have waiting before it is cut off; subscriptions per connection. */
+  readonly live: { readonly bufferEvents: number; readonly subscriptionsPerConnection: number };
   /** SIGTERM → exit: in-flight requests and the current CDC batch must finish within this. */
   readonly shutdownTimeoutMs: number;
   readonly mysql: {
@@ -179,6 +181,10 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     rateLimit: {
       requests: readInteger(env, 'RATE_LIMIT_REQUESTS', 1200, { min: 0, max: 100_000_000 }),
       windowMs: readInteger(env, 'RATE_LIMIT_WINDOW_MS', 60_000, { min: 100, max: 86_400_000 }),
+    },
+    live: {
+      bufferEvents: readInteger(env, 'SUBSCRIPTION_BUFFER_EVENTS', 256, { min: 1, max: 1_000_000 }),
+      subscriptionsPerConnection: readInteger(env, 'SUBSCRIPTIONS_PER_CONNECTION', 50, { min: 1, max: 10_000 }),
     },
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, { min: 100, max: 600_000 }),
     mysql: {

@@ -10,6 +10,7 @@ import { ProductResolver } from './product.resolver.js';
 import { QueryResolver } from './query.resolver.js';
 import { CategorySalesResolver, ProductSalesResolver, SalesAnalyticsResolver } from './sales-analytics.resolver.js';
 import { UserResolver } from './user.resolver.js';
+import { shopLiveResolvers } from './live/live-resolvers.js';
 
 export const shopResolvers = [
   QueryResolver,
@@ -25,6 +26,7 @@ export const shopResolvers = [
   ProductSalesResolver,
   CategorySalesResolver,
   EarningsResolver,
+  ...shopLiveResolvers,
 ] as const;
 
 /** The executable schema; built once per process (type-graphql's metadata is global). */

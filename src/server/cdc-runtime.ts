@@ -3,6 +3,7 @@ import { createRedisConnection } from '../cache/redis-client.js';
 import type { CdcConsumer, ConsumerTrace } from '../sync/cdc-consumer.js';
 import { createCdcConsumer } from '../sync/cdc-consumer.js';
 import { createKafka } from '../sync/kafka-client.js';
+import { createChangePublisher, liveChannelOf } from '../live/change-publisher.js';
 import { syncIndexMapping } from '../search/mapping-sync.js';
 import { createSearchApplier } from '../search/search-applier.js';
 import { createRedisApplier } from '../sync/redis-applier.js';
@@ -43,6 +44,8 @@ export function createCdcRuntime(services: GatewayServices, extraAppliers: reado
     },
   });
   const cache = createEntityCache({ redis, keyPrefix: config.redis.keyPrefix });
+  // Subscriptions on every API instance hear of a change only once Redis, which they read, holds it.
+  const publisher = createChangePublisher({ redis, channel: liveChannelOf(config.redis.keyPrefix), metrics, logger });
   const searchApplier: StoreApplier = {
     ...createSearchApplier({ client: search, rows, registry, indexPrefix, metrics, logger }),
     applySchemaChange: async (entity) => {
@@ -53,7 +56,7 @@ export function createCdcRuntime(services: GatewayServices, extraAppliers: reado
     kafka: createKafka(config.kafka, logger),
     config: config.kafka,
     registry,
-    appliers: [createRedisApplier({ cache, redis, keyPrefix: config.redis.keyPrefix }), searchApplier, ...extraAppliers],
+    appliers: [createRedisApplier({ cache, redis, keyPrefix: config.redis.keyPrefix, onApplied: (changes) => publisher.publish(changes) }), searchApplier, ...extraAppliers],
     rows,
     metrics,
     logger,

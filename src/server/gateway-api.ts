@@ -16,19 +16,25 @@ import type { ConsumerStatus } from '../sync/cdc-consumer.js';
 import type { ErrorAttribution } from './apollo-plugins.js';
 import { errorAttribution } from './apollo-plugins.js';
 import { createApolloServer, gatewayValidationRules } from './apollo-server.js';
+import { clientKey } from './client-key.js';
 import type { GatewayServices } from './gateway-services.js';
 import { createGraphQLFastLane } from './graphql-fast-lane.js';
 import { consumerReadiness, healthRoutes } from './health-routes.js';
 import type { ClientInfo, RouteHandler } from './http-server.js';
 import { createHttpGateway } from './http-server.js';
 import { metricsRoute } from './metrics-route.js';
-import type { RateDecision } from './rate-limit.js';
+import type { RateDecision, RateLimiter } from './rate-limit.js';
 import { createRateLimiter } from './rate-limit.js';
 import { webRoot, webRoutes } from './web-routes.js';
+import type { ChangeHub } from '../live/change-hub.js';
+import type { LiveApi } from './live/live-api.js';
+import { startLiveApi } from './live/live-api.js';
 
 export interface GatewayApi {
   readonly url: string;
   readonly server: Server;
+  /** The instance's change hub (subscriptions); null without GraphQL. */
+  readonly changes: ChangeHub | null;
   /** Stops accepting, lets in-flight requests finish (at most `graceMs`), then stops Apollo. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -50,12 +56,6 @@ function asGraphQLError(error: GatewayError, headers?: HeaderMap): GraphQLError 
   return new GraphQLError(error.message, { extensions: { code: error.code, http: { status: ErrorCodes[error.code].status, ...(headers === undefined ? {} : { headers }) } } });
 }
 
-function clientKey(viewer: Viewer, headers: HeaderMap, client: ClientInfo, trustProxy: boolean): string {
-  if (viewer.subject !== null) return viewer.subject;
-  const forwarded = trustProxy ? headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-  return `ip:${forwarded !== undefined && forwarded !== '' ? forwarded : client.remoteAddress}`;
-}
-
 /**
  * The rate limiter as the request path calls it: with the request's logger, so the limiter's
  * fail-open warning carries the request id. (A limiter that takes two parameters ignores the third.)
@@ -75,7 +75,7 @@ function contextFactory(services: GatewayServices, limiter: RequestRateLimiter, 
       metrics.increment('graphql_errors', { code: error.code });
       throw asGraphQLError(error);
     }
-    const decision = await limiter.take(clientKey(viewer, headers, client, config.http.trustProxy), client.operations, scope.logger);
+    const decision = await limiter.take(clientKey(viewer, headers, client.remoteAddress, config.http.trustProxy), client.operations, scope.logger);
     if (!decision.allowed) {
       metrics.increment('graphql_errors', { code: 'RATE_LIMITED' });
       const retryAfter = new ApolloHeaderMap([['retry-after', String(Math.ceil(decision.retryAfterMs / 1000))]]);
@@ -109,7 +109,7 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
   const errors = errorAttribution();
   const apollo = withGraphQL ? createApolloServer(schema, services, { consumerStatus: options.consumerStatus ?? null, errors }) : null;
   await apollo?.start();
-  const limiter: RequestRateLimiter = createRateLimiter({
+  const limiter: RequestRateLimiter & RateLimiter = createRateLimiter({
     redis: services.redis,
     keyPrefix: config.redis.keyPrefix,
     limit: config.rateLimit.requests,
@@ -129,8 +129,10 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
     ...metricsRoute(services.metrics),
     ...page,
   };
+  const live: LiveApi | null = withGraphQL ? await startLiveApi({ schema, services, limiter, validationRules: gatewayValidationRules(config) }) : null;
   const http = createHttpGateway({
     apollo,
+    eventStreams: live?.eventStreams ?? null,
     createContext: contextFactory(services, limiter, options.batching ?? true, errors),
     fastLane: withGraphQL
       ? createGraphQLFastLane({ schema, validationRules: gatewayValidationRules(config), introspection: config.mode !== 'production', metrics: services.metrics, maxTokens: config.limits.maxTokens })
@@ -141,6 +143,7 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
     metrics: services.metrics,
   });
   const { server } = http;
+  live?.attach(server);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -150,9 +153,12 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
   return {
     url: `http://${options.host}:${port}/graphql`,
     server,
+    changes: live?.changes ?? null,
     async stop(graceMs = 10_000) {
       draining = true;
       http.startDraining();
+      // Subscribers are told to go (1001 / the stream ends) at once: they reconnect to another instance.
+      await live?.close();
       // close() waits for every connection; idle keep-alive ones are closed as they become idle,
       // busy ones after their response (which says `connection: close`), and all at the grace bound.
       const sweeper = setInterval(() => server.closeIdleConnections(), 50);
