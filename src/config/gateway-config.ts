@@ -183,7 +183,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       windowMs: readInteger(env, 'RATE_LIMIT_WINDOW_MS', 60_000, { min: 100, max: 86_400_000 }),
     },
     live: {
-      bufferEvents: readInteger(env, 'SUBSCRIPTION_BUFFER_EVENTS', 256, { min: 1, max: 1_000_000 }),
+      bufferEvents: readInteger(env, 'SUBSCRIPTION_BUFFER_EVENTS', 1000, { min: 1, max: 1_000_000 }),
       subscriptionsPerConnection: readInteger(env, 'SUBSCRIPTIONS_PER_CONNECTION', 50, { min: 1, max: 10_000 }),
     },
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, { min: 100, max: 600_000 }),

@@ -24,7 +24,15 @@ export interface BoundedFeed<T> extends AsyncIterable<FeedItem<T>> {
  * that it missed events instead of silently skipping some. `onClose` runs once, when the consumer
  * stops iterating or the feed ended and was drained.
  */
-export function createBoundedFeed<T>(capacity: number, onClose: () => void): BoundedFeed<T> {
+export interface BoundedFeedOptions {
+  readonly capacity: number;
+  readonly onClose: () => void;
+  /** The client fell behind by more than the capacity (counted, for operators). */
+  readonly onOverflow?: () => void;
+}
+
+export function createBoundedFeed<T>(options: BoundedFeedOptions): BoundedFeed<T> {
+  const { capacity, onClose } = options;
   if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`a feed's capacity must be a positive integer, got ${capacity}`);
   let queue: T[] = [];
   let head = 0;
@@ -83,6 +91,7 @@ export function createBoundedFeed<T>(capacity: number, onClose: () => void): Bou
     push(value) {
       if (ending !== null || finished) return;
       if (queue.length - head >= capacity) {
+        options.onOverflow?.();
         end({ kind: 'end', code: 'SUBSCRIPTION_OVERFLOW', message: `more than ${capacity} events were waiting for this client; resubscribe and refetch` });
         return;
       }

@@ -116,8 +116,12 @@ export function createChangeHub(deps: ChangeHubDependencies): ChangeHub {
   return {
     subscribe(filter) {
       let subscriber: Subscriber | null = null;
-      const feed = createBoundedFeed<LiveChange>(deps.bufferEvents, () => {
-        if (subscriber !== null) remove(filter, subscriber);
+      const feed = createBoundedFeed<LiveChange>({
+        capacity: deps.bufferEvents,
+        onClose: () => {
+          if (subscriber !== null) remove(filter, subscriber);
+        },
+        onOverflow: () => metrics.increment('live_subscriptions_overflowed', {}),
       });
       const added: Subscriber = { feed, guard: createRowVersionGuard(filter.ids === null ? GUARDED_ROWS : Math.max(1, filter.ids.size)) };
       subscriber = added;
