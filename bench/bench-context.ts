@@ -72,6 +72,8 @@ export function createBenchContext(options: BenchOptions, config: GatewayConfig,
       API_KEYS: `bench:${names.apiKey}:personal+analyst`,
       // The per-client rate limit (1200/min by default) would answer 429 within a second of load.
       RATE_LIMIT_REQUESTS: '0',
+      // G4 asks for 50 orders with their items: costed at 25,000 since an unsized list counts its 100.
+      MAX_QUERY_COST: '100000',
       ...overrides,
     }),
     async cleanup() {

@@ -1,5 +1,5 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { generateDemoData } from '../src/db/demo-data.js';
+import { generateDemoData } from '../src/demo/demo-data.js';
 import { applyMigrations, migrationsDirectory } from '../src/db/migrate.js';
 import { createMysqlPool } from '../src/db/mysql-pool.js';
 

@@ -8,7 +8,7 @@ import { createMysqlPool } from '../src/db/mysql-pool.js';
 import { errorMessage } from '../src/errors.js';
 import { silentLogger } from '../src/observability/logger.js';
 import { repoRoot } from '../src/repo-root.js';
-import { createElasticsearchClient } from '../src/search/elasticsearch-client.js';
+import { createElasticsearchClient } from '../src/index/elasticsearch-client.js';
 import { createKafka } from '../src/sync/kafka-client.js';
 import type { BenchContext } from './bench-context.js';
 import { createBenchContext } from './bench-context.js';

@@ -23,7 +23,11 @@ ensure_dependencies
 case "$command_name" in
   build) build ;;
   typecheck) exec ./node_modules/.bin/tsc -p tsconfig.json --noEmit ;;
-  lint) exec ./node_modules/.bin/eslint --max-warnings=0 "$@" . ;;
+  lint)
+    ./node_modules/.bin/eslint --max-warnings=0 "$@" .
+    # The layering of src/ (.dependency-cruiser.cjs): no import from a lower layer to a higher one, no cycles.
+    exec ./node_modules/.bin/depcruise src --config .dependency-cruiser.cjs --output-type err
+    ;;
   *)
     build
     exec node --enable-source-maps "dist/src/cli/$command_name.js" "$@"

@@ -1,6 +1,6 @@
 import type { CdcConsumerTuning } from '../../src/sync/cdc-consumer.js';
 import { createKafka } from '../../src/sync/kafka-client.js';
-import { createElasticsearchClient } from '../../src/search/elasticsearch-client.js';
+import { createElasticsearchClient } from '../../src/index/elasticsearch-client.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { BenchContext } from '../bench-context.js';
 import type { BenchOptions } from '../bench-options.js';

@@ -1,5 +1,5 @@
-import { buildProductRow, planDemoData, rowRandom } from '../../src/db/demo-data-rows.js';
-import type { ProductRow } from '../../src/db/demo-data-rows.js';
+import { buildProductRow, planDemoData, rowRandom } from '../../src/demo/demo-rows.js';
+import type { ProductRow } from '../../src/demo/demo-rows.js';
 
 /**
  * Synthetic Debezium change events for C1, shaped exactly like the stack's connector writes them

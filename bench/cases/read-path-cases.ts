@@ -11,7 +11,7 @@ import type { CaseResult, HttpCase, RoundSettings, ServerUsage } from './http-ro
 import { runInterleaved } from './http-rounds.js';
 
 export const PRODUCT_LIST_QUERY = 'query List($ids: [ID!]!) { products(ids: $ids) { id sku name brand price stock status } }';
-/** `first` is a literal so the query-cost limit sees the real list length (a variable counts as 100). */
+/** `first` is a literal, like most clients' page sizes (a variable is costed at the value sent). */
 export const nestedQuery = (first: number) =>
   `query Nested($id: ID!) { user(id: $id) { id name orders(first: ${first}) { nodes { id total items { quantity product { id name price } } } } } }`;
 

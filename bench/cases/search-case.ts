@@ -1,5 +1,5 @@
 import { buildShopSchema } from '../../src/resolvers/build-schema.js';
-import { createElasticsearchClient } from '../../src/search/elasticsearch-client.js';
+import { createElasticsearchClient } from '../../src/index/elasticsearch-client.js';
 import type { BenchContext } from '../bench-context.js';
 import type { BenchDatabase } from '../bench-database.js';
 import type { BenchChild } from '../child-process.js';

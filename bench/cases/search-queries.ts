@@ -1,7 +1,7 @@
 import type { GraphQLSchema, GraphQLField, GraphQLNamedType } from 'graphql';
 import { getNamedType, isEnumType, isListType, isNonNullType, isObjectType, isScalarType } from 'graphql';
-import { brands, productNouns } from '../../src/db/demo-data-vocabulary.js';
-import { liveDocumentsFilter } from '../../src/search/search-documents.js';
+import { brands, productNouns } from '../../src/demo/vocabulary.js';
+import { liveDocumentsFilter } from '../../src/index/search-documents.js';
 
 /** What shoppers type: product nouns in both languages, brands, and brand + noun. */
 export function searchTerms(count = 200): string[] {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { decodeEntry, entryCacheKey } from '../../src/cache/cache-entry.js';
 import { createRedisClient, waitForRedis } from '../../src/cache/redis-client.js';
 import { loadGatewayConfig } from '../../src/config/gateway-config.js';
-import type { Row } from '../../src/sync/change.js';
+import type { Row } from '../../src/rows/row.js';
 import { processUsage, runChild, serveParent } from '../child-channel.js';
 import { productCardBody } from './product-card.js';
 

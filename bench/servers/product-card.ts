@@ -1,5 +1,5 @@
 import { rowIdOf } from '../../src/schema/entity.js';
-import type { Row } from '../../src/sync/change.js';
+import type { Row } from '../../src/rows/row.js';
 
 /**
  * The product card every throughput case asks for: the G1 GraphQL query and the body B0/B1 answer

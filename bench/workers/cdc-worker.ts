@@ -1,13 +1,13 @@
 import { loadGatewayConfig } from '../../src/config/gateway-config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createShopRegistry } from '../../src/schema/shop-entities.js';
-import { createSearchApplier } from '../../src/search/search-applier.js';
+import { createSearchApplier } from '../../src/sync/appliers/elasticsearch/search-applier.js';
 import { createGatewayServices } from '../../src/server/gateway-services.js';
 import { checkDependencies, ensureSearchIndices } from '../../src/server/startup-checks.js';
 import type { CdcConsumerTuning } from '../../src/sync/cdc-consumer.js';
 import { createCdcConsumer } from '../../src/sync/cdc-consumer.js';
 import { createKafka } from '../../src/sync/kafka-client.js';
-import { createRedisApplier } from '../../src/sync/redis-applier.js';
+import { createRedisApplier } from '../../src/sync/appliers/redis.js';
 import type { StoreApplier } from '../../src/sync/store-applier.js';
 import { runChild, serveParent } from '../child-channel.js';
 

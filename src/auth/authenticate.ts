@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { AuthConfig } from '../config/gateway-config.js';
+import type { ApiKeyGrant, AuthConfig } from '../config/gateway-config.js';
 import { GatewayError } from '../errors.js';
 import { verifyJwt } from './jwt.js';
 import type { Viewer } from './viewer.js';
@@ -11,6 +11,11 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The API key grant whose key equals `given` (compared in constant time), if any. */
+export function apiKeyGrant(given: string, apiKeys: readonly ApiKeyGrant[]): ApiKeyGrant | undefined {
+  return apiKeys.find((candidate) => sameSecret(given, candidate.key));
+}
+
 /**
  * Maps a request's credentials (x-api-key, or Authorization: Bearer <JWT>) to a viewer. Presented
  * credentials that are wrong are an error (UNAUTHENTICATED), never a silent downgrade to anonymous.
@@ -18,7 +23,7 @@ function sameSecret(given: string, expected: string): boolean {
 export function authenticate(headers: { get(name: string): string | undefined }, config: AuthConfig): Viewer {
   const apiKey = headers.get('x-api-key');
   if (apiKey !== undefined) {
-    const grant = config.apiKeys.find((candidate) => sameSecret(apiKey, candidate.key));
+    const grant = apiKeyGrant(apiKey, config.apiKeys);
     if (grant === undefined) throw new GatewayError('UNAUTHENTICATED', 'the API key is not valid');
     return { subject: `api-key:${grant.name}`, userId: null, roles: new Set([Roles.public, ...grant.roles]) };
   }

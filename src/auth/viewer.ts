@@ -18,6 +18,8 @@ export const Roles = {
   support: 'support',
   /** Internal analytics. */
   analyst: 'analyst',
+  /** Operations staff: /readyz shows each dependency's state and error only to an API key with this role. */
+  operator: 'operator',
 } as const;
 
 export const anonymousViewer = (anonymousAccess: boolean): Viewer => ({

@@ -2,7 +2,7 @@ import type { RowSource } from '../db/row-source.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CacheTally } from '../observability/request-scope.js';
 import type { EntityDeclaration } from '../schema/entity.js';
-import type { Row } from '../sync/change.js';
+import type { Row } from '../rows/row.js';
 import type { CacheLookup } from './cache-entry.js';
 import type { EntityCache, LeaseOutcome } from './entity-cache.js';
 

@@ -1,4 +1,4 @@
-import type { Row } from '../sync/change.js';
+import type { Row } from '../rows/row.js';
 
 /**
  * What one Redis key of a cached row holds: `<tag>|<19-digit version>|<payload>`. The fixed-width

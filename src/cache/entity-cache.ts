@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChainableCommander, Cluster } from 'ioredis';
 import type { EntityDeclaration } from '../schema/entity.js';
-import type { Row } from '../sync/change.js';
+import type { Row } from '../rows/row.js';
 import type { CacheLookup } from './cache-entry.js';
 import { decodeEntry, entryCacheKey } from './cache-entry.js';
 import type { RedisConnection } from './redis-client.js';

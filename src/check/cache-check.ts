@@ -6,7 +6,7 @@ import { scanKeys } from '../cache/redis-client.js';
 import type { RowSource } from '../db/row-source.js';
 import type { EntityDeclaration } from '../schema/entity.js';
 import { rowIdOf } from '../schema/entity.js';
-import type { Row } from '../sync/change.js';
+import type { Row } from '../rows/row.js';
 
 export interface CacheFinding {
   readonly id: string;

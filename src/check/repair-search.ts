@@ -1,8 +1,8 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { EntityDeclaration } from '../schema/entity.js';
-import { toSearchError } from '../search/elasticsearch-client.js';
-import { searchAlias } from '../search/index-manager.js';
-import { liveDocument, tombstoneDocument } from '../search/search-documents.js';
+import { toSearchError } from '../index/elasticsearch-client.js';
+import { searchAlias } from '../index/index-manager.js';
+import { liveDocument, tombstoneDocument } from '../index/search-documents.js';
 import type { SearchFinding } from './search-check.js';
 
 /**

@@ -4,10 +4,10 @@ import type { RowSource } from '../db/row-source.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { EntityDeclaration, SearchMapping } from '../schema/entity.js';
 import { rowIdOf } from '../schema/entity.js';
-import { searchAlias } from '../search/index-manager.js';
-import type { DocumentInputs, EmbedState } from '../search/search-documents.js';
-import { liveDocumentsFilter, readSyncState, SYNC_FIELD } from '../search/search-documents.js';
-import type { Row, RowVersion } from '../sync/change.js';
+import { searchAlias } from '../index/index-manager.js';
+import type { DocumentInputs, EmbedState } from '../index/search-documents.js';
+import { liveDocumentsFilter, readSyncState, SYNC_FIELD } from '../index/search-documents.js';
+import type { Row, RowVersion } from '../rows/row.js';
 
 /** One search document that disagrees with MySQL, with what repairing it needs. */
 export interface SearchFinding {

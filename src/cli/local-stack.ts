@@ -1,6 +1,6 @@
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { loadStackConfig } from '../config/stack-config.js';
-import { generateDemoData, isDatabaseEmpty } from '../db/demo-data.js';
+import { generateDemoData, isDatabaseEmpty } from '../demo/demo-data.js';
 import { createMysqlPool } from '../db/mysql-pool.js';
 import { repoRoot } from '../repo-root.js';
 import { createStackContext, stackUp } from '../stack/stack.js';

@@ -5,13 +5,13 @@ import type { EntityRegistry } from '../schema/entity-registry.js';
 import { createShopRegistry } from '../schema/shop-entities.js';
 import { createGatewayServices } from '../server/gateway-services.js';
 import { checkDependencies, ensureSearchIndices } from '../server/startup-checks.js';
-import { reindexDependencies, searchableEntities } from '../search/backfill.js';
-import type { SearchableEntity } from '../search/embed-refresh.js';
-import { indexBehind } from '../search/index-aliases.js';
-import { detectAnalysisLevel, indexFingerprint, mappingFingerprint, searchAlias } from '../search/index-manager.js';
-import { createProgressRenderer, formatDuration } from '../search/progress-meter.js';
-import type { ReindexDependencies } from '../search/reindexer.js';
-import { abortReindex, reindexEntity } from '../search/reindexer.js';
+import { reindexDependencies, searchableEntities } from '../reindex/backfill.js';
+import type { SearchableEntity } from '../schema/entity.js';
+import { indexBehind } from '../index/aliases.js';
+import { detectAnalysisLevel, indexFingerprint, mappingFingerprint, searchAlias } from '../index/index-manager.js';
+import { createProgressRenderer, formatDuration } from '../reindex/progress-meter.js';
+import type { ReindexDependencies } from '../reindex/reindex-run.js';
+import { abortReindex, reindexEntity } from '../reindex/reindexer.js';
 
 const usage = `Usage: npm run reindex [-- [entity...] [options]]
 

@@ -2,6 +2,8 @@ import { createPublicKey } from 'node:crypto';
 import { GatewayError } from '../errors.js';
 import type { Env } from './env-readers.js';
 import { readBoolean, readChoice, readHostPortList, readInteger, readPort, readString, readUrl } from './env-readers.js';
+import type { HttpSecurityConfig } from './security-config.js';
+import { readHttpSecurity } from './security-config.js';
 
 /**
  * The gateway's whole configuration, read once from the environment. This module and
@@ -9,10 +11,10 @@ import { readBoolean, readChoice, readHostPortList, readInteger, readPort, readS
  */
 export interface GatewayConfig {
   readonly mode: 'development' | 'production';
-  readonly http: {
+  readonly http: HttpSecurityConfig & {
     readonly host: string;
     readonly port: number;
-    /** Use the first X-Forwarded-For address as the client's (only behind a proxy that sets it). */
+    /** Take the client's address from X-Forwarded-For (only behind proxies listed in trustedProxies). */
     readonly trustProxy: boolean;
     /** Serve the demo search page at `/` (a demo, so off by default in production). */
     readonly searchPage: boolean;
@@ -176,6 +178,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       port: readPort(env, 'PORT', 4000),
       trustProxy: readBoolean(env, 'TRUST_PROXY', false),
       searchPage: readBoolean(env, 'SEARCH_PAGE', mode !== 'production'),
+      ...readHttpSecurity(env),
     },
     limits: readLimits(env),
     rateLimit: {

@@ -2,8 +2,8 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { Metrics } from '../observability/metrics.js';
 import type { EntityDeclaration } from '../schema/entity.js';
 import { rowIdOf } from '../schema/entity.js';
-import type { Row } from '../sync/change.js';
-import { normalizeRow } from '../sync/normalize-row.js';
+import type { Row } from '../rows/row.js';
+import { normalizeRow } from '../rows/normalize-row.js';
 import { toDatabaseError } from './database-errors.js';
 
 export interface PageRequest {

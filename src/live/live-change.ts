@@ -1,6 +1,6 @@
-import type { Row } from '../sync/change.js';
-import { declaredColumnsOf } from '../sync/redis-applier.js';
-import { formatVersion } from '../sync/row-version.js';
+import type { Row } from '../rows/row.js';
+import { declaredColumnsOf } from '../sync/appliers/redis.js';
+import { formatVersion } from '../rows/row-version.js';
 import type { EntityChange } from '../sync/store-applier.js';
 
 export type LiveChangeKind = 'insert' | 'update' | 'delete';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import type { BuildSchemaOptions, PubSub } from 'type-graphql';
 import { buildSchema } from 'type-graphql';
-import { roleAuthChecker } from '../auth/auth-checker.js';
+import { roleAuthChecker } from './auth-checker.js';
 import { CategoryResolver } from './category.resolver.js';
 import { EarningsResolver } from './earnings.resolver.js';
 import { CommissionResolver, OrderItemResolver, OrderResolver } from './order.resolver.js';

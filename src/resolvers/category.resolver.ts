@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { Category, categoryEntity } from '../schema/category.type.js';
 import { productEntity } from '../schema/product.type.js';
 import { decodeCursor, MAX_PAGE_SIZE, parseFirst } from './arguments.js';
-import { ProductConnection } from './connection.types.js';
+import { ProductConnection } from '../schema/connection.types.js';
 import type { RequestContext } from './request-context.js';
 import { asCategory, asProduct, connectionOf, loadList, loadOne } from './row-objects.js';
 

@@ -2,17 +2,16 @@ import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { Roles } from '../auth/viewer.js';
 import { GatewayError } from '../errors.js';
 import { commissionEntity } from '../schema/commission.type.js';
-import type { SearchMapping } from '../schema/entity.js';
 import type { EarningsBucketValue, EarningsFilters } from '../search/earnings-queries.js';
 import { COMMISSION_STATUSES, COMMISSION_TYPES, EARNINGS_SORT_SHAPE, buildEarningsList, buildEarningsSummary, readEarningsSummary } from '../search/earnings-queries.js';
-import { searchAlias } from '../search/index-manager.js';
-import { formatMinorUnits } from '../search/money.js';
+import { searchAlias } from '../index/index-manager.js';
+import { formatMinorUnits } from '../rows/money.js';
 import { runSearch } from '../search/run-search.js';
 import { timeRange } from '../search/sales-analytics-queries.js';
 import { decodeSearchCursor, encodeSearchCursor, searchFingerprint } from '../search/search-cursor.js';
 import { parseFirst, parseId } from './arguments.js';
-import type { EarningsEdge, EarningsTotal } from './analytics.types.js';
-import { EarningsConnection, EarningsFilter, EarningsSummary } from './analytics.types.js';
+import type { EarningsEdge, EarningsTotal } from '../schema/analytics.types.js';
+import { EarningsConnection, EarningsFilter, EarningsSummary } from '../schema/analytics.types.js';
 import type { RequestContext } from './request-context.js';
 import { asCommission } from './row-objects.js';
 
@@ -100,4 +99,4 @@ function enumValues(values: readonly string[] | null | undefined, allowed: reado
   return [...new Set(values)];
 }
 
-const commissionsAlias = (context: RequestContext) => searchAlias(context.config.elasticsearch.indexPrefix, commissionEntity.search as SearchMapping);
+const commissionsAlias = (context: RequestContext) => searchAlias(context.config.elasticsearch.indexPrefix, commissionEntity.search);

@@ -5,20 +5,19 @@ import { Arg, Authorized, Ctx, FieldResolver, Info, Int, Query, Resolver, Root }
 import { Roles } from '../auth/viewer.js';
 import { GatewayError } from '../errors.js';
 import { Category, categoryEntity } from '../schema/category.type.js';
-import type { SearchMapping } from '../schema/entity.js';
 import { productEntity } from '../schema/product.type.js';
-import type { Row } from '../sync/change.js';
+import type { Row } from '../rows/row.js';
 import { withDescendants } from '../search/category-tree.js';
-import { searchAlias } from '../search/index-manager.js';
-import { formatMinorUnits, parseMoneyArgument } from '../search/money.js';
+import { searchAlias } from '../index/index-manager.js';
+import { formatMinorUnits, parseMoneyArgument } from '../rows/money.js';
 import type { ProductFilters } from '../search/product-search-query.js';
 import { buildProductSearch, filterValues, normalizeSearchText, productSortShape } from '../search/product-search-query.js';
 import { readProductSearch } from '../search/product-search-results.js';
 import { runSearch } from '../search/run-search.js';
 import { decodeSearchCursor, encodeSearchCursor, searchFingerprint } from '../search/search-cursor.js';
 import { parseFirst, parseIds } from './arguments.js';
-import type { ProductSearchEdge } from './product-search.types.js';
-import { CategoryFacet, ProductSearchFilter, ProductSearchConnection, ProductSearchSort, ProductSuggestion } from './product-search.types.js';
+import type { ProductSearchEdge } from '../schema/product-search.types.js';
+import { CategoryFacet, ProductSearchFilter, ProductSearchConnection, ProductSearchSort, ProductSuggestion } from '../schema/product-search.types.js';
 import type { RequestContext } from './request-context.js';
 import { asCategory, asProduct, loadOne } from './row-objects.js';
 
@@ -171,4 +170,4 @@ function isActive(row: Row | null): row is Row {
 }
 
 const indexPrefix = (context: RequestContext) => context.config.elasticsearch.indexPrefix;
-const productsAlias = (context: RequestContext) => searchAlias(indexPrefix(context), productEntity.search as SearchMapping);
+const productsAlias = (context: RequestContext) => searchAlias(indexPrefix(context), productEntity.search);

@@ -3,7 +3,7 @@ import type { CacheAsideReader } from '../cache/cache-aside.js';
 import type { ChildPage, RowSource } from '../db/row-source.js';
 import type { CacheTally } from '../observability/request-scope.js';
 import type { EntityDeclaration } from '../schema/entity.js';
-import type { Row } from '../sync/change.js';
+import type { Row } from '../rows/row.js';
 
 interface ChildKey {
   readonly parentId: string;

@@ -12,9 +12,9 @@ import type { Product } from '../schema/product.type.js';
 import { productIdColumns } from '../schema/product.type.js';
 import type { User } from '../schema/user.type.js';
 import { userIdColumns } from '../schema/user.type.js';
-import type { Row } from '../sync/change.js';
+import type { Row } from '../rows/row.js';
 import { encodeCursor } from './arguments.js';
-import type { Connection } from './connection.types.js';
+import type { Connection } from '../schema/connection.types.js';
 import type { RequestContext } from './request-context.js';
 import type { ChildPage } from '../db/row-source.js';
 

@@ -7,8 +7,8 @@ import { orderItemEntity } from '../schema/order-item.type.js';
 import { orderEntity } from '../schema/order.type.js';
 import { Product, productEntity } from '../schema/product.type.js';
 import { subtreesBelow, withDescendants } from '../search/category-tree.js';
-import { searchAlias } from '../search/index-manager.js';
-import { formatMinorUnits } from '../search/money.js';
+import { searchAlias } from '../index/index-manager.js';
+import { formatMinorUnits } from '../rows/money.js';
 import { runSearch } from '../search/run-search.js';
 import type { ProductSalesValue } from '../search/sales-analytics-queries.js';
 import {
@@ -24,7 +24,7 @@ import {
   timeRange,
 } from '../search/sales-analytics-queries.js';
 import { parseId } from './arguments.js';
-import { CategorySales, ProductSales, SalesBucket, SalesInterval, TimeRangeInput, TopProductsBy } from './analytics.types.js';
+import { CategorySales, ProductSales, SalesBucket, SalesInterval, TimeRangeInput, TopProductsBy } from '../schema/analytics.types.js';
 import type { RequestContext } from './request-context.js';
 import { asCategory, asProduct, loadOne } from './row-objects.js';
 

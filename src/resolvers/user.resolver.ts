@@ -3,7 +3,7 @@ import { commissionEntity } from '../schema/commission.type.js';
 import { orderEntity } from '../schema/order.type.js';
 import { User, userEntity } from '../schema/user.type.js';
 import { decodeCursor, parseFirst } from './arguments.js';
-import { CommissionConnection, OrderConnection } from './connection.types.js';
+import { CommissionConnection, OrderConnection } from '../schema/connection.types.js';
 import type { RequestContext } from './request-context.js';
 import { asCommission, asOrder, asUser, connectionOf, loadOne } from './row-objects.js';
 

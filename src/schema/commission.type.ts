@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { col } from './column-types.js';
+import { col } from '../rows/column-types.js';
 import { defaultCachePolicy, defineEntity } from './entity.js';
 import { DateTimeScalar, DecimalScalar } from './scalars.js';
 import { cents } from './search-fields.js';

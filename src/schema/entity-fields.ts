@@ -1,4 +1,4 @@
-import type { Row, RowValue } from '../sync/change.js';
+import type { Row, RowValue } from '../rows/row.js';
 
 const camelCache = new Map<string, string>();
 

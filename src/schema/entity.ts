@@ -1,5 +1,5 @@
-import type { Row } from '../sync/change.js';
-import type { ColumnTypes } from './column-types.js';
+import type { Row } from '../rows/row.js';
+import type { ColumnTypes } from '../rows/column-types.js';
 
 /**
  * How the cache treats an entity's rows. `onChange: 'write'` lets the CDC applier store the new row
@@ -21,6 +21,13 @@ export interface EmbeddedRelation {
   readonly table: string;
   /** Column of this entity holding the related row's primary key. */
   readonly foreignKey: string;
+  /**
+   * The related columns `toDocument` reads. When listed, a change of the related row that leaves
+   * them equal does not rewrite the embedding documents (stock changes with every sale; rewriting
+   * every order line of a best-seller on each would multiply the write load). Omitted: every change
+   * rewrites.
+   */
+  readonly columns?: readonly string[];
 }
 
 export interface SearchMapping {
@@ -60,7 +67,15 @@ export const defaultCachePolicy: CachePolicy = {
 /** Identifiers come only from declarations, and are checked once so SQL built from them is safe. */
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,63}$/;
 
-export function defineEntity(declaration: EntityDeclaration): EntityDeclaration {
+/** An entity with a search mapping: the indexer, the appliers and reindex handle only these. */
+export type SearchableEntity = EntityDeclaration & { readonly search: SearchMapping };
+
+export function isSearchable(entity: EntityDeclaration): entity is SearchableEntity {
+  return entity.search !== undefined;
+}
+
+/** Checks a declaration and returns it frozen, keeping its declared type (searchable or not). */
+export function defineEntity<Declaration extends EntityDeclaration>(declaration: Declaration): Declaration {
   for (const name of [declaration.table, declaration.primaryKey, ...Object.keys(declaration.columns)]) {
     if (!IDENTIFIER.test(name)) throw new Error(`entity ${declaration.name}: ${JSON.stringify(name)} is not a plain SQL identifier`);
   }

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { col } from './column-types.js';
+import { col } from '../rows/column-types.js';
+import type { EmbeddedRelation } from './entity.js';
 import { defaultCachePolicy, defineEntity } from './entity.js';
 import { DecimalScalar } from './scalars.js';
 import { cents, lineCents } from './search-fields.js';
-import type { SelectiveEmbed } from '../search/embed-relevance.js';
 
 /** Only these related columns reach a line's document: other changes (a product's stock) rewrite no line. */
-const lineEmbeds: readonly SelectiveEmbed[] = [
+const lineEmbeds: readonly EmbeddedRelation[] = [
   { table: 'orders', foreignKey: 'order_id', columns: ['status', 'currency', 'created_at'] },
   { table: 'products', foreignKey: 'product_id', columns: ['category_id', 'brand'] },
 ];

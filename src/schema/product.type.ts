@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { col } from './column-types.js';
+import { col } from '../rows/column-types.js';
+import type { EmbeddedRelation } from './entity.js';
 import { defaultCachePolicy, defineEntity } from './entity.js';
 import { DateTimeScalar, DecimalScalar, JSONScalar } from './scalars.js';
 import { cents, suggestionInputs } from './search-fields.js';
-import type { SelectiveEmbed } from '../search/embed-relevance.js';
 
 /** A category's name and parent reach its products' documents; its other changes rewrite none. */
-const productEmbeds: readonly SelectiveEmbed[] = [{ table: 'categories', foreignKey: 'category_id', columns: ['name', 'parent_id'] }];
+const productEmbeds: readonly EmbeddedRelation[] = [{ table: 'categories', foreignKey: 'category_id', columns: ['name', 'parent_id'] }];
 
 export const productEntity = defineEntity({
   name: 'Product',

@@ -1,5 +1,5 @@
-import type { RowValue } from '../sync/change.js';
-import { decimalToMinorUnits } from '../search/money.js';
+import type { RowValue } from '../rows/row.js';
+import { decimalToMinorUnits } from '../rows/money.js';
 
 /*
  * Helpers for `toDocument` functions. They never throw: a value they cannot convert becomes null

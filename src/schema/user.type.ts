@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Authorized, Field, ID, ObjectType } from 'type-graphql';
 import { Roles } from '../auth/viewer.js';
-import { col } from './column-types.js';
+import { col } from '../rows/column-types.js';
 import { defaultCachePolicy, defineEntity } from './entity.js';
 import { DateTimeScalar } from './scalars.js';
 

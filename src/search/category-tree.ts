@@ -1,10 +1,9 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { GatewayError } from '../errors.js';
 import { categoryEntity } from '../schema/category.type.js';
-import type { SearchMapping } from '../schema/entity.js';
-import { searchAlias } from './index-manager.js';
+import { searchAlias } from '../index/index-manager.js';
 import { runSearch } from './run-search.js';
-import { liveDocumentsFilter } from './search-documents.js';
+import { liveDocumentsFilter } from '../index/search-documents.js';
 
 /*
  * "A category and everything below it", answered from the categories index one tree level per
@@ -73,7 +72,7 @@ async function categoryIds(reader: CategoryTreeReader, query: estypes.QueryDslQu
 }
 
 async function searchCategories(reader: CategoryTreeReader, query: estypes.QueryDslQueryContainer): Promise<estypes.SearchHit<unknown>[]> {
-  const index = searchAlias(reader.indexPrefix, categoryEntity.search as SearchMapping);
+  const index = searchAlias(reader.indexPrefix, categoryEntity.search);
   const found = await runSearch(reader.client, index, { query, size: MAX_CATEGORIES, _source: ['parent_id'], track_total_hits: false }, 'category lookup');
   return found.hits.hits;
 }

@@ -1,7 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { exactIntegerSum } from './money.js';
+import { exactIntegerSum } from '../rows/money.js';
 import type { SortValueKind } from './search-cursor.js';
-import { liveDocumentsFilter } from './search-documents.js';
+import { liveDocumentsFilter } from '../index/search-documents.js';
 import type { TimeRange } from './sales-analytics-queries.js';
 
 /*

@@ -1,7 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { GatewayError } from '../errors.js';
 import type { SortValue, SortValueKind } from './search-cursor.js';
-import { liveDocumentsFilter } from './search-documents.js';
+import { liveDocumentsFilter } from '../index/search-documents.js';
 
 /*
  * The product search request, as a pure function of validated input. Client text only ever reaches

@@ -1,6 +1,6 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { GatewayError } from '../errors.js';
-import { toSearchError } from './elasticsearch-client.js';
+import { toSearchError } from '../index/elasticsearch-client.js';
 
 /**
  * One search request on behalf of a client. Failures become GatewayErrors whose message names only

@@ -1,7 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { GatewayError } from '../errors.js';
-import { exactIntegerSum } from './money.js';
-import { liveDocumentsFilter } from './search-documents.js';
+import { exactIntegerSum } from '../rows/money.js';
+import { liveDocumentsFilter } from '../index/search-documents.js';
 
 /*
  * Sales analytics as pure request builders and response readers. Sales are orders in a paid,

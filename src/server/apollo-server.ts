@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -10,11 +11,28 @@ import type { ErrorAttribution } from './apollo-plugins.js';
 import { freshnessPlugin, metricsPlugin } from './apollo-plugins.js';
 import type { GatewayServices } from './gateway-services.js';
 import { formatGatewayError } from './graphql-errors.js';
-import { queryLimitsRule } from './query-limits.js';
+import { queryLimitsRule, requestCostError } from './query-limits.js';
 
 /** The validation rules the gateway adds to the spec's; the fast lane runs the same ones. */
 export function gatewayValidationRules(config: GatewayConfig): ValidationRule[] {
   return [queryLimitsRule(config.limits)];
+}
+
+/**
+ * Validation runs once per document text; an operation whose list sizes are variables is costed
+ * here, per request, with the values the request sends, before anything executes.
+ */
+function variableCostPlugin(schema: GraphQLSchema, config: GatewayConfig): ApolloServerPlugin<RequestContext> {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        didResolveOperation({ document, operationName, request }) {
+          const error = requestCostError(schema, document, operationName, request.variables, config.limits);
+          return error === null ? Promise.resolve() : Promise.reject(error);
+        },
+      });
+    },
+  };
 }
 
 export interface ApolloServerOptions {
@@ -26,8 +44,9 @@ export interface ApolloServerOptions {
 
 /**
  * Apollo Server with only what the gateway uses: the per-field cache-control hook is off (it costs on
- * every field and the gateway sets no cache hints); introspection, the landing page and schema hints
- * in error messages ("did you mean…") are off in production; CSRF prevention stays on.
+ * every field and the gateway sets no cache hints); introspection and the landing page only with
+ * GRAPHQL_INTROSPECTION=true, schema hints in error messages ("did you mean…") off in production;
+ * CSRF prevention stays on.
  *
  * Automatic persisted queries use Apollo's bounded in-memory LRU (about 30 MiB) of each process: a
  * client whose hash is unknown to the instance it reaches just sends the full query once more, so a
@@ -35,10 +54,11 @@ export interface ApolloServerOptions {
  */
 export function createApolloServer(schema: GraphQLSchema, services: GatewayServices, options: ApolloServerOptions): ApolloServer<RequestContext> {
   const production = services.config.mode === 'production';
+  const { introspection } = services.config.http;
   const { errors } = options;
   return new ApolloServer<RequestContext>({
     schema,
-    introspection: !production,
+    introspection,
     csrfPrevention: true,
     // The process's shutdown owns SIGTERM (drain HTTP, then stop Apollo); Apollo's own handler would
     // stop it underneath in-flight requests and re-raise the signal.
@@ -54,7 +74,8 @@ export function createApolloServer(schema: GraphQLSchema, services: GatewayServi
     formatError: (formatted, error) => formatGatewayError(errors.loggerFor(error) ?? services.logger)(formatted, error),
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
-      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: false }),
+      introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: false }) : ApolloServerPluginLandingPageDisabled(),
+      variableCostPlugin(schema, services.config),
       metricsPlugin(services.metrics),
       freshnessPlugin(options.consumerStatus),
       errors.plugin,

@@ -4,9 +4,9 @@ import type { CdcConsumer, ConsumerTrace } from '../sync/cdc-consumer.js';
 import { createCdcConsumer } from '../sync/cdc-consumer.js';
 import { createKafka } from '../sync/kafka-client.js';
 import { createChangePublisher, liveChannelOf } from '../live/change-publisher.js';
-import { syncIndexMapping } from '../search/mapping-sync.js';
-import { createSearchApplier } from '../search/search-applier.js';
-import { createRedisApplier } from '../sync/redis-applier.js';
+import { syncIndexMapping } from '../index/mapping-sync.js';
+import { createSearchApplier } from '../sync/appliers/elasticsearch/search-applier.js';
+import { createRedisApplier } from '../sync/appliers/redis.js';
 import type { StoreApplier } from '../sync/store-applier.js';
 import type { GatewayServices } from './gateway-services.js';
 

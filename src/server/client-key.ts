@@ -1,8 +1,8 @@
 import type { Viewer } from '../auth/viewer.js';
+import type { ClientAddressResolver } from './client-address.js';
 
-/** Whom the rate limit counts: the credentials' subject, else the client's address. */
-export function clientKey(viewer: Viewer, headers: { get(name: string): string | undefined }, remoteAddress: string, trustProxy: boolean): string {
+/** Whom the rate limit counts, for HTTP requests and subscriptions alike: the credentials' subject, else the client's address. */
+export function clientKey(viewer: Viewer, headers: { get(name: string): string | undefined }, remoteAddress: string, addresses: ClientAddressResolver): string {
   if (viewer.subject !== null) return viewer.subject;
-  const forwarded = trustProxy ? headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-  return `ip:${forwarded !== undefined && forwarded !== '' ? forwarded : remoteAddress}`;
+  return `ip:${addresses.resolve(remoteAddress, headers.get('x-forwarded-for'))}`;
 }

@@ -18,6 +18,7 @@ import { errorAttribution } from './apollo-plugins.js';
 import { createApolloServer, gatewayValidationRules } from './apollo-server.js';
 import { clientKey } from './client-key.js';
 import type { GatewayServices } from './gateway-services.js';
+import { createClientAddressResolver } from './client-address.js';
 import { createGraphQLFastLane } from './graphql-fast-lane.js';
 import { consumerReadiness, healthRoutes } from './health-routes.js';
 import type { ClientInfo, RouteHandler } from './http-server.js';
@@ -66,6 +67,7 @@ interface RequestRateLimiter {
 
 function contextFactory(services: GatewayServices, limiter: RequestRateLimiter, batching: boolean, errors: ErrorAttribution) {
   const { config, metrics } = services;
+  const addresses = createClientAddressResolver(config.http.trustProxy, config.http.trustedProxies);
   const create = async (headers: HeaderMap, client: ClientInfo, scope: RequestScope): Promise<RequestContext> => {
     let viewer: Viewer;
     try {
@@ -75,7 +77,7 @@ function contextFactory(services: GatewayServices, limiter: RequestRateLimiter, 
       metrics.increment('graphql_errors', { code: error.code });
       throw asGraphQLError(error);
     }
-    const decision = await limiter.take(clientKey(viewer, headers, client.remoteAddress, config.http.trustProxy), client.operations, scope.logger);
+    const decision = await limiter.take(clientKey(viewer, headers, client.remoteAddress, addresses), client.operations, scope.logger);
     if (!decision.allowed) {
       metrics.increment('graphql_errors', { code: 'RATE_LIMITED' });
       const retryAfter = new ApolloHeaderMap([['retry-after', String(Math.ceil(decision.retryAfterMs / 1000))]]);
@@ -135,7 +137,14 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
     eventStreams: live?.eventStreams ?? null,
     createContext: contextFactory(services, limiter, options.batching ?? true, errors),
     fastLane: withGraphQL
-      ? createGraphQLFastLane({ schema, validationRules: gatewayValidationRules(config), introspection: config.mode !== 'production', metrics: services.metrics, maxTokens: config.limits.maxTokens })
+      ? createGraphQLFastLane({
+          schema,
+          validationRules: gatewayValidationRules(config),
+          introspection: config.http.introspection,
+          maxCost: config.limits.maxCost,
+          metrics: services.metrics,
+          maxTokens: config.limits.maxTokens,
+        })
       : null,
     routes,
     limits: config.limits,

@@ -8,7 +8,7 @@ import { createCdcRuntime } from './cdc-runtime.js';
 import type { GatewayApi } from './gateway-api.js';
 import { startGatewayApi } from './gateway-api.js';
 import { createGatewayServices } from './gateway-services.js';
-import { entitiesNeedingBackfill, reindexDependencies, reindexEntities } from '../search/backfill.js';
+import { entitiesNeedingBackfill, reindexDependencies, reindexEntities } from '../reindex/backfill.js';
 import { checkDependencies, ensureSearchIndices } from './startup-checks.js';
 
 export interface GatewayProcessOptions {

@@ -14,7 +14,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createMetrics } from '../observability/metrics.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
-import { createElasticsearchClient } from '../search/elasticsearch-client.js';
+import { createElasticsearchClient } from '../index/elasticsearch-client.js';
 
 /**
  * Every long-lived client, created in one place and handed down explicitly. Nothing else opens

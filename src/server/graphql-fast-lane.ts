@@ -9,11 +9,32 @@ import type { DocumentCacheLimits } from './document-cache.js';
 import { createDocumentCache } from './document-cache.js';
 import type { PlannedDocument } from './execution-plans.js';
 import { plannedDocument, planFor } from './execution-plans.js';
+import { requestCostError } from './query-limits.js';
 
-/** Apollo's answer type for a client that accepts JSON: the fast lane answers with exactly this. */
+/** Apollo's answer types for a client that accepts JSON: the fast lane answers with exactly these. */
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-/** Accept values Apollo answers with JSON_CONTENT_TYPE; anything else is Apollo's to negotiate. */
-const PLAIN_ACCEPTS = new Set([undefined, '*/*', 'application/json', JSON_CONTENT_TYPE]);
+/** The GraphQL-over-HTTP media type (graphql-request, urql and graphql-http ask for it first). */
+const GRAPHQL_RESPONSE_CONTENT_TYPE = 'application/graphql-response+json; charset=utf-8';
+const ANSWER_TYPES: Readonly<Record<string, string>> = {
+  '*/*': JSON_CONTENT_TYPE,
+  'application/*': JSON_CONTENT_TYPE,
+  'application/json': JSON_CONTENT_TYPE,
+  'application/graphql-response+json': GRAPHQL_RESPONSE_CONTENT_TYPE,
+};
+
+/**
+ * The content type Apollo would answer a successful single result with, or null when the Accept
+ * header needs real negotiation (quality values, other types first): then Apollo decides. Both
+ * JSON media types have the same body; Apollo picks the first acceptable one the client lists.
+ */
+export function answerContentType(accept: string | undefined): string | null {
+  if (accept === undefined) return JSON_CONTENT_TYPE;
+  const first = accept.split(',', 1)[0] ?? '';
+  const [type = '', ...parameters] = first.split(';').map((part) => part.trim().toLowerCase());
+  if (parameters.some((parameter) => !parameter.startsWith('charset='))) return null;
+  if (accept.includes(';q=') || accept.includes('; q=')) return null;
+  return ANSWER_TYPES[type] ?? null;
+}
 
 export type FastLaneOutcome =
   | { readonly kind: 'served'; readonly contentType: string; readonly body: string }
@@ -35,8 +56,10 @@ export interface FastLaneOptions {
   readonly schema: GraphQLSchema;
   /** The rules Apollo runs besides the spec's (the query limits). */
   readonly validationRules: readonly ValidationRule[];
-  /** Production: introspection refused, as Apollo does with `introspection: false`. */
+  /** false: introspection refused, as Apollo does with `introspection: false`. */
   readonly introspection: boolean;
+  /** MAX_QUERY_COST: an operation costed by its variables is checked per request; over it, Apollo refuses it. */
+  readonly maxCost: number;
   readonly metrics: Metrics;
   /** Same bound as Apollo's parseOptions.maxTokens: a document over it is left to Apollo to refuse. */
   readonly maxTokens: number;
@@ -58,7 +81,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 function isPlainJsonRequest(headers: HeaderMap): boolean {
   const contentType = headers.get('content-type');
   if (contentType === undefined || contentType.split(';', 1)[0]?.trim().toLowerCase() !== 'application/json') return false;
-  return PLAIN_ACCEPTS.has(headers.get('accept')) && headers.get(FRESHNESS_HEADER) === undefined;
+  return headers.get(FRESHNESS_HEADER) === undefined;
 }
 
 function plainRequest(body: unknown): PlainRequest | null {
@@ -99,13 +122,15 @@ export function createGraphQLFastLane(options: FastLaneOptions): GraphQLFastLane
 
   return {
     async serve(headers, body, createContext) {
-      if (!isPlainJsonRequest(headers)) return toApollo('not_eligible', null);
+      const contentType = answerContentType(headers.get('accept'));
+      if (contentType === null || !isPlainJsonRequest(headers)) return toApollo('not_eligible', null);
       const request = plainRequest(body);
       if (request === null) return toApollo('not_eligible', null);
       const planned = documentOf(request.query);
       if (planned === null) return toApollo('invalid', null);
       const operation = getOperationAST(planned.document, request.operationName);
       if (operation?.operation !== OperationTypeNode.QUERY) return toApollo('not_eligible', null);
+      if (requestCostError(schema, planned.document, request.operationName, request.variables, options) !== null) return toApollo('invalid', null);
       let context: RequestContext;
       try {
         context = await createContext();
@@ -129,7 +154,7 @@ export function createGraphQLFastLane(options: FastLaneOptions): GraphQLFastLane
       metrics.observeRequest(operationLabel(operationName), 'ok', performance.now() - started);
       metrics.increment('graphql_fast_lane', served);
       // Apollo's default stringifyResult, byte for byte.
-      return { kind: 'served', contentType: JSON_CONTENT_TYPE, body: `${JSON.stringify({ data: result.data })}\n` };
+      return { kind: 'served', contentType, body: `${JSON.stringify({ data: result.data })}\n` };
     },
   };
 }

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { apiKeyGrant } from '../auth/authenticate.js';
+import { Roles } from '../auth/viewer.js';
 import { pingRedis } from '../cache/redis-client.js';
 import type { ConsumerStatus } from '../sync/cdc-consumer.js';
 import type { GatewayServices } from './gateway-services.js';
@@ -58,29 +60,60 @@ export interface HealthOptions {
   readonly draining?: () => boolean;
 }
 
+type DependencyResults = Readonly<Record<string, DependencyHealth>>;
+
+/**
+ * One round of dependency checks shared by every probe within `cacheMs` (and by the probes that
+ * arrive while it runs): a flood of /readyz requests costs the dependencies one check per period.
+ */
+function cachedChecks(checks: Readonly<Record<string, ReadinessCheck>>, cacheMs: number): () => Promise<DependencyResults> {
+  let round: Promise<DependencyResults> | null = null;
+  // When the current round finished (null while it runs): it is reused for cacheMs from then.
+  let finishedAt: number | null = null;
+  return () => {
+    if (round === null || (finishedAt !== null && performance.now() - finishedAt >= cacheMs)) {
+      finishedAt = null;
+      const current = Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await check()] as const)).then((entries) => Object.fromEntries(entries));
+      round = current;
+      void current.then(() => {
+        if (round === current) finishedAt = performance.now();
+      });
+    }
+    return round;
+  };
+}
+
 /**
  * /healthz says the process is alive (never checks dependencies: restarting the gateway does not
- * bring Redis back). /readyz checks each dependency and answers 503, with every dependency's
- * result, when one fails.
+ * bring Redis back). /readyz checks each dependency and answers 503 when one fails. Which one and
+ * its raw error (host names, driver messages) are shown only to an API key with the operator role.
  */
 export function healthRoutes(services: GatewayServices, options: HealthOptions = {}) {
   const send = (response: ServerResponse, status: number, body: unknown) => {
     response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
     response.end(JSON.stringify(body));
   };
+  const checks = cachedChecks(
+    {
+      mysql: () => probe(() => services.pool.query('SELECT 1'), PROBE_TIMEOUT_MS),
+      redis: () => probe(() => pingRedis(services.redis), PROBE_TIMEOUT_MS),
+      elasticsearch: () => probe(() => services.search.cluster.health({}, { requestTimeout: PROBE_TIMEOUT_MS, maxRetries: 0 }), PROBE_TIMEOUT_MS),
+      ...options.extraChecks,
+    },
+    services.config.http.readinessCacheMs,
+  );
+  const isOperator = (request: IncomingMessage) => {
+    const key = request.headers['x-api-key'];
+    return typeof key === 'string' && (apiKeyGrant(key, services.config.auth.apiKeys)?.roles.includes(Roles.operator) ?? false);
+  };
   return {
     '/healthz': (_request: IncomingMessage, response: ServerResponse) => send(response, 200, { status: 'ok' }),
-    '/readyz': async (_request: IncomingMessage, response: ServerResponse) => {
-      const checks: Record<string, ReadinessCheck> = {
-        mysql: () => probe(() => services.pool.query('SELECT 1'), PROBE_TIMEOUT_MS),
-        redis: () => probe(() => pingRedis(services.redis), PROBE_TIMEOUT_MS),
-        elasticsearch: () => probe(() => services.search.cluster.health({}, { requestTimeout: PROBE_TIMEOUT_MS, maxRetries: 0 }), PROBE_TIMEOUT_MS),
-        ...options.extraChecks,
-      };
-      const results = Object.fromEntries(await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await check()] as const)));
+    '/readyz': async (request: IncomingMessage, response: ServerResponse) => {
+      const results = await checks();
       const draining = options.draining?.() ?? false;
       const ready = !draining && Object.values(results).every((result) => result.ok);
-      send(response, ready ? 200 : 503, { status: draining ? 'shutting down' : ready ? 'ready' : 'not ready', dependencies: results });
+      const status = draining ? 'shutting down' : ready ? 'ready' : 'not ready';
+      send(response, ready ? 200 : 503, isOperator(request) ? { status, dependencies: results } : { status });
     },
   };
 }

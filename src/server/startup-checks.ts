@@ -3,7 +3,7 @@ import { redactUrl } from '../config/env-readers.js';
 import { GatewayError, errorMessage } from '../errors.js';
 import type { GatewayServices } from './gateway-services.js';
 import { waitForRedis } from '../cache/redis-client.js';
-import { ensureIndices } from '../search/index-manager.js';
+import { ensureIndices } from '../index/index-manager.js';
 
 function unreachable(variable: string, value: string, error: unknown): GatewayError {
   return new GatewayError('CONFIG_INVALID', `${variable}=${redactUrl(value)} is unreachable: ${errorMessage(error)}`, { details: { variable } });

@@ -14,7 +14,7 @@ import type { PartitionPipeline } from './partition-pipeline.js';
 import { createPartitionPipeline } from './partition-pipeline.js';
 import type { ChunkPreparer } from './prepare-chunk.js';
 import { createChunkPreparer } from './prepare-chunk.js';
-import { RetryAborted } from './retry-backoff.js';
+import { RetryAborted } from '../retry-backoff.js';
 import type { StoreApplier } from './store-applier.js';
 import type { OffsetCommitter } from './offset-committer.js';
 import { createOffsetCommitter } from './offset-committer.js';

@@ -1,31 +1,11 @@
+import type { Row, RowVersion } from '../rows/row.js';
+
 /**
  * The one normalized shape every CDC decoder produces. Appliers, the cache and the indexer only
  * ever see this, never a format-specific message.
  */
 
-/** A row as a map from column name to a JSON-safe value in the gateway's canonical representation. */
-export type Row = Record<string, RowValue>;
-
-/**
- * Canonical column values (the same representation the read path produces from mysql2):
- * - integers that fit in 2^53 as numbers, larger BIGINTs as decimal strings;
- * - DECIMAL as an exact decimal string with the column's scale ("19.90");
- * - DATETIME / TIMESTAMP as ISO-8601 UTC strings with millisecond precision ("2025-03-01T10:15:30.123Z");
- * - DATE as "YYYY-MM-DD", TIME as "hh:mm:ss[.ffffff]";
- * - JSON columns as parsed JSON values; TINYINT(1) flags (declared `bool`) as true/false;
- * - BLOB/BINARY as base64 strings; NULL as null.
- */
-export type RowValue = string | number | boolean | null | RowValue[] | { [key: string]: RowValue };
-
 export type CdcFormat = 'debezium' | 'canal' | 'ticdc' | 'maxwell';
-
-/**
- * A monotonic per-row version. Comparable only between changes of the same row coming from the
- * same source: binlog coordinates for Debezium/Maxwell, TiCDC commitTs, Canal execute time plus
- * the Kafka offset as a tiebreak (see docs/versions.md). Always below 2^63 so Elasticsearch accepts
- * it as an external version.
- */
-export type RowVersion = bigint;
 
 export type RowOp = 'create' | 'update' | 'delete' | 'read';
 
@@ -93,5 +73,3 @@ export interface RawMessage {
   readonly value: Buffer | null;
   readonly headers: Readonly<Record<string, Buffer | string | undefined>>;
 }
-
-export const MAX_ROW_VERSION: RowVersion = (1n << 63n) - 1n;

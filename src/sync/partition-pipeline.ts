@@ -4,7 +4,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { PartitionStatus } from './consumer-status.js';
 import { lagOf, lowestOffset } from './consumer-status.js';
 import type { PreparedChunk, Retry } from './prepare-chunk.js';
-import { retryUntilDone } from './retry-backoff.js';
+import { retryUntilDone } from '../retry-backoff.js';
 import type { StoreApplier } from './store-applier.js';
 import type { ConsumerTrace } from './consumer-trace.js';
 import type { StoreLane } from './store-lane.js';

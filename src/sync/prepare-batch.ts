@@ -1,8 +1,9 @@
 import { GatewayError } from '../errors.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { EntityDeclaration } from '../schema/entity.js';
-import type { Row, RowChange, TruncateChange } from './change.js';
-import { normalizeRow } from './normalize-row.js';
+import type { RowChange, TruncateChange } from './change.js';
+import type { Row } from '../rows/row.js';
+import { normalizeRow } from '../rows/normalize-row.js';
 import type { ApplyBatch, EntityChange, TableTruncate } from './store-applier.js';
 
 /** A decoded change and the message it came from, so a change that cannot be prepared can be dead-lettered. */

@@ -3,7 +3,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { mergeBatches } from './prepare-batch.js';
 import type { PreparedChunk, Retry } from './prepare-chunk.js';
-import { RetryAborted, retryUntilDone } from './retry-backoff.js';
+import { RetryAborted, retryUntilDone } from '../retry-backoff.js';
 import type { ApplyBatch, ApplyOutcome, StoreApplier } from './store-applier.js';
 import type { ConsumerTrace } from './consumer-trace.js';
 

@@ -8,7 +8,7 @@ import { openFaultWorld } from './support/fault-world.js';
 import { recordCase } from './support/reliability-figures.js';
 import { execute } from '../support/writer.js';
 import { productEntity } from '../../src/schema/product.type.js';
-import { searchAlias } from '../../src/search/index-manager.js';
+import { searchAlias } from '../../src/index/index-manager.js';
 import { createFaultProducts, faultIdBlock, startWriteLoad } from './support/write-load.js';
 
 const restarts: readonly { service: ServiceName; title: string }[] = [
@@ -23,7 +23,7 @@ const sentinelTimeoutMs = 180_000;
 /** How long until the product's document carries `name`, or null when it never does in time. */
 async function waitForSentinel(world: FaultWorld, id: number, name: string, timeoutMs: number): Promise<number | null> {
   const { search, config } = world.gateway.services;
-  const index = searchAlias(config.elasticsearch.indexPrefix, productEntity.search!);
+  const index = searchAlias(config.elasticsearch.indexPrefix, productEntity.search);
   const began = Date.now();
   while (Date.now() - began < timeoutMs) {
     const document = await search.get<{ name?: string }>({ index, id: String(id) }).catch(() => null);

@@ -3,9 +3,9 @@ import type { Client } from '@elastic/elasticsearch';
 import type { RowSource } from '../../src/db/row-source.js';
 import type { EntityRegistry } from '../../src/schema/entity-registry.js';
 import type { EntityDeclaration } from '../../src/schema/entity.js';
-import { searchAlias } from '../../src/search/index-manager.js';
-import { SYNC_FIELD } from '../../src/search/search-documents.js';
-import type { Row } from '../../src/sync/change.js';
+import { searchAlias } from '../../src/index/index-manager.js';
+import { SYNC_FIELD } from '../../src/index/search-documents.js';
+import type { Row } from '../../src/rows/row.js';
 
 export interface SearchComparison {
   readonly equal: number;

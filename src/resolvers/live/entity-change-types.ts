@@ -4,7 +4,7 @@ import { GatewayError } from '../../errors.js';
 import type { FeedItem } from '../../live/bounded-feed.js';
 import type { LiveChange } from '../../live/live-change.js';
 import type { EntityDeclaration } from '../../schema/entity.js';
-import type { Row } from '../../sync/change.js';
+import type { Row } from '../../rows/row.js';
 import { parseIds } from '../arguments.js';
 import type { RequestContext } from '../request-context.js';
 import { loadOne } from '../row-objects.js';

@@ -5,7 +5,7 @@ import type { FeedItem } from '../../live/bounded-feed.js';
 import type { LiveChange } from '../../live/live-change.js';
 import { productEntity } from '../../schema/product.type.js';
 import { firstPageProductIds } from '../product-search.resolver.js';
-import { ProductSearchFilter } from '../product-search.types.js';
+import { ProductSearchFilter } from '../../schema/product-search.types.js';
 import type { RequestContext } from '../request-context.js';
 import { ChangeKind, changeKindOf } from './change-kind.js';
 import { liveContextOf } from './live-context.js';

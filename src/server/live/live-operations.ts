@@ -12,7 +12,9 @@ import { createRequestLoaders } from '../../resolvers/request-loaders.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { formatGatewayError } from '../graphql-errors.js';
+import { createClientAddressResolver } from '../client-address.js';
 import { clientKey } from '../client-key.js';
+import { requestCostError } from '../query-limits.js';
 
 /** One operation as a client sends it over graphql-ws or SSE. */
 export interface LiveRequest {
@@ -69,9 +71,10 @@ export function createLiveOperations(deps: LiveOperationsDependencies): LiveOper
   const rules: readonly ValidationRule[] = [
     ...specifiedRules,
     ...deps.validationRules,
-    ...(config.mode === 'production' ? [NoSchemaIntrospectionCustomRule] : []),
+    ...(config.http.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
   const format = formatGatewayError(logger);
+  const addresses = createClientAddressResolver(config.http.trustProxy, config.http.trustedProxies);
   const formatErrors = (errors: readonly GraphQLError[]) =>
     errors.map((error) => {
       const formatted = format(error.toJSON(), error);
@@ -103,7 +106,7 @@ export function createLiveOperations(deps: LiveOperationsDependencies): LiveOper
   return {
     identify(headers, remoteAddress) {
       const viewer = authenticate(headers, config.auth);
-      return { viewer, key: clientKey(viewer, headers, remoteAddress, config.http.trustProxy) };
+      return { viewer, key: clientKey(viewer, headers, remoteAddress, addresses) };
     },
     async prepare(client, request) {
       const decision = await limiter.take(client.key, 1);
@@ -126,6 +129,9 @@ export function createLiveOperations(deps: LiveOperationsDependencies): LiveOper
         const limit = errors.map((error) => error.originalError).find(isGatewayError);
         return { kind: 'rejected', code: limit?.code ?? 'BAD_USER_INPUT', errors };
       }
+      // Validation costs a list sized by a variable at its largest; with the request's values it may pass.
+      const costError = requestCostError(schema, document, typeof request.operationName === 'string' ? request.operationName : null, variables as Record<string, unknown> | null | undefined, config.limits);
+      if (costError !== null) return { kind: 'rejected', code: 'QUERY_TOO_COMPLEX', errors: [costError] };
       return {
         kind: 'ready',
         args: {

@@ -1,5 +1,6 @@
-import type { CdcFormat, DecodedChange, RawMessage, RowOp, RowVersion } from '../change.js';
-import { canalVersion } from '../row-version.js';
+import type { CdcFormat, DecodedChange, RawMessage, RowOp } from '../change.js';
+import type { RowVersion } from '../../rows/row.js';
+import { canalVersion } from '../../rows/row-version.js';
 import {
   decodeProblem,
   isJsonObject,

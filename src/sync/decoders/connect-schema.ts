@@ -1,4 +1,4 @@
-import { bigintFromTwosComplement, parseIntegerValue, unscaledToDecimalText } from '../decimal-text.js';
+import { bigintFromTwosComplement, parseIntegerValue, unscaledToDecimalText } from '../../rows/decimal-text.js';
 import {
   canonicalDateTimeText,
   epochDaysToDateText,
@@ -7,7 +7,7 @@ import {
   epochNanosToDateTimeText,
   floorDiv,
   microsToTimeText,
-} from '../temporal-text.js';
+} from '../../rows/temporal-text.js';
 import { decodeProblem, isJsonObject } from './decode-context.js';
 import type { JsonObject } from './decode-context.js';
 

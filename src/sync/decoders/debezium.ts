@@ -1,5 +1,6 @@
-import type { DecodedChange, RawMessage, Row, RowOp, SchemaChange } from '../change.js';
-import { binlogVersion } from '../row-version.js';
+import type { DecodedChange, RawMessage, RowOp, SchemaChange } from '../change.js';
+import type { Row } from '../../rows/row.js';
+import { binlogVersion } from '../../rows/row-version.js';
 import { applyConnectSchema } from './connect-schema.js';
 import {
   decodeProblem,

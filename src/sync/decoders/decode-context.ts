@@ -1,5 +1,6 @@
 import { GatewayError, errorMessage, isGatewayError } from '../../errors.js';
-import type { CdcFormat, IgnorableMessage, RawMessage, Row } from '../change.js';
+import type { CdcFormat, IgnorableMessage, RawMessage } from '../change.js';
+import type { Row } from '../../rows/row.js';
 import { parseJsonLossless } from './lossless-json.js';
 
 /** Shared plumbing of the decoders: message coordinates in errors, JSON parsing, field access. */

@@ -1,5 +1,6 @@
-import type { DecodedChange, RawMessage, Row, RowOp, RowValue } from '../change.js';
-import { binlogVersion } from '../row-version.js';
+import type { DecodedChange, RawMessage, RowOp } from '../change.js';
+import type { Row, RowValue } from '../../rows/row.js';
+import { binlogVersion } from '../../rows/row-version.js';
 import {
   decodeProblem,
   ignoreMessage,

@@ -1,7 +1,7 @@
 import { errorMessage } from '../../errors.js';
-import type { Row, RowValue } from '../change.js';
-import { integerToRowValue, parseIntegerValue, scaleDecimalText } from '../decimal-text.js';
-import { canonicalDateText, canonicalDateTimeText, canonicalTimeText } from '../temporal-text.js';
+import type { Row, RowValue } from '../../rows/row.js';
+import { integerToRowValue, parseIntegerValue, scaleDecimalText } from '../../rows/decimal-text.js';
+import { canonicalDateText, canonicalDateTimeText, canonicalTimeText } from '../../rows/temporal-text.js';
 import { decodeProblem } from './decode-context.js';
 import type { JsonObject } from './decode-context.js';
 

@@ -1,4 +1,5 @@
-import type { CdcFormat, Row, RowChange, RowOp, RowVersion } from '../change.js';
+import type { CdcFormat, RowChange, RowOp } from '../change.js';
+import type { Row, RowVersion } from '../../rows/row.js';
 import { decodeProblem } from './decode-context.js';
 
 /** One row of a format that names its key columns (Canal/TiCDC `pkNames`, Maxwell's message key). */

@@ -1,5 +1,6 @@
-import type { DecodedChange, RawMessage, RowVersion } from '../change.js';
-import { canalVersion, ticdcVersion } from '../row-version.js';
+import type { DecodedChange, RawMessage } from '../change.js';
+import type { RowVersion } from '../../rows/row.js';
+import { canalVersion, ticdcVersion } from '../../rows/row-version.js';
 import { decodeCanalShape } from './canal.js';
 import { decodeProblem, isJsonObject, parseMessageValue, requireInteger, requireObject, withDecodeContext } from './decode-context.js';
 import type { JsonObject } from './decode-context.js';

@@ -12,7 +12,7 @@ import { createKafka } from '../../../src/sync/kafka-client.js';
 import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { startHarness } from '../../support/gateway-harness.js';
 import { deleteIndicesWithPrefix } from '../../support/search-cleanup.js';
-import { entitiesNeedingBackfill, reindexDependencies, reindexEntities } from '../../../src/search/backfill.js';
+import { entitiesNeedingBackfill, reindexDependencies, reindexEntities } from '../../../src/reindex/backfill.js';
 import { startGroupAtTopicEnds } from '../../support/topic-positions.js';
 import { createWriterPool, execute } from '../../support/writer.js';
 

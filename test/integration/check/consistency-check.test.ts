@@ -10,8 +10,8 @@ import type { CheckDependencies } from '../../../src/check/consistency-check.js'
 import { silentLogger } from '../../../src/observability/logger.js';
 import { repoRoot } from '../../../src/repo-root.js';
 import { productEntity } from '../../../src/schema/product.type.js';
-import { entitiesNeedingBackfill, reindexDependencies, reindexEntities } from '../../../src/search/backfill.js';
-import { searchAlias } from '../../../src/search/index-manager.js';
+import { entitiesNeedingBackfill, reindexDependencies, reindexEntities } from '../../../src/reindex/backfill.js';
+import { searchAlias } from '../../../src/index/index-manager.js';
 import { createCdcRuntime } from '../../../src/server/cdc-runtime.js';
 import type { CdcConsumer } from '../../../src/sync/cdc-consumer.js';
 import { waitForGroupCaughtUp } from '../../../src/sync/consumer-lag.js';
@@ -74,7 +74,7 @@ describe('npm run check', () => {
 
   it('catches a corrupted cache entry and document and a resurrected row, and --repair fixes them', async () => {
     const { redis, cache, search, config } = gateway.services;
-    const index = searchAlias(config.elasticsearch.indexPrefix, productEntity.search!);
+    const index = searchAlias(config.elasticsearch.indexPrefix, productEntity.search);
     // Corrupt the kept row in both stores, at its own version, and bring the deleted row back.
     const keptKey = cache.keyOf(productEntity, String(kept));
     const entry = (await redis.get(keptKey)) ?? '';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { DEMO_TABLES, generateDemoData, isDatabaseEmpty } from '../../../src/db/demo-data.js';
+import { DEMO_TABLES, generateDemoData, isDatabaseEmpty } from '../../../src/demo/demo-data.js';
 import { applyMigrations, migrationsDirectory } from '../../../src/db/migrate.js';
 import { createMysqlPool } from '../../../src/db/mysql-pool.js';
 

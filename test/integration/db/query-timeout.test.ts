@@ -6,7 +6,7 @@ import { GatewayError } from '../../../src/errors.js';
 import { createMysqlPool } from '../../../src/db/mysql-pool.js';
 import { createRowSource } from '../../../src/db/row-source.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
-import { col } from '../../../src/schema/column-types.js';
+import { col } from '../../../src/rows/column-types.js';
 import { defineEntity } from '../../../src/schema/entity.js';
 
 const writerUrl = process.env['MYSQL_WRITER_URL'] ?? 'mysql://shop:shop@127.0.0.1:3306/shop';

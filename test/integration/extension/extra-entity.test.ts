@@ -12,7 +12,7 @@ import { shopEntities } from '../../../src/schema/shop-entities.js';
 import type { CdcConsumer } from '../../../src/sync/cdc-consumer.js';
 import { createCdcConsumer } from '../../../src/sync/cdc-consumer.js';
 import { createKafka } from '../../../src/sync/kafka-client.js';
-import { createRedisApplier } from '../../../src/sync/redis-applier.js';
+import { createRedisApplier } from '../../../src/sync/appliers/redis.js';
 import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { startHarness } from '../../support/gateway-harness.js';
 import { createWriterPool, execute, uniqueId } from '../../support/writer.js';

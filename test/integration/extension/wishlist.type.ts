@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { col } from '../../../src/schema/column-types.js';
+import { col } from '../../../src/rows/column-types.js';
 import { defineEntity } from '../../../src/schema/entity.js';
 import { DateTimeScalar, DecimalScalar } from '../../../src/schema/scalars.js';
 

@@ -4,8 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Admin, Producer } from 'kafkajs';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { productEntity } from '../../../src/schema/product.type.js';
-import { searchAlias } from '../../../src/search/index-manager.js';
-import { SYNC_FIELD } from '../../../src/search/search-documents.js';
+import { searchAlias } from '../../../src/index/index-manager.js';
+import { SYNC_FIELD } from '../../../src/index/search-documents.js';
 import { createCdcRuntime } from '../../../src/server/cdc-runtime.js';
 import type { CdcConsumer } from '../../../src/sync/cdc-consumer.js';
 import { createKafka } from '../../../src/sync/kafka-client.js';
@@ -30,7 +30,7 @@ async function storeState(run: FormatRun, ids: readonly string[]) {
   const harness = run.harness!;
   const { redis, cache, search, config } = harness.services;
   const cached = await redis.mget(ids.map((id) => cache.keyOf(productEntity, id)));
-  const index = searchAlias(config.elasticsearch.indexPrefix, productEntity.search!);
+  const index = searchAlias(config.elasticsearch.indexPrefix, productEntity.search);
   await search.indices.refresh({ index });
   const documents = await Promise.all(
     ids.map(async (id) => {

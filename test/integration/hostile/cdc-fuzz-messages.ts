@@ -1,4 +1,4 @@
-import type { Random } from '../../../src/db/seeded-random.js';
+import type { Random } from '../../../src/demo/seeded-random.js';
 import { debeziumMessage, productImage, ticdcKeyOnly } from '../sync/cdc-messages.js';
 
 /** A CDC message no decoder may accept: it must end in the dead-letter topic. */

@@ -1,4 +1,4 @@
-import type { Random } from '../../../src/db/seeded-random.js';
+import type { Random } from '../../../src/demo/seeded-random.js';
 
 /** One hostile HTTP request to /graphql, described so a failure can be printed and replayed. */
 export interface HostileRequest {

@@ -5,7 +5,7 @@ import type { Admin } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
 import { createRedisClient } from '../../../src/cache/redis-client.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { createElasticsearchClient } from '../../../src/search/elasticsearch-client.js';
+import { createElasticsearchClient } from '../../../src/index/elasticsearch-client.js';
 import { createKafka } from '../../../src/sync/kafka-client.js';
 import type { GatewayProcess } from '../ops/gateway-process.js';
 import { spawnGateway } from '../ops/gateway-process.js';

@@ -105,9 +105,9 @@ describe('request limits', () => {
 });
 
 describe('production mode', () => {
-  it('turns introspection and the landing page off (and on in development)', async () => {
+  it('turns introspection and the landing page off (and on with GRAPHQL_INTROSPECTION=true)', async () => {
     const production = await startOpsGateway({ env: { NODE_ENV: 'production' } });
-    const development = await startOpsGateway({ env: { NODE_ENV: 'development' } });
+    const development = await startOpsGateway({ env: { NODE_ENV: 'development', GRAPHQL_INTROSPECTION: 'true' } });
     try {
       const introspection = '{ __schema { queryType { name } } }';
       assert.equal(codeOf((await production.query(introspection)).body), 'GRAPHQL_VALIDATION_FAILED');

@@ -12,6 +12,8 @@ interface Readiness {
   dependencies: Record<string, { ok: boolean; latencyMs: number; error?: string; detail?: Record<string, unknown> }>;
 }
 
+/** Dependency details are an operator's: the key with that role. */
+const operatorKey = 'readiness-operator-key-0123456789';
 const portOf = (url: string) => Number(new URL(url).port);
 const withPort = (url: string, port: number) => url.replace(`:${portOf(url)}`, `:${port}`);
 
@@ -20,7 +22,7 @@ describe('readiness follows the dependencies', { timeout: 120_000 }, () => {
   let gateway: OpsGateway;
   let consumer: ConsumerStatus = { joined: true, partitions: [], lastFreshnessMs: null };
   const readyz = async () => {
-    const response = await fetch(`${gateway.origin}/readyz`);
+    const response = await fetch(`${gateway.origin}/readyz`, { headers: { 'x-api-key': operatorKey } });
     return { status: response.status, body: (await response.json()) as Readiness };
   };
 
@@ -36,6 +38,9 @@ describe('readiness follows the dependencies', { timeout: 120_000 }, () => {
         ELASTICSEARCH_URL: withPort(config.elasticsearch.url, proxies.elasticsearch.port),
         MYSQL_CONNECT_TIMEOUT_MS: '500',
         REDIS_COMMAND_TIMEOUT_MS: '100',
+        // Each probe here must see the state of that moment (the one-second cache has its own test).
+        READINESS_CACHE_MS: '0',
+        API_KEYS: `ops:${operatorKey}:operator`,
       },
       consumerStatus: () => consumer,
     });

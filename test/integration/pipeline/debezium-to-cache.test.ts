@@ -14,8 +14,8 @@ import { createEntityCache } from '../../../src/cache/entity-cache.js';
 import { createRedisClient, waitForRedis } from '../../../src/cache/redis-client.js';
 import { repoRoot } from '../../../src/repo-root.js';
 import { productEntity } from '../../../src/schema/product.type.js';
-import { searchAlias } from '../../../src/search/index-manager.js';
-import { liveDocumentsFilter } from '../../../src/search/search-documents.js';
+import { searchAlias } from '../../../src/index/index-manager.js';
+import { liveDocumentsFilter } from '../../../src/index/search-documents.js';
 import type { CdcConsumer } from '../../../src/sync/cdc-consumer.js';
 import { createCdcRuntime } from '../../../src/server/cdc-runtime.js';
 import { compareCacheWithDatabase } from '../../support/cache-vs-database.js';
@@ -70,7 +70,7 @@ describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real sta
     touched.push(String(id));
     const read = async () => (await gateway.query(`{ product(id: "${id}") { name price } }`)).body.data?.product as { name: string; price: string } | null;
     const { search, config } = gateway.services;
-    const index = searchAlias(config.elasticsearch.indexPrefix, productEntity.search!);
+    const index = searchAlias(config.elasticsearch.indexPrefix, productEntity.search);
     const searchable = async () => {
       const result = await search.search<{ name: string; price: string }>({ index, query: { bool: { filter: [{ term: { id } }, liveDocumentsFilter] } } });
       return result.hits.hits[0]?._source ?? null;
@@ -105,7 +105,7 @@ describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real sta
       return comparison.equal === ids.length && searched.equal === ids.length ? comparison : null;
     }, 10_000, 'the cache and the index equal MySQL');
     const before = await gateway.services.redis.mget(ids.map((id) => cache.keyOf(productEntity, id)));
-    const index = searchAlias(gateway.config.elasticsearch.indexPrefix, productEntity.search!);
+    const index = searchAlias(gateway.config.elasticsearch.indexPrefix, productEntity.search);
     const documents = async () => (await gateway.services.search.mget({ index, ids })).docs.map((doc) => ('found' in doc && doc.found ? { version: doc._version, source: doc._source } : null));
     const documentsBefore = await documents();
     assert.equal(documentsBefore.filter((doc) => doc !== null).length, 3, 'two live documents and a tombstone');

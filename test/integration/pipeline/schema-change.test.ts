@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'mysql2/promise';
-import { col } from '../../../src/schema/column-types.js';
+import { col } from '../../../src/rows/column-types.js';
 import { createEntityRegistry } from '../../../src/schema/entity-registry.js';
 import { defineEntity } from '../../../src/schema/entity.js';
 import { productEntity } from '../../../src/schema/product.type.js';
 import { shopEntities } from '../../../src/schema/shop-entities.js';
-import { searchAlias } from '../../../src/search/index-manager.js';
+import { searchAlias } from '../../../src/index/index-manager.js';
 import type { CdcConsumer } from '../../../src/sync/cdc-consumer.js';
 import { createCdcRuntime } from '../../../src/server/cdc-runtime.js';
 import type { GatewayHarness } from '../../support/gateway-harness.js';
@@ -26,7 +26,7 @@ describe('a column added to a declared table', () => {
     // The index is created from today's declaration, which does not know the column yet.
     gateway = await startHarness({ env: { KAFKA_GROUP_ID: `it-ddl-${column}` } });
     // The new release declares the column and its search field; the consumer runs with it.
-    const search = productEntity.search!;
+    const search = productEntity.search;
     const extended = defineEntity({
       ...productEntity,
       columns: { ...productEntity.columns, [column]: col.string() },
@@ -44,7 +44,7 @@ describe('a column added to a declared table', () => {
   });
 
   it('reaches the live index mapping when its DDL event arrives, with no reindex', async () => {
-    const index = searchAlias(gateway.config.elasticsearch.indexPrefix, productEntity.search!);
+    const index = searchAlias(gateway.config.elasticsearch.indexPrefix, productEntity.search);
     const mappedFields = async () => {
       const mappings = await gateway.services.search.indices.getMapping({ index });
       return Object.values(mappings).flatMap((entry) => Object.keys(entry.mappings.properties ?? {}));

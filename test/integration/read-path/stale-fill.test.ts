@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Pool } from 'mysql2/promise';
 import { createCacheAsideReader } from '../../../src/cache/cache-aside.js';
 import { productEntity } from '../../../src/schema/product.type.js';
-import { formatVersion } from '../../../src/sync/row-version.js';
+import { formatVersion } from '../../../src/rows/row-version.js';
 import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { startHarness } from '../../support/gateway-harness.js';
 import { createWriterPool, execute, insertProduct, uniqueId } from '../../support/writer.js';

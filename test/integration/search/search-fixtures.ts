@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'mysql2/promise';
 import type { EntityDeclaration } from '../../../src/schema/entity.js';
-import { createSearchApplier } from '../../../src/search/search-applier.js';
+import { createSearchApplier } from '../../../src/sync/appliers/elasticsearch/search-applier.js';
 import type { EntityChange } from '../../../src/sync/store-applier.js';
 import type { GatewayHarness, GraphQLResponse } from '../../support/gateway-harness.js';
 import { execute } from '../../support/writer.js';

@@ -17,7 +17,7 @@ import { createShopRegistry } from '../../../src/schema/shop-entities.js';
 import type { CdcConsumer, CdcConsumerTuning } from '../../../src/sync/cdc-consumer.js';
 import { createCdcConsumer } from '../../../src/sync/cdc-consumer.js';
 import { createKafka } from '../../../src/sync/kafka-client.js';
-import { createRedisApplier } from '../../../src/sync/redis-applier.js';
+import { createRedisApplier } from '../../../src/sync/appliers/redis.js';
 import type { StoreApplier } from '../../../src/sync/store-applier.js';
 import { createWriterPool, insertProduct, uniqueId as uniqueRowId } from '../../support/writer.js';
 import { debeziumMessage, expectedProduct, expectedUser, productImage, ticdcKeyOnly, userImage } from './cdc-messages.js';

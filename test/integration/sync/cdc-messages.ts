@@ -1,4 +1,4 @@
-import type { Row } from '../../../src/sync/change.js';
+import type { Row } from '../../../src/rows/row.js';
 
 /**
  * CDC messages shaped like the native stack's Debezium MariaDB connector (JSON converter, schemas

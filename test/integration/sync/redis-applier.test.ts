@@ -5,10 +5,10 @@ import { createRedisClient } from '../../../src/cache/redis-client.js';
 import type { EntityCache } from '../../../src/cache/entity-cache.js';
 import { createEntityCache } from '../../../src/cache/entity-cache.js';
 import { isGatewayError } from '../../../src/errors.js';
-import { col } from '../../../src/schema/column-types.js';
+import { col } from '../../../src/rows/column-types.js';
 import { defaultCachePolicy, defineEntity } from '../../../src/schema/entity.js';
-import { formatVersion } from '../../../src/sync/row-version.js';
-import { createRedisApplier } from '../../../src/sync/redis-applier.js';
+import { formatVersion } from '../../../src/rows/row-version.js';
+import { createRedisApplier } from '../../../src/sync/appliers/redis.js';
 import type { StoreApplier } from '../../../src/sync/store-applier.js';
 import { connectRedis, deleteKeys, entityChange, uniqueId } from './sync-fixtures.js';
 

@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { createRedisClient, waitForRedis } from '../../../src/cache/redis-client.js';
 import { GatewayError } from '../../../src/errors.js';
-import type { Row, RowChange } from '../../../src/sync/change.js';
+import type { RowChange } from '../../../src/sync/change.js';
+import type { Row } from '../../../src/rows/row.js';
 import type { EntityDeclaration } from '../../../src/schema/entity.js';
 import type { EntityChange, StoreApplier } from '../../../src/sync/store-applier.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OperationDefinitionNode } from 'graphql';
 import { buildSchema, Kind, parse, validate } from 'graphql';
-import { measureOperation, queryLimitsRule } from '../../../src/server/query-limits.js';
+import { measureOperation, queryLimitsRule, requestCostError } from '../../../src/server/query-limits.js';
 
 const schema = buildSchema(`
   type Query {
@@ -19,12 +19,13 @@ const schema = buildSchema(`
   type OrderItem { id: ID! product: Product }
 `);
 
-function measure(query: string) {
+function measure(query: string, variables: Record<string, unknown> = {}) {
   const document = parse(query);
   const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
   assert.ok(operation);
   const fragments = (name: string) => document.definitions.find((definition) => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name) as never;
-  return measureOperation(schema, operation, fragments);
+  const { usesVariableSizes: _, ...measured } = measureOperation(schema, operation, fragments, variables);
+  return measured;
 }
 
 const codesOf = (query: string, limits = { maxDepth: 5, maxAliases: 2, maxCost: 100 }) =>
@@ -50,23 +51,36 @@ describe('query depth, aliases and cost', () => {
     assert.equal(measure('{ user(id: 1) { orders { nodes { id } } } }').cost, 1 + 1 + 20 * (1 + 1));
   });
 
-  it('counts a variable page size at its default, or at the largest page when it has none', () => {
-    assert.equal(measure('query($n: Int = 3) { user(id: 1) { orders(first: $n) { nodes { id } } } }').cost, 1 + 1 + 3 * 2);
+  it('counts a variable page size at the value sent, else at its default, else at the largest page', () => {
+    const query = 'query($n: Int = 3) { user(id: 1) { orders(first: $n) { nodes { id } } } }';
+    assert.equal(measure(query, { n: 100 }).cost, 1 + 1 + 100 * 2);
+    assert.equal(measure(query).cost, 1 + 1 + 3 * 2);
     assert.equal(measure('query($n: Int) { user(id: 1) { orders(first: $n) { nodes { id } } } }').cost, 1 + 1 + 100 * 2);
+    assert.equal(measure('query($ids: [ID!]!) { products(ids: $ids) { id } }', { ids: ['1', '2'] }).cost, 1 + 2);
   });
 
-  it('assumes ten items for a list without a size argument', () => {
-    assert.equal(measure('{ product(id: 1) { category { children { id } } } }').cost, 1 + 1 + 1 + 10);
+  it('leaves a cost that depends on variables to the per-request check, which uses their values', () => {
+    const query = 'query($n: Int = 1) { user(id: 1) { orders(first: $n) { nodes { items { id } } } } }';
+    assert.deepEqual(codesOf(query), []);
+    const codeFor = (variables: Record<string, unknown>) => (requestCostError(schema, parse(query), undefined, variables, { maxCost: 200 })?.originalError as { code?: string } | undefined)?.code;
+    assert.equal(codeFor({ n: 50 }), 'QUERY_TOO_COMPLEX');
+    assert.equal(codeFor({}), undefined, 'the default (1 order of up to 100 items) is within the limit');
   });
 
-  it('leaves introspection out, so tooling keeps working under a small depth limit', () => {
-    assert.deepEqual(codesOf('{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }'), []);
+  it('costs a list without a size argument at the 100 items it may return', () => {
+    assert.equal(measure('{ product(id: 1) { category { children { id } } } }').cost, 1 + 1 + 1 + 100);
+  });
+
+  it('counts introspection against aliases and cost; the ofType chain adds no depth', () => {
+    assert.deepEqual(codesOf('{ __type(name: "Product") { ofType { ofType { ofType { ofType { name } } } } } }'), []);
+    assert.deepEqual(codesOf('{ a: __typename b: __typename c: __typename }'), ['TOO_MANY_ALIASES']);
+    assert.deepEqual(codesOf('{ __schema { types { fields { type { fields { name } } } } } }', { maxDepth: 10, maxAliases: 2, maxCost: 100 }), ['QUERY_TOO_COMPLEX']);
   });
 
   it('rejects each exceeded limit with its own code before anything runs', () => {
     assert.deepEqual(codesOf('{ product(id: 1) { category { parent { parent { parent { parent { name } } } } } } }'), ['QUERY_TOO_DEEP']);
     assert.deepEqual(codesOf('{ a: product(id: 1) { id } b: product(id: 2) { id } c: product(id: 3) { id } }'), ['TOO_MANY_ALIASES']);
-    assert.deepEqual(codesOf('{ user(id: 1) { orders(first: 50) { nodes { items { id } } } } }'), ['QUERY_TOO_COMPLEX']);
+    assert.deepEqual(codesOf('{ user(id: 1) { orders(first: 2) { nodes { items { id } } } } }'), ['QUERY_TOO_COMPLEX']);
     assert.deepEqual(codesOf('{ product(id: 1) { id name } }'), []);
   });
 

@@ -4,7 +4,7 @@ import { isGatewayError } from '../../../src/errors.js';
 import type { ProductFilters } from '../../../src/search/product-search-query.js';
 import { MAX_FILTER_VALUES, buildProductSearch, filterValues, normalizeSearchText, productSortShape } from '../../../src/search/product-search-query.js';
 import { readProductSearch } from '../../../src/search/product-search-results.js';
-import { liveDocumentsFilter } from '../../../src/search/search-documents.js';
+import { liveDocumentsFilter } from '../../../src/index/search-documents.js';
 
 const noFilters: ProductFilters = { categoryIds: null, brands: null, minPriceCents: null, maxPriceCents: null, inStock: null, tags: null };
 const badInput = (error: unknown) => isGatewayError(error) && error.code === 'BAD_USER_INPUT';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ColumnType } from '../../../src/schema/column-types.js';
+import type { ColumnType } from '../../../src/rows/column-types.js';
 import type { EntityDeclaration } from '../../../src/schema/entity.js';
 import { cents, lineCents, suggestionInputs } from '../../../src/schema/search-fields.js';
 import { createShopRegistry } from '../../../src/schema/shop-entities.js';
-import { declaredColumns, projectionDigest } from '../../../src/search/embed-relevance.js';
-import type { Row, RowValue } from '../../../src/sync/change.js';
+import { declaredColumns, projectionDigest } from '../../../src/sync/appliers/elasticsearch/embed-relevance.js';
+import type { Row, RowValue } from '../../../src/rows/row.js';
 
 describe('document helpers', () => {
   it('converts money to cents and line totals exactly, or to null', () => {

@@ -7,7 +7,7 @@ import { silentLogger } from '../../../src/observability/logger.js';
 import { createRequestScope } from '../../../src/observability/request-scope.js';
 import type { RequestContext } from '../../../src/resolvers/request-context.js';
 import type { FastLaneOptions } from '../../../src/server/graphql-fast-lane.js';
-import { createGraphQLFastLane } from '../../../src/server/graphql-fast-lane.js';
+import { answerContentType, createGraphQLFastLane } from '../../../src/server/graphql-fast-lane.js';
 import { queryLimitsRule } from '../../../src/server/query-limits.js';
 
 interface Item {
@@ -48,6 +48,7 @@ function setUp(overrides: Partial<FastLaneOptions> = {}) {
     schema,
     validationRules: [queryLimitsRule({ maxDepth: 3, maxAliases: 5, maxCost: 1_000 }), countingRule],
     introspection: false,
+    maxCost: 1_000,
     metrics,
     maxTokens: 60,
     ...overrides,
@@ -89,7 +90,8 @@ describe('GraphQL fast lane', () => {
       [new HeaderMap([['content-type', 'text/plain']]), { query }],
       [new HeaderMap([['content-type', 'text/plain; charset=application/json']]), { query }],
       [new HeaderMap(), { query }],
-      [jsonHeaders([['accept', 'application/graphql-response+json']]), { query }],
+      [jsonHeaders([['accept', 'multipart/mixed, application/json']]), { query }],
+      [jsonHeaders([['accept', 'application/json;q=0.5, application/graphql-response+json']]), { query }],
       [jsonHeaders([['x-gateway-freshness', '1']]), { query }],
       [jsonHeaders(), [{ query }]],
       [jsonHeaders(), { query, extensions: { persistedQuery: { version: 1, sha256Hash: 'x' } } }],
@@ -139,5 +141,25 @@ describe('GraphQL fast lane', () => {
     assert.ok(coercion.kind === 'fallback' && coercion.context !== null);
     assert.equal(contexts.length, 2);
     assert.deepEqual(outcomes(), { errors: 2 });
+  });
+});
+
+describe('fast lane media types', () => {
+  it('answers the JSON media types Apollo would, and leaves real negotiation to Apollo', () => {
+    assert.equal(answerContentType(undefined), 'application/json; charset=utf-8');
+    assert.equal(answerContentType('*/*'), 'application/json; charset=utf-8');
+    assert.equal(answerContentType('application/json'), 'application/json; charset=utf-8');
+    assert.equal(answerContentType('application/graphql-response+json'), 'application/graphql-response+json; charset=utf-8');
+    assert.equal(answerContentType('application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed'), 'application/graphql-response+json; charset=utf-8');
+    assert.equal(answerContentType('application/json, application/graphql-response+json'), 'application/json; charset=utf-8');
+    assert.equal(answerContentType('text/html'), null);
+    assert.equal(answerContentType('application/json;q=0.9, application/graphql-response+json'), null);
+  });
+
+  it('serves application/graphql-response+json with that content type', async () => {
+    const { lane, createContext } = setUp();
+    const outcome = await lane.serve(jsonHeaders([['accept', 'application/graphql-response+json']]), { query: '{ item { id } }' }, createContext);
+    assert.equal(outcome.kind, 'served');
+    assert.equal(outcome.kind === 'served' ? outcome.contentType : null, 'application/graphql-response+json; charset=utf-8');
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeCanalMessage } from '../../../src/sync/decoders/canal.js';
-import { canalVersion } from '../../../src/sync/row-version.js';
+import { canalVersion } from '../../../src/rows/row-version.js';
 import { assertGatewayError, onlyChange, onlyRowChange, rawMessage, rowChanges } from './message-fixtures.js';
 
 const mysqlType = {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeDebeziumMessage } from '../../../src/sync/decoders/debezium.js';
-import { binlogVersion } from '../../../src/sync/row-version.js';
+import { binlogVersion } from '../../../src/rows/row-version.js';
 import { assertGatewayError, onlyChange, onlyRowChange, rawMessage } from './message-fixtures.js';
 
 const source = (overrides: Record<string, unknown> = {}) => ({

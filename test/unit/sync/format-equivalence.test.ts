@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { col } from '../../../src/schema/column-types.js';
-import type { ColumnTypes } from '../../../src/schema/column-types.js';
-import type { RawMessage, Row, RowChange } from '../../../src/sync/change.js';
+import { col } from '../../../src/rows/column-types.js';
+import type { ColumnTypes } from '../../../src/rows/column-types.js';
+import type { RawMessage, RowChange } from '../../../src/sync/change.js';
+import type { Row } from '../../../src/rows/row.js';
 import { decodeMessage } from '../../../src/sync/decoders/detect.js';
-import { normalizeRow } from '../../../src/sync/normalize-row.js';
+import { normalizeRow } from '../../../src/rows/normalize-row.js';
 import { rawMessage, rowChanges } from './message-fixtures.js';
 
 /*

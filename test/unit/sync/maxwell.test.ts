@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeMaxwellMessage } from '../../../src/sync/decoders/maxwell.js';
-import { binlogVersion } from '../../../src/sync/row-version.js';
+import { binlogVersion } from '../../../src/rows/row-version.js';
 import { assertGatewayError, onlyChange, onlyRowChange, rawMessage, rowChanges } from './message-fixtures.js';
 
 const maxwellRow = (overrides: Record<string, unknown>) => ({

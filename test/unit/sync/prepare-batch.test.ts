@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { col } from '../../../src/schema/column-types.js';
+import { col } from '../../../src/rows/column-types.js';
 import { createEntityRegistry } from '../../../src/schema/entity-registry.js';
 import { defaultCachePolicy, defineEntity } from '../../../src/schema/entity.js';
-import type { Row, RowChange, TruncateChange } from '../../../src/sync/change.js';
+import type { RowChange, TruncateChange } from '../../../src/sync/change.js';
+import type { Row } from '../../../src/rows/row.js';
 import type { SourcedChange } from '../../../src/sync/prepare-batch.js';
 import { completeReread, mergeBatches, prepareBatch } from '../../../src/sync/prepare-batch.js';
 

@@ -4,12 +4,12 @@ import { GatewayError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import type { Metrics } from '../../../src/observability/metrics.js';
-import { col } from '../../../src/schema/column-types.js';
+import { col } from '../../../src/rows/column-types.js';
 import { defaultCachePolicy, defineEntity } from '../../../src/schema/entity.js';
 import type { RowChange, SchemaChange } from '../../../src/sync/change.js';
 import { createPartitionPipeline } from '../../../src/sync/partition-pipeline.js';
 import type { PreparedChunk } from '../../../src/sync/prepare-chunk.js';
-import { RetryAborted } from '../../../src/sync/retry-backoff.js';
+import { RetryAborted } from '../../../src/retry-backoff.js';
 import type { ApplyBatch, StoreApplier } from '../../../src/sync/store-applier.js';
 import { createStoreLane } from '../../../src/sync/store-lane.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeTicdcMessage } from '../../../src/sync/decoders/ticdc.js';
-import { canalVersion } from '../../../src/sync/row-version.js';
+import { canalVersion } from '../../../src/rows/row-version.js';
 import { onlyChange, onlyRowChange, rawMessage, rowChanges } from './message-fixtures.js';
 
 const COMMIT_TS = '429918007904436226';
