@@ -81,7 +81,9 @@ serveParent({ pid: process.pid }, {
   },
   async close() {
     for (const timer of pollers.splice(0)) clearInterval(timer);
-    await Promise.all(subscribers.splice(0).map((client) => client.dispose()));
+    await Promise.all(subscribers.splice(0).map(async (client) => {
+      await client.dispose();
+    }));
     acknowledged = 0;
     return { closed: true };
   },

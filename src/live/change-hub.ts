@@ -21,6 +21,8 @@ export interface ChangeHub {
   subscribe(filter: ChangeFilter): BoundedFeed<LiveChange>;
   /** Subscriptions open on this instance. */
   size(): number;
+  /** Whether some subscription of this instance receives this row's changes. */
+  watches(entity: string, id: string): boolean;
   /** Resolves once the channel subscription is active (tests and start-up wait for it). */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -138,6 +140,10 @@ export function createChangeHub(deps: ChangeHubDependencies): ChangeHub {
       return feed;
     },
     size: () => everyone.size,
+    watches(entity, id) {
+      const subscribers = byEntity.get(entity);
+      return subscribers !== undefined && (subscribers.all.size > 0 || (subscribers.byId.get(id)?.size ?? 0) > 0);
+    },
     ready: () => subscribed,
     async close() {
       for (const subscriber of [...everyone]) subscriber.feed.end({ kind: 'end', code: 'SUBSCRIPTION_INTERRUPTED', message: 'the gateway is shutting down; resubscribe' });

@@ -66,7 +66,10 @@ export function createSearchView({ onFreshness }) {
     const from = (page - 1) * PAGE_SIZE + 1;
     byId('summary').textContent =
       result.totalCount === 0 ? 'No products match.' : `${result.totalCount} products · showing ${from}–${from + result.edges.length - 1}`;
-    byId('results').replaceChildren(...result.edges.map(renderHit));
+    const results = byId('results');
+    results.replaceChildren(...result.edges.map(renderHit));
+    // Counts full renders: a live change updates a hit in place and leaves this alone.
+    results.dataset.renders = String(Number(results.dataset.renders ?? 0) + 1);
     live.watch(result.edges.map((edge) => edge.node.id));
     byId('page-number').textContent = `Page ${page}`;
     byId('prev-page').disabled = page === 1;

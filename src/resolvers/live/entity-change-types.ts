@@ -24,8 +24,6 @@ export interface ResolvedChange {
   readonly id: string;
   readonly version: string;
   readonly kind: ChangeKind;
-  readonly committedAtMs: number;
-  readonly publishedAtMs: number;
   readonly row: object | null;
 }
 
@@ -44,7 +42,7 @@ export async function resolveChange(context: RequestContext, live: LiveEntity, i
   const kind = changeKindOf(change.kind);
   let row: object | null = null;
   if (kind !== ChangeKind.DELETE) row = change.row !== null ? live.convert(change.row) : await loadOne(context, live.entity, change.id, live.convert);
-  return { type: live.entity.name, id: change.id, version: change.version, kind, committedAtMs: change.committedAtMs, publishedAtMs: change.publishedAtMs, row };
+  return { type: live.entity.name, id: change.id, version: change.version, kind, row };
 }
 
 /** The subscription's feed: its entity's changes, of the given rows only when `ids` is given. */
@@ -57,14 +55,14 @@ export function changeFeed(context: RequestContext, entity: EntityDeclaration, i
 export function changeSubscriptionOf(live: LiveEntity): { eventType: ClassType; resolver: ClassType } {
   const { entity } = live;
 
+  // Lean on purpose: every member of every type adds to what the standard introspection query costs
+  // (MAX_QUERY_COST), and tooling must stay able to run it.
   @ObjectType(`${entity.name}Change`, { description: `A committed change of a ${entity.name}, delivered once the gateway's cache holds it.` })
   class EntityChangeEvent {
     @Field(() => ID) id!: string;
     @Field(() => String, { description: 'The row version (19 digits): rises with every change of the row; events of a row arrive in this order.' })
     version!: string;
     @Field(() => ChangeKind) kind!: ChangeKind;
-    @Field(() => Number, { description: 'Source commit time, epoch milliseconds.' }) committedAtMs!: number;
-    @Field(() => Number, { description: 'When the gateway announced it (after its cache applied it), epoch milliseconds.' }) publishedAtMs!: number;
     @Field(() => live.type, { nullable: true, description: 'The row after the change; null for a delete.' }) row!: object | null;
   }
 

@@ -14,8 +14,6 @@ import { liveContextOf } from './live-context.js';
 export class SearchResultsChange {
   @Field(() => ID, { description: 'The product whose change touched the page.' }) productId!: string;
   @Field(() => ChangeKind) kind!: ChangeKind;
-  @Field(() => String) version!: string;
-  @Field(() => Number) publishedAtMs!: number;
 }
 
 /** After a signal the page is looked up again, once the index has had time to take the change. */
@@ -91,6 +89,6 @@ export class SearchChangedResolver {
   ): SearchResultsChange {
     if (item.kind === 'end') throw new GatewayError(item.code, item.message);
     const change = item.value;
-    return { productId: change.id, kind: changeKindOf(change.kind), version: change.version, publishedAtMs: change.publishedAtMs };
+    return { productId: change.id, kind: changeKindOf(change.kind) };
   }
 }

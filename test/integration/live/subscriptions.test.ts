@@ -95,7 +95,7 @@ describe('subscriptions over graphql-ws, fed by the real pipeline (MariaDB → D
     const before = gateway.api.changes?.size() ?? 0;
     const anonymous = connect().subscribe(query, { ids: [String(id)] });
     const personal = connect({ 'x-api-key': personalKey }).subscribe(query, { ids: [String(id)] });
-    const generic = connect().subscribe(`subscription ($ids: [ID!]) { entityChanged(type: USER, ids: $ids) { type kind row { ... on User { name email } } } }`, { ids: [String(id)] });
+    const generic = connect().subscribe(`subscription ($ids: [ID!]) { entityChanged(type: "User", ids: $ids) { type kind row { ... on User { name email } } } }`, { ids: [String(id)] });
     await subscribed(before + 3);
     await execute(writer, 'INSERT INTO users (id, name, email, level, is_active, created_at) VALUES (?, ?, ?, ?, 1, ?)', [id, 'Live Tester', `live-${id}@example.test`, 'gold', '2025-01-01 00:00:00.000']);
 
@@ -178,14 +178,12 @@ describe('subscriptions over graphql-ws, fed by the real pipeline (MariaDB → D
       return (found.body.data?.searchProducts as { nodes: { id: string }[] } | undefined)?.nodes.some((node) => node.id === String(hit)) === true ? true : null;
     }, 30_000, 'the product is searchable');
     const before = gateway.api.changes?.size() ?? 0;
-    const signals = connect().subscribe(`subscription ($query: String) { searchProductsChanged(query: $query, filter: { inStock: true }) { productId kind version } }`, { query: word });
+    const signals = connect().subscribe(`subscription ($query: String) { searchProductsChanged(query: $query, filter: { inStock: true }) { productId kind } }`, { query: word });
     await subscribed(before + 1);
     await execute(writer, 'UPDATE products SET stock = 4 WHERE id = ?', [other]);
     await execute(writer, 'UPDATE products SET stock = 3 WHERE id = ?', [hit]);
     const changed = await signals.waitFor((result) => result.data?.searchProductsChanged !== undefined, 30_000, 'the signal for the hit');
-    const signal = changed.data?.searchProductsChanged as { productId: string; kind: string; version: string };
-    assert.deepEqual([signal.productId, signal.kind], [String(hit), 'UPDATE']);
-    assert.match(signal.version, /^\d{19}$/);
+    assert.deepEqual(changed.data?.searchProductsChanged, { productId: String(hit), kind: 'UPDATE' });
     await execute(writer, 'DELETE FROM products WHERE id = ?', [hit]);
     await signals.waitFor((result) => (result.data?.searchProductsChanged as { kind: string } | undefined)?.kind === 'DELETE', 30_000, 'the signal for the deleted hit');
     assert.deepEqual(signals.results.map((result) => (result.data?.searchProductsChanged as { productId: string }).productId), [String(hit), String(hit)]);
