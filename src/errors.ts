@@ -23,6 +23,7 @@ export const ErrorCodes = {
   TOO_MANY_SUBSCRIPTIONS: { status: 429, retriable: true },
   CDC_DECODE_FAILED: { status: 500, retriable: false },
   CDC_UNKNOWN_FORMAT: { status: 500, retriable: false },
+  SCHEMA_REGISTRY_UNAVAILABLE: { status: 503, retriable: true },
   STACK_FAILED: { status: 500, retriable: false },
   INTERNAL: { status: 500, retriable: false },
 } as const;

@@ -11,6 +11,7 @@ import { connectRedis, deleteKeysWithPrefix } from '../redis-keys.js';
 import { deleteIndicesWithPrefix } from '../search-indices.js';
 import { median, ratio } from '../stats.js';
 import type { CdcRunRequest, CdcRunResult } from '../workers/cdc-worker.js';
+import { avroChangeEncoder } from './cdc-avro-messages.js';
 import type { TopicFill } from './cdc-topic.js';
 import { ensureCdcTopic } from './cdc-topic.js';
 
@@ -24,6 +25,8 @@ import { ensureCdcTopic } from './cdc-topic.js';
 export interface CdcVariant {
   readonly id: string;
   readonly label: string;
+  /** Which pre-filled topic it reads: the same changes as JSON Debezium or as Avro (Confluent wire format). */
+  readonly input: 'json' | 'avro';
   readonly tuning: Partial<CdcConsumerTuning>;
   /** How long a round runs (it ends earlier if the topic is drained). */
   readonly seconds: (options: BenchOptions) => number;
@@ -39,10 +42,14 @@ export interface CdcVariantResult {
 
 export interface CdcResults {
   readonly topic: TopicFill;
+  /** The same changes as Avro, for the Avro input variant. */
+  readonly avroTopic: TopicFill;
   readonly variants: readonly CdcVariantResult[];
   /** Gateway rate ÷ the Logstash-like baseline's. */
   readonly ratioToLogstashLike: number;
   readonly ratioToPerMessage: number;
+  /** Gateway rate on Avro input ÷ on JSON input. */
+  readonly avroToJson: number;
 }
 
 /**
@@ -55,18 +62,28 @@ export const CDC_VARIANTS: readonly CdcVariant[] = [
   {
     id: 'gateway',
     label: 'gateway consumer (its defaults: chunks of 500, 3 partitions at once, each store at its own pace, a store behind merges queued chunks into applies of ~1,000 changes)',
+    input: 'json',
+    tuning: {},
+    seconds: (options) => options.cdcSeconds,
+  },
+  {
+    id: 'gateway-avro',
+    label: 'gateway consumer, Avro input: the same changes as the Avro connector writes them (schemas fetched from the registry by id)',
+    input: 'avro',
     tuning: {},
     seconds: (options) => options.cdcSeconds,
   },
   {
     id: 'logstash-like',
     label: 'Logstash-like: batches of 125, 2 pipeline workers, each batch in both stores before the next (a 50 ms flush never fires on a full topic)',
+    input: 'json',
     tuning: { ...lockstep(125), partitionsConsumedConcurrently: 2 },
     seconds: (options) => options.baselineSeconds,
   },
   {
     id: 'per-message',
     label: 'per-message apply (batch of 1, one partition at a time)',
+    input: 'json',
     tuning: { ...lockstep(1), partitionsConsumedConcurrently: 1 },
     seconds: (options) => Math.max(2, Math.round(options.baselineSeconds / 2)),
   },
@@ -82,6 +99,11 @@ export async function runCdcApplyCase(context: BenchContext, database: BenchData
   try {
     const topic = await ensureCdcTopic(kafka, admin, names.cdcTopic, database.size, options.cdcMessages, context.log);
     if (!options.keepData) context.onCleanup(`topic ${topic.topic}`, () => admin.deleteTopics({ topics: [topic.topic] }));
+    const avroTopicName = `${names.cdcTopic}.avro`;
+    const avroEncoder = await avroChangeEncoder(config.kafka.schemaRegistryUrl, avroTopicName);
+    const avroTopic = await ensureCdcTopic(kafka, admin, avroTopicName, database.size, options.cdcMessages, context.log, avroEncoder);
+    if (!options.keepData) context.onCleanup(`topic ${avroTopic.topic}`, () => admin.deleteTopics({ topics: [avroTopic.topic] }));
+    const topicOf = (variant: CdcVariant) => (variant.input === 'avro' ? avroTopic : topic);
     const rounds = new Map<string, CdcRunResult[]>(CDC_VARIANTS.map((variant) => [variant.id, []]));
     for (let round = 1; round <= options.rounds; round += 1) {
       for (const variant of CDC_VARIANTS) {
@@ -97,7 +119,7 @@ export async function runCdcApplyCase(context: BenchContext, database: BenchData
             REDIS_KEY_PREFIX: keyPrefix,
             ELASTICSEARCH_INDEX_PREFIX: indexPrefix,
             KAFKA_GROUP_ID: groupId,
-            CDC_TOPIC_PATTERN: `^${topic.topic.replaceAll('.', '\\.')}$`,
+            CDC_TOPIC_PATTERN: `^${topicOf(variant).topic.replaceAll('.', '\\.')}$`,
             CDC_DEAD_LETTER_TOPIC: 'gateway.dead-letter',
           }),
         });
@@ -127,7 +149,14 @@ export async function runCdcApplyCase(context: BenchContext, database: BenchData
       };
     });
     const rate = (id: string) => variants.find((variant) => variant.id === id)?.medianMessagesPerSecond ?? Number.NaN;
-    return { topic, variants, ratioToLogstashLike: ratio(rate('gateway'), rate('logstash-like')), ratioToPerMessage: ratio(rate('gateway'), rate('per-message')) };
+    return {
+      topic,
+      avroTopic,
+      variants,
+      ratioToLogstashLike: ratio(rate('gateway'), rate('logstash-like')),
+      ratioToPerMessage: ratio(rate('gateway'), rate('per-message')),
+      avroToJson: ratio(rate('gateway-avro'), rate('gateway')),
+    };
   } finally {
     redis.disconnect();
     await search.close();

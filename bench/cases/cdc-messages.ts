@@ -22,9 +22,27 @@ function debeziumImage(row: ProductRow, stock: number, updatedAtMs: number): Rec
   return { ...row, stock, created_at: epochMs(row.created_at), updated_at: new Date(updatedAtMs).toISOString() };
 }
 
+/** One change before encoding: the key's id and the envelope in the JSON converter's shape. */
+export interface CdcEvent {
+  readonly id: number;
+  readonly envelope: {
+    readonly before: Record<string, unknown> | null;
+    readonly after: Record<string, unknown>;
+    readonly source: Record<string, unknown>;
+    readonly transaction: null;
+    readonly op: 'c' | 'u';
+    readonly ts_ms: number;
+  };
+}
+
 export function productChangeMessages(size: number, count: number, from: number, to: number, nowMs: number): CdcMessage[] {
+  return productChangeEvents(size, count, from, to, nowMs).map(({ id, envelope }) => ({ key: JSON.stringify({ id }), value: JSON.stringify(envelope) }));
+}
+
+/** The changes `from` … `to` of the C1 history, in stream order; each input encoding writes the same events. */
+export function productChangeEvents(size: number, count: number, from: number, to: number, nowMs: number): CdcEvent[] {
   const plan = planDemoData(size, 1);
-  const messages: CdcMessage[] = [];
+  const events: CdcEvent[] = [];
   const creates = Math.min(size, Math.ceil(count / 2));
   for (let index = from; index < Math.min(to, count); index += 1) {
     const create = index < creates;
@@ -46,7 +64,7 @@ export function productChangeMessages(size: number, count: number, from: number,
       pos: 4 + index * 16,
       row: 0,
     };
-    messages.push({ key: JSON.stringify({ id }), value: JSON.stringify({ before, after, source, transaction: null, op: create ? 'c' : 'u', ts_ms: nowMs }) });
+    events.push({ id, envelope: { before, after, source, transaction: null, op: create ? 'c' : 'u', ts_ms: nowMs } });
   }
-  return messages;
+  return events;
 }

@@ -22,7 +22,18 @@ async function messageCount(admin: Admin, topic: string): Promise<number | null>
  * `count` product changes. A complete topic from an earlier run is reused; anything else is
  * recreated. The topic matches no consumer's pattern but the bench's own.
  */
-export async function ensureCdcTopic(kafka: Kafka, admin: Admin, topic: string, size: number, count: number, log: (line: string) => void): Promise<TopicFill> {
+/** Encodes changes `from` … `to` of the history (JSON by default, Avro for the Avro input). */
+export type ChangeEncoder = (size: number, count: number, from: number, to: number, nowMs: number) => { key: string | Buffer; value: string | Buffer }[];
+
+export async function ensureCdcTopic(
+  kafka: Kafka,
+  admin: Admin,
+  topic: string,
+  size: number,
+  count: number,
+  log: (line: string) => void,
+  encode: ChangeEncoder = productChangeMessages,
+): Promise<TopicFill> {
   if ((await messageCount(admin, topic)) === count) {
     log(`topic ${topic} already holds ${count} changes: reused`);
     return { topic, messages: count, produced: false, produceSeconds: 0 };
@@ -45,7 +56,7 @@ export async function ensureCdcTopic(kafka: Kafka, admin: Admin, topic: string, 
       const sends = Array.from({ length: inFlight }, (_, slot) => {
         const start = from + slot * batch;
         if (start >= count) return Promise.resolve();
-        return producer.send({ topic, messages: productChangeMessages(size, count, start, start + batch, now), acks: 1 }).then(() => undefined);
+        return producer.send({ topic, messages: encode(size, count, start, start + batch, now), acks: 1 }).then(() => undefined);
       });
       await Promise.all(sends);
     }

@@ -109,7 +109,7 @@ export function renderMarkdown(report: BenchReport, optimizationLog: string | nu
       const rounds = variant.rounds.map((round) => `${thousands(round.messagesPerSecond)} (${round.messages.toLocaleString('en-US')} in ${round.seconds.toFixed(1)} s)`).join(' / ');
       lines.push(`| ${variant.label} | ${thousands(variant.medianMessagesPerSecond)} | ${fixed(variant.medianCpuMsPerMessage, 3)} | ${rounds} |`);
     }
-    lines.push('', `Ratio: ${fixed(cdc.ratioToLogstashLike, 2)}× the Logstash-like baseline, ${fixed(cdc.ratioToPerMessage, 1)}× per-message apply. Rates count source messages from the first apply to the last acknowledged chunk, over a fixed window per consumer (gateway ${report.options.cdcSeconds} s, baselines ${report.options.baselineSeconds} s, per-message half that).`, '');
+    lines.push('', `Ratio: ${fixed(cdc.ratioToLogstashLike, 2)}× the Logstash-like baseline, ${fixed(cdc.ratioToPerMessage, 1)}× per-message apply; on Avro input (\`${cdc.avroTopic?.topic ?? '-'}\`) the gateway runs at ${fixed(cdc.avroToJson ?? Number.NaN, 2)}× its JSON rate. Rates count source messages from the first apply to the last acknowledged chunk, over a fixed window per consumer (gateway ${report.options.cdcSeconds} s, baselines ${report.options.baselineSeconds} s, per-message half that).`, '');
   }
 
   if (report.freshness !== null) lines.push(...freshnessSection(report.freshness));

@@ -15,7 +15,7 @@ const usage = `Usage: npm run stack -- <command> [service]
   reset             stop and delete all stack data (downloads are kept)
 
 Services: ${stackServices.map((s) => s.name).join(', ')}. Data and logs live in .stack/ (STACK_DIR).
-Ports: MYSQL_PORT, REDIS_PORT, KAFKA_PORT, ELASTICSEARCH_PORT, CONNECT_PORT.
+Ports: MYSQL_PORT, REDIS_PORT, KAFKA_PORT, ELASTICSEARCH_PORT, CONNECT_PORT, SCHEMA_REGISTRY_PORT.
 Versions: KAFKA_VERSION, ELASTICSEARCH_VERSION, DEBEZIUM_VERSION.`;
 
 function serviceNames(args: readonly string[]): ServiceName[] | undefined {

@@ -1,9 +1,12 @@
-import { createPublicKey } from 'node:crypto';
 import { GatewayError } from '../errors.js';
 import type { Env } from './env-readers.js';
 import { readBoolean, readChoice, readHostPortList, readInteger, readPort, readString, readUrl } from './env-readers.js';
+import type { AuthConfig } from './auth-config.js';
+import { readAuthConfig } from './auth-config.js';
 import type { HttpSecurityConfig } from './security-config.js';
-import { readHttpSecurity } from './security-config.js';
+import type { RateLimitConfig } from './security-config.js';
+import { readHttpSecurity, readRateLimits } from './security-config.js';
+import { defaultSchemaRegistryPort } from './stack-config.js';
 
 /**
  * The gateway's whole configuration, read once from the environment. This module and
@@ -20,7 +23,7 @@ export interface GatewayConfig {
     readonly searchPage: boolean;
   };
   readonly limits: LimitsConfig;
-  readonly rateLimit: { readonly requests: number; readonly windowMs: number };
+  readonly rateLimit: RateLimitConfig;
   /** Subscriptions: events a client may have waiting before it is cut off; subscriptions per connection. */
   readonly live: { readonly bufferEvents: number; readonly subscriptionsPerConnection: number };
   /** SIGTERM → exit: in-flight requests and the current CDC batch must finish within this. */
@@ -47,8 +50,10 @@ export interface GatewayConfig {
     readonly groupId: string;
     /** Topics the consumer reads: a regular expression over topic names. */
     readonly topicPattern: string;
-    readonly format: 'auto' | 'debezium' | 'canal' | 'ticdc' | 'maxwell';
+    readonly format: 'auto' | 'debezium' | 'debezium-avro' | 'canal' | 'ticdc' | 'maxwell';
     readonly deadLetterTopic: string;
+    /** Confluent-compatible schema registry API, where Avro messages' schemas are looked up by id. */
+    readonly schemaRegistryUrl: string;
   };
   readonly elasticsearch: {
     readonly url: string;
@@ -64,31 +69,7 @@ export interface GatewayConfig {
   readonly auth: AuthConfig;
 }
 
-export interface ApiKeyGrant {
-  readonly name: string;
-  readonly key: string;
-  readonly roles: readonly string[];
-}
-
-export interface AuthConfig {
-  /** API keys from API_KEYS="name:key:role+role,…" (secrets: only ever from the environment). */
-  readonly apiKeys: readonly ApiKeyGrant[];
-  /** Whether requests without credentials may read public data (products, search). */
-  readonly anonymousAccess: boolean;
-  readonly jwt: JwtConfig;
-}
-
-export interface JwtConfig {
-  /** HS256 shared secret (JWT_HS256_SECRET); null: HS256 tokens are refused. */
-  readonly hs256Secret: string | null;
-  /** RS256 public key, PEM (JWT_RS256_PUBLIC_KEY); null: RS256 tokens are refused. */
-  readonly rs256PublicKey: string | null;
-  readonly issuer: string | null;
-  readonly audience: string | null;
-  /** The claim holding the viewer's roles: an array of strings or a space-separated string. */
-  readonly rolesClaim: string;
-  readonly clockToleranceSeconds: number;
-}
+export type { ApiKeyGrant, AuthConfig, JwtConfig } from './auth-config.js';
 
 /** Checked before execution (query shape) or before parsing (HTTP); each rejection has its own code. */
 export interface LimitsConfig {
@@ -104,34 +85,6 @@ export interface LimitsConfig {
    * bound, a half-megabyte alias bomb costs seconds of CPU before any other limit can look at it.
    */
   readonly maxTokens: number;
-}
-
-function readJwtConfig(env: Env): JwtConfig {
-  const secret = readString(env, 'JWT_HS256_SECRET', '');
-  if (secret !== '' && Buffer.byteLength(secret) < 32) {
-    throw new GatewayError('CONFIG_INVALID', 'JWT_HS256_SECRET is too short: use at least 32 bytes', { details: { variable: 'JWT_HS256_SECRET' } });
-  }
-  // Env files often carry a PEM on one line with literal \n.
-  const pem = readString(env, 'JWT_RS256_PUBLIC_KEY', '').replaceAll('\\n', '\n');
-  if (pem !== '') {
-    try {
-      createPublicKey(pem);
-    } catch (error) {
-      throw new GatewayError('CONFIG_INVALID', `JWT_RS256_PUBLIC_KEY is not a PEM public key: ${error instanceof Error ? error.message : String(error)}`, { details: { variable: 'JWT_RS256_PUBLIC_KEY' } });
-    }
-  }
-  const optional = (name: string) => {
-    const value = readString(env, name, '');
-    return value === '' ? null : value;
-  };
-  return {
-    hs256Secret: secret === '' ? null : secret,
-    rs256PublicKey: pem === '' ? null : pem,
-    issuer: optional('JWT_ISSUER'),
-    audience: optional('JWT_AUDIENCE'),
-    rolesClaim: readString(env, 'JWT_ROLES_CLAIM', 'roles'),
-    clockToleranceSeconds: readInteger(env, 'JWT_CLOCK_TOLERANCE_S', 30, { min: 0, max: 600 }),
-  };
 }
 
 function readLimits(env: Env): LimitsConfig {
@@ -153,24 +106,13 @@ function readDuration(env: Env, name: string, fallback: string): string {
   return value;
 }
 
-function readApiKeys(env: Env): ApiKeyGrant[] {
-  const raw = readString(env, 'API_KEYS', '');
-  if (raw === '') return [];
-  return raw.split(',').map((entry) => {
-    const [name, key, roles] = entry.trim().split(':');
-    if (name === undefined || key === undefined || key.length < 16 || roles === undefined || name === '') {
-      throw new GatewayError('CONFIG_INVALID', `API_KEYS entry ${JSON.stringify(name ?? '')} is invalid: expected name:key:role+role with a key of at least 16 characters`, { details: { variable: 'API_KEYS' } });
-    }
-    return { name, key, roles: roles.split('+').filter((role) => role !== '') };
-  });
-}
-
 export function loadGatewayConfig(env: Env): GatewayConfig {
   const mode = readChoice(env, 'NODE_ENV', ['development', 'production'] as const, 'development');
   const mysqlPort = readPort(env, 'MYSQL_PORT', 3306);
   const redisPort = readPort(env, 'REDIS_PORT', 6379);
   const kafkaPort = readPort(env, 'KAFKA_PORT', 9092);
   const esPort = readPort(env, 'ELASTICSEARCH_PORT', 9200);
+  const schemaRegistryPort = readPort(env, 'SCHEMA_REGISTRY_PORT', defaultSchemaRegistryPort(env));
   return {
     mode,
     http: {
@@ -181,10 +123,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       ...readHttpSecurity(env),
     },
     limits: readLimits(env),
-    rateLimit: {
-      requests: readInteger(env, 'RATE_LIMIT_REQUESTS', 1200, { min: 0, max: 100_000_000 }),
-      windowMs: readInteger(env, 'RATE_LIMIT_WINDOW_MS', 60_000, { min: 100, max: 86_400_000 }),
-    },
+    rateLimit: readRateLimits(env),
     live: {
       bufferEvents: readInteger(env, 'SUBSCRIPTION_BUFFER_EVENTS', 1000, { min: 1, max: 1_000_000 }),
       subscriptionsPerConnection: readInteger(env, 'SUBSCRIPTIONS_PER_CONNECTION', 50, { min: 1, max: 10_000 }),
@@ -209,8 +148,9 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       groupId: readString(env, 'KAFKA_GROUP_ID', 'gateway-sync'),
       // Row topics plus Debezium's schema-change topic (named after the prefix alone).
       topicPattern: readString(env, 'CDC_TOPIC_PATTERN', '^shop(\\.shop\\.[a-z_]+)?$'),
-      format: readChoice(env, 'CDC_FORMAT', ['auto', 'debezium', 'canal', 'ticdc', 'maxwell'] as const, 'auto'),
+      format: readChoice(env, 'CDC_FORMAT', ['auto', 'debezium', 'debezium-avro', 'canal', 'ticdc', 'maxwell'] as const, 'auto'),
       deadLetterTopic: readString(env, 'CDC_DEAD_LETTER_TOPIC', 'gateway.dead-letter'),
+      schemaRegistryUrl: readUrl(env, 'SCHEMA_REGISTRY_URL', `http://127.0.0.1:${schemaRegistryPort}/apis/ccompat/v6`, ['http:', 'https:']),
     },
     elasticsearch: {
       url: readUrl(env, 'ELASTICSEARCH_URL', `http://127.0.0.1:${esPort}`, ['http:', 'https:']),
@@ -221,6 +161,6 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     logLevel: readChoice(env, 'LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
     autoStartLocalStack: readBoolean(env, 'AUTO_START_STACK', true),
     demoDataSize: readInteger(env, 'DEMO_DATA_SIZE', 2000, { min: 0, max: 10_000_000 }),
-    auth: { apiKeys: readApiKeys(env), anonymousAccess: readBoolean(env, 'ANONYMOUS_ACCESS', true), jwt: readJwtConfig(env) },
+    auth: readAuthConfig(env),
   };
 }

@@ -39,3 +39,28 @@ export function readHttpSecurity(env: Env): HttpSecurityConfig {
     readinessCacheMs: readInteger(env, 'READINESS_CACHE_MS', 1_000, { min: 0, max: 60_000 }),
   };
 }
+
+export interface RateLimitConfig {
+  /** Requests per window per client (API key, JWT subject or IP); 0 turns the limit off. */
+  readonly requests: number;
+  /** Whole seconds: rate-limiter-flexible counts windows in seconds. */
+  readonly windowMs: number;
+  /** Failed authentications (bad key or token) per window per client IP before that IP is refused; 0: off. */
+  readonly authFailures: number;
+  readonly authFailureWindowMs: number;
+}
+
+function readWindow(env: Env, name: string, fallback: number): number {
+  const windowMs = readInteger(env, name, fallback, { min: 1_000, max: 86_400_000 });
+  if (windowMs % 1_000 !== 0) throw invalid(name, `${windowMs} is not a whole number of seconds (the limiter counts in seconds)`);
+  return windowMs;
+}
+
+export function readRateLimits(env: Env): RateLimitConfig {
+  return {
+    requests: readInteger(env, 'RATE_LIMIT_REQUESTS', 1200, { min: 0, max: 100_000_000 }),
+    windowMs: readWindow(env, 'RATE_LIMIT_WINDOW_MS', 60_000),
+    authFailures: readInteger(env, 'AUTH_FAILURE_LIMIT', 20, { min: 0, max: 1_000_000 }),
+    authFailureWindowMs: readWindow(env, 'AUTH_FAILURE_WINDOW_MS', 300_000),
+  };
+}

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Env } from './env-readers.js';
-import { readInteger, readPort, readString } from './env-readers.js';
+import { readBoolean, readInteger, readPort, readString } from './env-readers.js';
 
 /** Where the native development stack lives, which ports it uses and which versions it installs. */
 export interface StackConfig {
@@ -14,6 +14,7 @@ export interface StackConfig {
     readonly elasticsearch: number;
     readonly elasticsearchTransport: number;
     readonly connect: number;
+    readonly schemaRegistry: number;
   };
   readonly versions: {
     readonly kafka: string;
@@ -25,6 +26,21 @@ export interface StackConfig {
   readonly elasticsearchUser: string;
   readonly elasticsearchHeap: string;
   readonly kafkaPartitions: number;
+  /**
+   * Whether Kafka Connect also runs the Avro connector (the same tables again, as Avro through the
+   * registry). On by default, the Avro tests need it; off saves the second binlog reader's CPU,
+   * e.g. for benchmarks of the JSON pipeline.
+   */
+  readonly avroConnector: boolean;
+}
+
+/**
+ * 8081 (the Confluent registry's usual port) beside Kafka Connect's 8083: two below CONNECT_PORT,
+ * so a stack whose ports are all moved by an offset (several stacks on one machine) moves this one
+ * with them without a new setting.
+ */
+export function defaultSchemaRegistryPort(env: Env): number {
+  return readPort(env, 'CONNECT_PORT', 8083) - 2;
 }
 
 export function loadStackConfig(env: Env, repoRoot: string): StackConfig {
@@ -39,6 +55,7 @@ export function loadStackConfig(env: Env, repoRoot: string): StackConfig {
       elasticsearch: readPort(env, 'ELASTICSEARCH_PORT', 9200),
       elasticsearchTransport: readPort(env, 'ELASTICSEARCH_TRANSPORT_PORT', 9300),
       connect: readPort(env, 'CONNECT_PORT', 8083),
+      schemaRegistry: readPort(env, 'SCHEMA_REGISTRY_PORT', defaultSchemaRegistryPort(env)),
     },
     versions: {
       kafka: readString(env, 'KAFKA_VERSION', '3.9.1'),
@@ -49,5 +66,6 @@ export function loadStackConfig(env: Env, repoRoot: string): StackConfig {
     elasticsearchUser: readString(env, 'STACK_ELASTICSEARCH_USER', 'gateway-es'),
     elasticsearchHeap: readString(env, 'STACK_ELASTICSEARCH_HEAP', '1g'),
     kafkaPartitions: readInteger(env, 'STACK_KAFKA_PARTITIONS', 3, { min: 1, max: 64 }),
+    avroConnector: readBoolean(env, 'STACK_AVRO_CONNECTOR', true),
   };
 }

@@ -37,7 +37,7 @@ export const COUNTERS = {
   live_malformed_messages: { help: 'Entries on the change channel that were not change events (dropped).', labels: [] },
   live_subscriptions_started: { help: 'Subscriptions started, by transport.', labels: ['transport'] },
   live_subscriptions_overflowed: { help: 'Subscriptions ended because the client fell behind its buffer bound.', labels: [] },
-  rate_limit_fail_open: { help: 'Requests let through unchecked because Redis could not answer the rate limiter.', labels: [] },
+  rate_limit_store_unavailable: { help: 'Rate-limit decisions counted in memory by the insurance limiter because Redis could not answer.', labels: [] },
 } as const satisfies Record<string, { help: string; labels: readonly string[] }>;
 
 export type CounterName = keyof typeof COUNTERS;

@@ -1,31 +1,18 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HeaderMap } from '@apollo/server';
-import { HeaderMap as ApolloHeaderMap } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import { GraphQLError } from 'graphql';
-import { authenticate } from '../auth/authenticate.js';
-import type { Viewer } from '../auth/viewer.js';
-import type { GatewayError } from '../errors.js';
-import { ErrorCodes, isGatewayError } from '../errors.js';
-import type { Logger } from '../observability/logger.js';
-import type { RequestScope } from '../observability/request-scope.js';
-import { createRequestLoaders } from '../resolvers/request-loaders.js';
-import type { RequestContext } from '../resolvers/request-context.js';
+import { createJwtVerifier } from '../auth/jwt.js';
 import type { ConsumerStatus } from '../sync/cdc-consumer.js';
-import type { ErrorAttribution } from './apollo-plugins.js';
 import { errorAttribution } from './apollo-plugins.js';
 import { createApolloServer, gatewayValidationRules } from './apollo-server.js';
-import { clientKey } from './client-key.js';
 import type { GatewayServices } from './gateway-services.js';
-import { createClientAddressResolver } from './client-address.js';
 import { createGraphQLFastLane } from './graphql-fast-lane.js';
 import { consumerReadiness, healthRoutes } from './health-routes.js';
-import type { ClientInfo, RouteHandler } from './http-server.js';
+import type { RouteHandler } from './http-server.js';
 import { createHttpGateway } from './http-server.js';
 import { metricsRoute } from './metrics-route.js';
-import type { RateDecision, RateLimiter } from './rate-limit.js';
 import { createRateLimiter } from './rate-limit.js';
+import { requestContextFactory } from './request-context-factory.js';
 import { webRoot, webRoutes } from './web-routes.js';
 import type { ChangeHub } from '../live/change-hub.js';
 import type { LiveApi } from './live/live-api.js';
@@ -52,58 +39,6 @@ export interface GatewayApiOptions {
   readonly graphql?: boolean;
 }
 
-function asGraphQLError(error: GatewayError, headers?: HeaderMap): GraphQLError {
-  // Apollo answers a GraphQLError thrown by context creation with its code and HTTP status.
-  return new GraphQLError(error.message, { extensions: { code: error.code, http: { status: ErrorCodes[error.code].status, ...(headers === undefined ? {} : { headers }) } } });
-}
-
-/**
- * The rate limiter as the request path calls it: with the request's logger, so the limiter's
- * fail-open warning carries the request id. (A limiter that takes two parameters ignores the third.)
- */
-interface RequestRateLimiter {
-  take(client: string, cost: number, logger: Logger): Promise<RateDecision>;
-}
-
-function contextFactory(services: GatewayServices, limiter: RequestRateLimiter, batching: boolean, errors: ErrorAttribution) {
-  const { config, metrics } = services;
-  const addresses = createClientAddressResolver(config.http.trustProxy, config.http.trustedProxies);
-  const create = async (headers: HeaderMap, client: ClientInfo, scope: RequestScope): Promise<RequestContext> => {
-    let viewer: Viewer;
-    try {
-      viewer = authenticate(headers, config.auth);
-    } catch (error) {
-      if (!isGatewayError(error)) throw error;
-      metrics.increment('graphql_errors', { code: error.code });
-      throw asGraphQLError(error);
-    }
-    const decision = await limiter.take(clientKey(viewer, headers, client.remoteAddress, addresses), client.operations, scope.logger);
-    if (!decision.allowed) {
-      metrics.increment('graphql_errors', { code: 'RATE_LIMITED' });
-      const retryAfter = new ApolloHeaderMap([['retry-after', String(Math.ceil(decision.retryAfterMs / 1000))]]);
-      const message = `rate limit of ${decision.limit} requests per ${config.rateLimit.windowMs / 1000} s exceeded; retry in ${Math.ceil(decision.retryAfterMs / 1000)} s`;
-      throw new GraphQLError(message, { extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: retryAfter } } });
-    }
-    return {
-      loaders: createRequestLoaders({ reader: services.reader, rows: services.rows, batching, cacheTally: scope.cacheTally }),
-      scope,
-      metrics,
-      viewer,
-      search: services.search,
-      config,
-    };
-  };
-  return async (headers: HeaderMap, client: ClientInfo, scope: RequestScope): Promise<RequestContext> => {
-    try {
-      return await create(headers, client, scope);
-    } catch (error) {
-      // An unexpected failure is logged (masked) by the error boundary: with this request's id.
-      if (!(error instanceof GraphQLError)) errors.note(error, scope.logger);
-      throw error;
-    }
-  };
-}
-
 /** Serves /graphql, the search page at /, /healthz, /readyz and /metrics over the given services. */
 export async function startGatewayApi(schema: GraphQLSchema, services: GatewayServices, options: GatewayApiOptions): Promise<GatewayApi> {
   const { config } = services;
@@ -111,14 +46,10 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
   const errors = errorAttribution();
   const apollo = withGraphQL ? createApolloServer(schema, services, { consumerStatus: options.consumerStatus ?? null, errors }) : null;
   await apollo?.start();
-  const limiter: RequestRateLimiter & RateLimiter = createRateLimiter({
-    redis: services.redis,
-    keyPrefix: config.redis.keyPrefix,
-    limit: config.rateLimit.requests,
-    windowMs: config.rateLimit.windowMs,
-    metrics: services.metrics,
-    logger: services.logger,
-  });
+  const limiterOf = (name: string, limit: number, windowMs: number) =>
+    createRateLimiter({ redis: services.redis, keyPrefix: config.redis.keyPrefix, name, limit, windowMs, metrics: services.metrics, logger: services.logger });
+  // Keys are imported once here; a bad key or JWKS URL was refused by the config loader already.
+  const jwt = await createJwtVerifier(config.auth.jwt);
   let draining = false;
   const servePage = withGraphQL && config.http.searchPage;
   const page = servePage ? webRoutes() : {};
@@ -131,11 +62,21 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
     ...metricsRoute(services.metrics),
     ...page,
   };
-  const live: LiveApi | null = withGraphQL ? await startLiveApi({ schema, services, limiter, validationRules: gatewayValidationRules(config) }) : null;
+  // Shared by queries and subscriptions: one budget per client whichever way it asks.
+  const requests = limiterOf('rl', config.rateLimit.requests, config.rateLimit.windowMs);
+  const authFailures = limiterOf('authfail', config.rateLimit.authFailures, config.rateLimit.authFailureWindowMs);
+  const live: LiveApi | null = withGraphQL ? await startLiveApi({ schema, services, requests, authFailures, jwt, validationRules: gatewayValidationRules(config) }) : null;
   const http = createHttpGateway({
     apollo,
     eventStreams: live?.eventStreams ?? null,
-    createContext: contextFactory(services, limiter, options.batching ?? true, errors),
+    createContext: requestContextFactory({
+      services,
+      requests,
+      authFailures,
+      jwt,
+      batching: options.batching ?? true,
+      errors,
+    }),
     fastLane: withGraphQL
       ? createGraphQLFastLane({
           schema,

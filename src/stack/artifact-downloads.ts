@@ -24,6 +24,7 @@ export async function copyMavenDependencies(
   dependencies: readonly MavenDependency[],
   workDirectory: string,
   outputDirectory: string,
+  options: { excludeGroupIds?: readonly string[] } = {},
 ): Promise<void> {
   mkdirSync(workDirectory, { recursive: true });
   const xml = dependencies
@@ -37,7 +38,10 @@ export async function copyMavenDependencies(
   );
   await runChecked(
     'mvn',
-    ['-q', '-B', '-f', join(workDirectory, 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${outputDirectory}`],
+    [
+      '-q', '-B', '-f', join(workDirectory, 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${outputDirectory}`,
+      ...(options.excludeGroupIds === undefined ? [] : [`-DexcludeGroupIds=${options.excludeGroupIds.join(',')}`]),
+    ],
     { timeoutMs: 15 * 60_000 },
   );
 }

@@ -14,6 +14,18 @@ export const cdcTopology = {
 
 export const rowTopicOf = (table: string): string => `${cdcTopology.topicPrefix}.${cdcTopology.database}.${table}`;
 
+/**
+ * The second connector: the same tables as Avro through the schema registry (Confluent wire
+ * format), to its own topics, for teams whose Debezium runs with Avro converters.
+ */
+export const avroTopology = {
+  connectorName: 'shop-avro',
+  topicPrefix: 'shopavro',
+  schemaHistoryTopic: 'shopavro.schema-history',
+} as const;
+
+export const avroRowTopicOf = (table: string): string => `${avroTopology.topicPrefix}.${cdcTopology.database}.${table}`;
+
 export interface TopicSpec {
   readonly topic: string;
   readonly numPartitions: number;
@@ -28,6 +40,9 @@ export function cdcTopics(partitions: number): TopicSpec[] {
     { topic: cdcTopology.topicPrefix, numPartitions: 1 },
     { topic: cdcTopology.schemaHistoryTopic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] },
     { topic: cdcTopology.deadLetterTopic, numPartitions: 1 },
+    ...cdcTopology.tables.map((table) => ({ topic: avroRowTopicOf(table), numPartitions: partitions })),
+    { topic: avroTopology.topicPrefix, numPartitions: 1 },
+    { topic: avroTopology.schemaHistoryTopic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] },
   ];
 }
 
@@ -70,5 +85,41 @@ export function debeziumConnectorConfig(endpoints: ConnectorEndpoints): Record<s
     // After a database restart the binlog reader stops without an error and only reconnects when
     // the keep-alive check runs: every 60 s by default, i.e. a minute with no changes flowing.
     'connect.keep.alive.interval.ms': '5000',
+  };
+}
+
+/** Apicurio's converter, writing the Confluent wire format: magic byte 0, then the 4-byte content id. */
+function apicurioAvroConverter(side: 'key' | 'value', registryApiUrl: string): Record<string, string> {
+  const prefix = `${side}.converter`;
+  return {
+    [prefix]: 'io.apicurio.registry.utils.converter.AvroConverter',
+    [`${prefix}.apicurio.registry.url`]: registryApiUrl,
+    [`${prefix}.apicurio.registry.auto-register`]: 'true',
+    [`${prefix}.apicurio.registry.find-latest`]: 'true',
+    [`${prefix}.apicurio.registry.as-confluent`]: 'true',
+    // The Confluent API's schema ids are Apicurio's content ids (legacy id mode off).
+    [`${prefix}.apicurio.registry.use-id`]: 'contentId',
+    [`${prefix}.apicurio.registry.headers.enabled`]: 'false',
+    // Schemas it registered stay cached for a day: a registry outage stops nothing until the
+    // table's schema changes (the default 30 s would make every outage fail the task).
+    [`${prefix}.apicurio.registry.check-period-ms`]: '86400000',
+  };
+}
+
+/**
+ * The Avro connector: the JSON connector's settings with its own name space (server id, topic
+ * prefix, schema history) and the registry-aware converters. DECIMAL travels as Avro's decimal
+ * logical type, exact, instead of a string.
+ */
+export function debeziumAvroConnectorConfig(endpoints: ConnectorEndpoints, registryApiUrl: string): Record<string, string> {
+  return {
+    ...debeziumConnectorConfig(endpoints),
+    'database.server.id': '184055',
+    'topic.prefix': avroTopology.topicPrefix,
+    'schema.history.internal.kafka.topic': avroTopology.schemaHistoryTopic,
+    'decimal.handling.mode': 'precise',
+    'schema.name.adjustment.mode': 'avro',
+    ...apicurioAvroConverter('key', registryApiUrl),
+    ...apicurioAvroConverter('value', registryApiUrl),
   };
 }

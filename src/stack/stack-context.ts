@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { StackConfig } from '../config/stack-config.js';
 import type { JavaInstallation } from './java-finder.js';
 
-export type ServiceName = 'mariadb' | 'redis' | 'kafka' | 'elasticsearch' | 'connect';
+export type ServiceName = 'mariadb' | 'redis' | 'kafka' | 'elasticsearch' | 'registry' | 'connect';
 
 export interface StackPaths {
   readonly root: string;

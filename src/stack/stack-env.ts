@@ -1,4 +1,5 @@
 import type { StackConfig } from '../config/stack-config.js';
+import { confluentApiUrl } from './services/schema-registry.js';
 import { stackAccounts } from './stack-accounts.js';
 
 /** Connection variables of the running local stack, in the names the gateway's config reads. */
@@ -12,5 +13,6 @@ export function stackEnvironment(config: StackConfig): Record<string, string> {
     KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
     ELASTICSEARCH_URL: `http://127.0.0.1:${ports.elasticsearch}`,
     KAFKA_CONNECT_URL: `http://127.0.0.1:${ports.connect}`,
+    SCHEMA_REGISTRY_URL: confluentApiUrl(ports.schemaRegistry),
   };
 }

@@ -9,13 +9,21 @@ import { connectService } from './services/kafka-connect.js';
 import { kafkaService } from './services/kafka.js';
 import { mariadbService } from './services/mariadb.js';
 import { redisService } from './services/redis.js';
+import { schemaRegistryService } from './services/schema-registry.js';
 import { stopRedisClusterIn } from './services/redis-cluster.js';
 import type { ServiceDefinition, ServiceName, StackContext } from './stack-context.js';
 import { logFileOf, pidFileOf, stackPaths } from './stack-context.js';
 import { isPortOpen, waitUntil } from './wait-until.js';
 
 /** In start order; `down` goes the other way. */
-export const stackServices: readonly ServiceDefinition[] = [mariadbService, redisService, kafkaService, elasticsearchService, connectService];
+export const stackServices: readonly ServiceDefinition[] = [
+  mariadbService,
+  redisService,
+  kafkaService,
+  elasticsearchService,
+  schemaRegistryService,
+  connectService,
+];
 
 export function createStackContext(config: StackConfig, env: NodeJS.ProcessEnv, log: (line: string) => void): StackContext {
   return {

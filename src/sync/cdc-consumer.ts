@@ -15,6 +15,7 @@ import { createPartitionPipeline } from './partition-pipeline.js';
 import type { ChunkPreparer } from './prepare-chunk.js';
 import { createChunkPreparer } from './prepare-chunk.js';
 import { RetryAborted } from '../retry-backoff.js';
+import { createSchemaRegistryClient } from './schema-registry-client.js';
 import type { StoreApplier } from './store-applier.js';
 import type { OffsetCommitter } from './offset-committer.js';
 import { createOffsetCommitter } from './offset-committer.js';
@@ -237,6 +238,7 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
       registry: deps.registry,
       rows: deps.rows,
       deadLetters: createDeadLetterPublisher({ producer, topic: config.deadLetterTopic }),
+      schemaRegistry: createSchemaRegistryClient({ url: config.schemaRegistryUrl }),
       metrics,
       logger,
     });

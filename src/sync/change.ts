@@ -5,7 +5,8 @@ import type { Row, RowVersion } from '../rows/row.js';
  * ever see this, never a format-specific message.
  */
 
-export type CdcFormat = 'debezium' | 'canal' | 'ticdc' | 'maxwell';
+/** `debezium-avro`: Debezium through a registry-aware Avro converter (Confluent wire format). */
+export type CdcFormat = 'debezium' | 'debezium-avro' | 'canal' | 'ticdc' | 'maxwell';
 
 export type RowOp = 'create' | 'update' | 'delete' | 'read';
 

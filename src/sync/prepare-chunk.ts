@@ -6,7 +6,9 @@ import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { EntityDeclaration } from '../schema/entity.js';
 import type { CdcFormat, DecodedChange, RawMessage, SchemaChange } from './change.js';
 import type { DeadLetter, DeadLetterPublisher } from './dead-letter.js';
+import { schemaIdsOf } from './decoders/debezium-avro.js';
 import { decodeMessage } from './decoders/detect.js';
+import type { SchemaRegistryClient } from './schema-registry-client.js';
 import type { SourcedChange } from './prepare-batch.js';
 import { completeReread, prepareBatch } from './prepare-batch.js';
 import type { ApplyBatch, EntityChange } from './store-applier.js';
@@ -16,6 +18,8 @@ export interface ChunkPreparerDependencies {
   readonly registry: EntityRegistry;
   readonly rows: RowSource;
   readonly deadLetters: DeadLetterPublisher;
+  /** Schemas of Avro messages, fetched by id before a chunk is decoded. */
+  readonly schemaRegistry: SchemaRegistryClient;
   readonly metrics: Metrics;
   readonly logger: Logger;
 }
@@ -57,11 +61,15 @@ export function createChunkPreparer(deps: ChunkPreparerDependencies): ChunkPrepa
     const deadLetters: DeadLetter[] = [];
     const sourced: SourcedChange<KafkaMessage>[] = [];
     const schemaChanges: DeclaredSchemaChange[] = [];
+    // Before decoding, and retried like every external step: with the registry down the
+    // partition waits here, nothing dead-lettered; an id the registry does not have is no outage.
+    const schemaIds = schemaIdsOf(messages);
+    if (schemaIds.size > 0) await retry('schema-registry', () => deps.schemaRegistry.prefetch(schemaIds));
     for (const message of messages) {
       const where = { topic, partition, offset: message.offset };
       let decoded: DecodedChange[];
       try {
-        decoded = decodeMessage(toRawMessage(topic, partition, message), deps.format);
+        decoded = decodeMessage(toRawMessage(topic, partition, message), deps.format, deps.schemaRegistry);
       } catch (error) {
         deadLetters.push({ topic, partition, message, error });
         continue;

@@ -1,4 +1,5 @@
-import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { createHmac, createSign, generateKeyPairSync, sign } from 'node:crypto';
 
 /**
  * Signs test tokens the way an identity provider would, so tests exercise the gateway's verifier
@@ -28,4 +29,19 @@ export function rsaKeyPair(): { publicKey: string; privateKey: string } {
 export function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
   return { sub: 'user-42', iat: now, exp: now + 3600, ...overrides };
+}
+
+/** ES256 (P-256, signature as r||s) or EdDSA (Ed25519), optionally naming the key (`kid`) as a JWKS issuer does. */
+export function signAsymmetric(alg: 'ES256' | 'EdDSA' | 'RS256', claims: Record<string, unknown>, privateKey: KeyObject, kid?: string): string {
+  const signed = `${part({ alg, typ: 'JWT', ...(kid === undefined ? {} : { kid }) })}.${part(claims)}`;
+  const data = Buffer.from(signed);
+  const signature =
+    alg === 'ES256' ? sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' }) : alg === 'EdDSA' ? sign(null, data, privateKey) : sign('sha256', data, privateKey);
+  return `${signed}.${signature.toString('base64url')}`;
+}
+
+export function keyPairFor(alg: 'ES256' | 'EdDSA' | 'RS256'): { publicKey: KeyObject; privateKey: KeyObject } {
+  if (alg === 'ES256') return generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  if (alg === 'EdDSA') return generateKeyPairSync('ed25519');
+  return generateKeyPairSync('rsa', { modulusLength: 2048 });
 }

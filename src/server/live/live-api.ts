@@ -4,6 +4,7 @@ import type { ChangeHub } from '../../live/change-hub.js';
 import { createChangeHub } from '../../live/change-hub.js';
 import { liveChannelOf } from '../../live/change-publisher.js';
 import type { GatewayServices } from '../gateway-services.js';
+import type { JwtVerifier } from '../../auth/jwt.js';
 import type { RateLimiter } from '../rate-limit.js';
 import { createLiveOperations } from './live-operations.js';
 import type { SseTransport } from './sse-transport.js';
@@ -14,7 +15,10 @@ import { attachWebSocketTransport } from './ws-transport.js';
 export interface LiveApiDependencies {
   readonly schema: GraphQLSchema;
   readonly services: GatewayServices;
-  readonly limiter: RateLimiter;
+  /** The HTTP endpoint's limiters: requests per client, failed authentications per address. */
+  readonly requests: RateLimiter;
+  readonly authFailures: RateLimiter;
+  readonly jwt: JwtVerifier | null;
   readonly validationRules: readonly ValidationRule[];
 }
 
@@ -39,7 +43,15 @@ export async function startLiveApi(deps: LiveApiDependencies): Promise<LiveApi> 
   const changes = createChangeHub({ redis: services.redis, channel: liveChannelOf(config.redis.keyPrefix), bufferEvents: config.live.bufferEvents, metrics, logger });
   const waited = await Promise.race([changes.ready().then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), CHANNEL_WAIT_MS).unref())]);
   if (!waited) logger.warn({}, 'change channel not subscribed yet (Redis unreachable?); subscriptions deliver once it is');
-  const operations = createLiveOperations({ schema: deps.schema, services, changes, limiter: deps.limiter, validationRules: deps.validationRules });
+  const operations = createLiveOperations({
+    schema: deps.schema,
+    services,
+    changes,
+    requests: deps.requests,
+    authFailures: deps.authFailures,
+    jwt: deps.jwt,
+    validationRules: deps.validationRules,
+  });
   let sockets: WebSocketTransport | null = null;
   return {
     changes,

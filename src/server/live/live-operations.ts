@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult, GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate } from 'graphql';
-import { authenticate } from '../../auth/authenticate.js';
+import { authenticate, presentsCredentials } from '../../auth/authenticate.js';
+import type { JwtVerifier } from '../../auth/jwt.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { ErrorCode } from '../../errors.js';
 import { ErrorCodes, GatewayError, isGatewayError } from '../../errors.js';
@@ -13,7 +14,6 @@ import type { RateLimiter } from '../rate-limit.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { formatGatewayError } from '../graphql-errors.js';
 import { createClientAddressResolver } from '../client-address.js';
-import { clientKey } from '../client-key.js';
 import { requestCostError } from '../query-limits.js';
 
 /** One operation as a client sends it over graphql-ws or SSE. */
@@ -35,8 +35,11 @@ export type PreparedOperation =
   | { readonly kind: 'rejected'; readonly code: ErrorCode; readonly errors: readonly GraphQLError[] };
 
 export interface LiveOperations {
-  /** The connection's credentials → its client; throws a GatewayError (UNAUTHENTICATED) for bad ones. */
-  identify(headers: { get(name: string): string | undefined }, remoteAddress: string): LiveClient;
+  /**
+   * The connection's credentials → its client; rejects with a GatewayError: UNAUTHENTICATED for bad
+   * ones, RATE_LIMITED once the address failed too often (as on HTTP: checked before the credentials).
+   */
+  identify(headers: { get(name: string): string | undefined }, remoteAddress: string): Promise<LiveClient>;
   /** Rate limit, parse, validate (spec rules and the gateway's limits), and the subscription's context. */
   prepare(client: LiveClient, request: LiveRequest): Promise<PreparedOperation>;
   /** Results and errors as the HTTP endpoint formats them (codes kept, internals masked). */
@@ -48,7 +51,9 @@ export interface LiveOperationsDependencies {
   readonly schema: GraphQLSchema;
   readonly services: GatewayServices;
   readonly changes: ChangeHub;
-  readonly limiter: RateLimiter;
+  readonly requests: RateLimiter;
+  readonly authFailures: RateLimiter;
+  readonly jwt: JwtVerifier | null;
   /** The HTTP endpoint's extra rules (query limits). */
   readonly validationRules: readonly ValidationRule[];
 }
@@ -66,7 +71,7 @@ const rejected = (error: GatewayError): PreparedOperation => ({
  * that lives as long as it does.
  */
 export function createLiveOperations(deps: LiveOperationsDependencies): LiveOperations {
-  const { schema, services, changes, limiter } = deps;
+  const { schema, services, changes } = deps;
   const { config, metrics, logger } = services;
   const rules: readonly ValidationRule[] = [
     ...specifiedRules,
@@ -104,12 +109,21 @@ export function createLiveOperations(deps: LiveOperationsDependencies): LiveOper
   }
 
   return {
-    identify(headers, remoteAddress) {
-      const viewer = authenticate(headers, config.auth);
-      return { viewer, key: clientKey(viewer, headers, remoteAddress, addresses) };
+    async identify(headers, remoteAddress) {
+      const address = `ip:${addresses.resolve(remoteAddress, headers.get('x-forwarded-for'))}`;
+      const guessing = `${config.rateLimit.authFailures} failed authentications per ${config.rateLimit.authFailureWindowMs / 1000} s from this address`;
+      const credentials = presentsCredentials(headers);
+      if (credentials && !(await deps.authFailures.peek(address)).allowed) throw new GatewayError('RATE_LIMITED', guessing);
+      try {
+        const viewer = await authenticate(headers, config.auth, deps.jwt);
+        return { viewer, key: viewer.subject ?? address };
+      } catch (error) {
+        if (isGatewayError(error) && credentials && !(await deps.authFailures.take(address, 1)).allowed) throw new GatewayError('RATE_LIMITED', guessing);
+        throw error;
+      }
     },
     async prepare(client, request) {
-      const decision = await limiter.take(client.key, 1);
+      const decision = await deps.requests.take(client.key, 1);
       if (!decision.allowed) {
         return rejected(new GatewayError('RATE_LIMITED', `rate limit of ${decision.limit} requests per ${config.rateLimit.windowMs / 1000} s exceeded; retry in ${Math.ceil(decision.retryAfterMs / 1000)} s`));
       }

@@ -54,7 +54,7 @@ export function createSseTransport(deps: SseTransportDependencies): SseTransport
     async onSubscribe(request, params): Promise<Response | OperationArgs<undefined>> {
         let client;
         try {
-          client = operations.identify({ get: (name) => request.headers.get(name) ?? undefined }, request.raw.socket.remoteAddress ?? 'unknown');
+          client = await operations.identify({ get: (name) => request.headers.get(name) ?? undefined }, request.raw.socket.remoteAddress ?? 'unknown');
         } catch (error) {
           if (!isGatewayError(error)) throw error;
           metrics.increment('graphql_errors', { code: error.code });

@@ -59,9 +59,9 @@ export function attachWebSocketTransport(deps: WebSocketTransportDependencies): 
   let closing = false;
   const protocolServer = makeServer<Record<string, unknown> | undefined, ConnectionExtra>({
     connectionInitWaitTimeout: 10_000,
-    onConnect(ctx) {
+    async onConnect(ctx) {
       try {
-        ctx.extra.client = operations.identify(credentialHeaders(ctx.connectionParams, ctx.extra.request), ctx.extra.request.socket.remoteAddress ?? 'unknown');
+        ctx.extra.client = await operations.identify(credentialHeaders(ctx.connectionParams, ctx.extra.request), ctx.extra.request.socket.remoteAddress ?? 'unknown');
         return true;
       } catch (error) {
         if (!isGatewayError(error)) throw error;

@@ -1,7 +1,8 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyMavenArtifact, onceMarked } from '../artifact-downloads.js';
-import { cdcTopology, debeziumConnectorConfig } from '../cdc-topology.js';
+import { copyMavenArtifact, copyMavenDependencies, onceMarked } from '../artifact-downloads.js';
+import { avroTopology, cdcTopology, debeziumAvroConnectorConfig, debeziumConnectorConfig } from '../cdc-topology.js';
+import type { ConnectorEndpoints } from '../cdc-topology.js';
 import { runChecked } from '../run-command.js';
 import { FatalProbeError } from '../wait-until.js';
 import { stackAccounts } from '../stack-accounts.js';
@@ -9,8 +10,25 @@ import type { ServiceDefinition, StackContext } from '../stack-context.js';
 import { dataDirOf } from '../stack-context.js';
 import { kafkaJvmCommand } from './kafka.js';
 import { installKafkaJars } from './kafka-jars.js';
+import { apicurioApiUrl, apicurioRegistryRelease } from './schema-registry.js';
 
 const pluginDir = (context: StackContext) => join(context.paths.opt, `debezium-${context.config.versions.debezium}`);
+/** A plugin folder of its own: Connect loads each plugin in isolation. */
+const converterDir = (context: StackContext) => join(context.paths.opt, `apicurio-converter-${apicurioRegistryRelease.version}`);
+
+async function installAvroConverter(context: StackContext): Promise<void> {
+  const version = apicurioRegistryRelease.version;
+  await onceMarked(join(converterDir(context), '.installed'), async () => {
+    context.log(`connect: fetching the Apicurio ${version} Avro converter from Maven Central`);
+    await copyMavenDependencies(
+      [{ groupId: 'io.apicurio', artifactId: 'apicurio-registry-utils-converter', version }],
+      join(converterDir(context), 'pom'),
+      join(converterDir(context), 'apicurio-registry-utils-converter'),
+      // The worker provides Kafka's own API; an older copy inside the plugin would shadow nothing but confuse.
+      { excludeGroupIds: ['org.apache.kafka', 'org.slf4j'] },
+    );
+  });
+}
 
 function toProperties(entries: Record<string, string>): string {
   return Object.entries(entries).map(([key, value]) => `${key}=${value}`).join('\n') + '\n';
@@ -23,7 +41,7 @@ interface ConnectorStatus {
 
 export const connectService: ServiceDefinition = {
   name: 'connect',
-  dependsOn: ['mariadb', 'kafka'],
+  dependsOn: ['mariadb', 'kafka', 'registry'],
   port: (config) => config.ports.connect,
 
   async install(context) {
@@ -38,6 +56,7 @@ export const connectService: ServiceDefinition = {
       if (archive === undefined) throw new Error('connect: the Debezium plugin archive was not downloaded');
       await runChecked('tar', ['-xzf', join(downloads, archive), '-C', pluginDir(context)]);
     });
+    await installAvroConverter(context);
   },
 
   prepareLaunch(context) {
@@ -54,38 +73,48 @@ export const connectService: ServiceDefinition = {
         'value.converter.schemas.enable': 'false',
         'offset.storage.file.filename': join(dataDir, 'offsets.dat'),
         'offset.flush.interval.ms': '1000',
-        'plugin.path': pluginDir(context),
+        'plugin.path': `${pluginDir(context)},${converterDir(context)}`,
         listeners: `http://127.0.0.1:${ports.connect}`,
         'rest.advertised.host.name': '127.0.0.1',
         'producer.linger.ms': '1',
       }),
     );
+    const endpoints: ConnectorEndpoints = {
+      connectorClass: 'io.debezium.connector.mariadb.MariaDbConnector',
+      databaseHost: '127.0.0.1',
+      databasePort: ports.mysql,
+      user: stackAccounts.cdc.user,
+      password: stackAccounts.cdc.password,
+      kafkaBootstrap: `127.0.0.1:${ports.kafka}`,
+    };
     const connector = join(dataDir, 'connector.properties');
-    writeFileSync(
-      connector,
-      toProperties({
-        name: cdcTopology.connectorName,
-        ...debeziumConnectorConfig({
-          connectorClass: 'io.debezium.connector.mariadb.MariaDbConnector',
-          databaseHost: '127.0.0.1',
-          databasePort: ports.mysql,
-          user: stackAccounts.cdc.user,
-          password: stackAccounts.cdc.password,
-          kafkaBootstrap: `127.0.0.1:${ports.kafka}`,
-        }),
-      }),
-    );
-    const jvm = kafkaJvmCommand(context, 'org.apache.kafka.connect.cli.ConnectStandalone', [worker, connector], '512m');
+    writeFileSync(connector, toProperties({ name: cdcTopology.connectorName, ...debeziumConnectorConfig(endpoints) }));
+    const connectors = [connector];
+    if (context.config.avroConnector) {
+      const avroConnector = join(dataDir, 'connector-avro.properties');
+      writeFileSync(
+        avroConnector,
+        toProperties({ name: avroTopology.connectorName, ...debeziumAvroConnectorConfig(endpoints, apicurioApiUrl(ports.schemaRegistry)) }),
+      );
+      connectors.push(avroConnector);
+    }
+    const jvm = kafkaJvmCommand(context, 'org.apache.kafka.connect.cli.ConnectStandalone', [worker, ...connectors], '512m');
     return { ...jvm, env: context.childEnv, cwd: dataDir };
   },
 
   async isReady(context) {
-    const url = `http://127.0.0.1:${context.config.ports.connect}/connectors/${cdcTopology.connectorName}/status`;
-    const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
-    if (!response.ok) return false;
-    const status = (await response.json()) as ConnectorStatus;
-    const failed = [status.connector, ...(status.tasks ?? [])].find((part) => part?.state === 'FAILED');
-    if (failed !== undefined) throw new FatalProbeError(`connector FAILED: ${(failed.trace ?? '').split('\n').slice(0, 3).join(' ')}`);
-    return status.connector?.state === 'RUNNING' && (status.tasks ?? []).length > 0 && (status.tasks ?? []).every((task) => task.state === 'RUNNING');
+    const names = context.config.avroConnector ? [cdcTopology.connectorName, avroTopology.connectorName] : [cdcTopology.connectorName];
+    const states = await Promise.all(names.map((name) => isConnectorRunning(context, name)));
+    return states.every(Boolean);
   },
 };
+
+async function isConnectorRunning(context: StackContext, name: string): Promise<boolean> {
+  const url = `http://127.0.0.1:${context.config.ports.connect}/connectors/${name}/status`;
+  const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+  if (!response.ok) return false;
+  const status = (await response.json()) as ConnectorStatus;
+  const failed = [status.connector, ...(status.tasks ?? [])].find((part) => part?.state === 'FAILED');
+  if (failed !== undefined) throw new FatalProbeError(`connector ${name} FAILED: ${(failed.trace ?? '').split('\n').slice(0, 3).join(' ')}`);
+  return status.connector?.state === 'RUNNING' && (status.tasks ?? []).length > 0 && (status.tasks ?? []).every((task) => task.state === 'RUNNING');
+}

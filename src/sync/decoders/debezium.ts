@@ -1,4 +1,4 @@
-import type { DecodedChange, RawMessage, RowOp, SchemaChange } from '../change.js';
+import type { CdcFormat, DecodedChange, RawMessage, RowOp, SchemaChange } from '../change.js';
 import type { Row } from '../../rows/row.js';
 import { binlogVersion } from '../../rows/row-version.js';
 import { applyConnectSchema } from './connect-schema.js';
@@ -23,13 +23,22 @@ import type { JsonObject } from './decode-context.js';
  * primary-key change arrives as delete + tombstone + create and each decodes as a normal change.
  */
 export function decodeDebeziumMessage(msg: RawMessage): DecodedChange[] {
-  return withDecodeContext(msg, 'debezium', () => decodeEnvelope(msg, parseMessageValue(msg)));
+  return withDecodeContext(msg, 'debezium', () => decodeDebeziumEnvelope(msg, parseMessageValue(msg), jsonEnvelope));
 }
 
 /** Same, for a value already parsed (by format detection) with parseJsonLossless. */
 export function decodeDebeziumValue(msg: RawMessage, value: unknown): DecodedChange[] {
-  return withDecodeContext(msg, 'debezium', () => decodeEnvelope(msg, value));
+  return withDecodeContext(msg, 'debezium', () => decodeDebeziumEnvelope(msg, value, jsonEnvelope));
 }
+
+/** How a converter's output reaches the envelope decoding: the format label and the decoded key. */
+export interface DebeziumEncoding {
+  readonly format: CdcFormat;
+  /** The message key as a Row (Connect's JSON shape, logical types applied). */
+  readonly key: (msg: RawMessage) => Row;
+}
+
+const jsonEnvelope: DebeziumEncoding = { format: 'debezium', key: decodeJsonKey };
 
 const ROW_OPS: ReadonlyMap<string, RowOp> = new Map([
   ['c', 'create'],
@@ -38,22 +47,27 @@ const ROW_OPS: ReadonlyMap<string, RowOp> = new Map([
   ['r', 'read'],
 ]);
 
-function decodeEnvelope(msg: RawMessage, value: unknown): DecodedChange[] {
-  if (value === null) return [ignoreMessage('debezium', 'tombstone')];
+/**
+ * A Debezium envelope in Connect's JSON shape (`{schema, payload}` or bare), whichever converter
+ * carried it: JSON here, Avro in debezium-avro.ts.
+ */
+export function decodeDebeziumEnvelope(msg: RawMessage, value: unknown, encoding: DebeziumEncoding): DecodedChange[] {
+  const { format } = encoding;
+  if (value === null) return [ignoreMessage(format, 'tombstone')];
   const payload = requireObject(unwrapConnect(value), 'value payload');
 
   const op = payload['op'];
   if (typeof op === 'string') {
-    if (op === 't') return [decodeTruncate(payload)];
+    if (op === 't') return [decodeTruncate(payload, format)];
     const rowOp = ROW_OPS.get(op);
     if (rowOp === undefined) throw decodeProblem(`unsupported op "${op}"`);
-    return [decodeRowChange(msg, payload, rowOp)];
+    return [decodeRowChange(msg, payload, rowOp, encoding)];
   }
   if (payload['status'] === 'BEGIN' || payload['status'] === 'END') {
-    return [ignoreMessage('debezium', `transaction ${payload['status']} marker`)];
+    return [ignoreMessage(format, `transaction ${payload['status']} marker`)];
   }
-  if ('ddl' in payload || 'tableChanges' in payload || 'historyRecord' in payload) return [decodeSchemaChange(payload)];
-  if (Object.keys(payload).length === 1 && 'ts_ms' in payload) return [ignoreMessage('debezium', 'heartbeat')];
+  if ('ddl' in payload || 'tableChanges' in payload || 'historyRecord' in payload) return [decodeSchemaChange(payload, format)];
+  if (Object.keys(payload).length === 1 && 'ts_ms' in payload) return [ignoreMessage(format, 'heartbeat')];
   throw decodeProblem('value has no "op", "ddl" or transaction "status": not a Debezium event');
 }
 
@@ -65,7 +79,7 @@ function unwrapConnect(value: unknown): unknown {
   return value;
 }
 
-function decodeRowChange(msg: RawMessage, payload: JsonObject, op: RowOp): DecodedChange {
+function decodeRowChange(msg: RawMessage, payload: JsonObject, op: RowOp, encoding: DebeziumEncoding): DecodedChange {
   const source = requireObject(payload['source'], '"source"');
   const before = optionalRow(payload['before'], '"before"');
   const after = optionalRow(payload['after'], '"after"');
@@ -74,11 +88,11 @@ function decodeRowChange(msg: RawMessage, payload: JsonObject, op: RowOp): Decod
   }
   return {
     kind: 'row',
-    format: 'debezium',
+    format: encoding.format,
     database: requireString(source, 'db', 'source'),
     table: requireString(source, 'table', 'source'),
     op,
-    key: decodeKey(msg),
+    key: encoding.key(msg),
     after: op === 'delete' ? null : after,
     before,
     version: sourceVersion(source),
@@ -87,11 +101,11 @@ function decodeRowChange(msg: RawMessage, payload: JsonObject, op: RowOp): Decod
   };
 }
 
-function decodeTruncate(payload: JsonObject): DecodedChange {
+function decodeTruncate(payload: JsonObject, format: CdcFormat): DecodedChange {
   const source = requireObject(payload['source'], '"source"');
   return {
     kind: 'truncate',
-    format: 'debezium',
+    format,
     database: requireString(source, 'db', 'source'),
     table: requireString(source, 'table', 'source'),
     version: sourceVersion(source),
@@ -99,7 +113,7 @@ function decodeTruncate(payload: JsonObject): DecodedChange {
   };
 }
 
-function decodeSchemaChange(payload: JsonObject): SchemaChange {
+function decodeSchemaChange(payload: JsonObject, format: CdcFormat): SchemaChange {
   const source = isJsonObject(payload['source']) ? payload['source'] : {};
   const history = historyRecord(payload);
   const ddl = optionalString(payload, 'ddl') ?? (history === undefined ? undefined : optionalString(history, 'ddl'));
@@ -107,7 +121,7 @@ function decodeSchemaChange(payload: JsonObject): SchemaChange {
   const database = optionalString(payload, 'databaseName') ?? optionalString(source, 'db');
   if (database === undefined) throw decodeProblem('schema-change event without "databaseName"');
   const committedAtMs = 'ts_ms' in source ? requireInteger(source, 'ts_ms', 'source') : requireInteger(payload, 'ts_ms');
-  return { kind: 'schema', format: 'debezium', database, table: changedTable(payload, source), ddl, committedAtMs };
+  return { kind: 'schema', format, database, table: changedTable(payload, source), ddl, committedAtMs };
 }
 
 /** Older connectors nest the DDL in `historyRecord`, a JSON document in a string. */
@@ -132,11 +146,16 @@ function changedTable(payload: JsonObject, source: JsonObject): string | null {
   return table === undefined || table === '' ? null : table;
 }
 
-function decodeKey(msg: RawMessage): Row {
+/** The key bytes of a row event; throws when there are none. */
+export function requireKeyBytes(msg: RawMessage): Buffer {
   if (msg.key === null || msg.key.length === 0) {
     throw decodeProblem('row event without a key (table without a primary key? set message.key.columns)');
   }
-  return jsonObjectAsRow(unwrapConnect(parseMessageJson(msg.key, 'key')), 'key payload');
+  return msg.key;
+}
+
+function decodeJsonKey(msg: RawMessage): Row {
+  return jsonObjectAsRow(unwrapConnect(parseMessageJson(requireKeyBytes(msg), 'key')), 'key payload');
 }
 
 function optionalRow(value: unknown, what: string): Row | null {

@@ -1,36 +1,47 @@
 import { GatewayError } from '../../errors.js';
 import type { CdcFormat, DecodedChange, RawMessage } from '../change.js';
 import { decodeCanalMessage, decodeCanalValue } from './canal.js';
+import type { AvroSchemaLookup } from '../schema-registry-client.js';
 import { decodeDebeziumMessage, decodeDebeziumValue } from './debezium.js';
+import { decodeDebeziumAvroMessage, isConfluentWireFormat } from './debezium-avro.js';
 import { isJsonObject, messageCoordinates, parseMessageValue, withDecodeContext } from './decode-context.js';
 import type { JsonObject } from './decode-context.js';
 import { parseMysqlType } from './mysql-type-values.js';
 import { decodeMaxwellMessage, decodeMaxwellValue } from './maxwell.js';
 import { decodeTicdcMessage, decodeTicdcValue } from './ticdc.js';
 
+type JsonFormat = Exclude<CdcFormat, 'debezium-avro'>;
 type MessageDecoder = (msg: RawMessage) => DecodedChange[];
 type ValueDecoder = (msg: RawMessage, value: unknown) => DecodedChange[];
 
-const MESSAGE_DECODERS: Readonly<Record<CdcFormat, MessageDecoder>> = {
+const MESSAGE_DECODERS: Readonly<Record<JsonFormat, MessageDecoder>> = {
   debezium: decodeDebeziumMessage,
   canal: decodeCanalMessage,
   ticdc: decodeTicdcMessage,
   maxwell: decodeMaxwellMessage,
 };
 
-const VALUE_DECODERS: Readonly<Record<CdcFormat, ValueDecoder>> = {
+const VALUE_DECODERS: Readonly<Record<JsonFormat, ValueDecoder>> = {
   debezium: decodeDebeziumValue,
   canal: decodeCanalValue,
   ticdc: decodeTicdcValue,
   maxwell: decodeMaxwellValue,
 };
 
+/** For callers that never see Avro: every Avro message is then dead-lettered with this reason. */
+const NO_SCHEMA_REGISTRY: AvroSchemaLookup = {
+  schemaById: (id) => ({ problem: `schema id ${id} cannot be looked up: no schema registry is configured (SCHEMA_REGISTRY_URL)` }),
+};
+
 /**
  * Decodes with the configured format, or detects it per message with 'auto'. A null value is a
- * tombstone, which only Debezium sends, so 'auto' hands it to the Debezium decoder.
+ * tombstone, which only Debezium sends, so 'auto' hands it to the Debezium decoder. The Confluent
+ * wire format shows itself by its first byte (0, which no JSON message starts with).
  */
-export function decodeMessage(msg: RawMessage, format: CdcFormat | 'auto'): DecodedChange[] {
+export function decodeMessage(msg: RawMessage, format: CdcFormat | 'auto', schemas: AvroSchemaLookup = NO_SCHEMA_REGISTRY): DecodedChange[] {
+  if (format === 'debezium-avro') return decodeDebeziumAvroMessage(msg, schemas);
   if (format !== 'auto') return MESSAGE_DECODERS[format](msg);
+  if (isConfluentWireFormat(msg.value)) return decodeDebeziumAvroMessage(msg, schemas);
   const value = withDecodeContext(msg, 'auto', () => parseMessageValue(msg));
   if (value === null) return decodeDebeziumMessage(msg);
   const detected = detectFormat(value);
@@ -46,7 +57,7 @@ export function decodeMessage(msg: RawMessage, format: CdcFormat | 'auto'): Deco
 }
 
 /** The format of a parsed message value, judged by its shape; null when nothing matches. */
-export function detectFormat(value: unknown): CdcFormat | null {
+export function detectFormat(value: unknown): JsonFormat | null {
   if (!isJsonObject(value)) return null;
   if (looksLikeDebezium(value)) return 'debezium';
   if (looksLikeCanalShape(value)) return looksLikeTicdc(value) ? 'ticdc' : 'canal';

@@ -38,6 +38,8 @@ export function rssOf(pid: number): number | null {
  * `node sync.js` (the consumer-only gateway process) over the given stores, as an operator runs it;
  * resolves once /readyz is green (the consumer joined its group and every dependency answers).
  */
+const operatorKey = 'fault-suite-operator-key-0123456789';
+
 export async function spawnSyncProcess(scope: StoreScope, options: { readyTimeoutMs?: number; script?: string; args?: readonly string[]; env?: Record<string, string> } = {}): Promise<SyncProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [options.script ?? syncScript, ...(options.args ?? [])], {
@@ -49,6 +51,8 @@ export async function spawnSyncProcess(scope: StoreScope, options: { readyTimeou
       KAFKA_GROUP_ID: scope.groupId,
       REDIS_KEY_PREFIX: scope.keyPrefix,
       ELASTICSEARCH_INDEX_PREFIX: scope.indexPrefix,
+      // /readyz shows the consumer's detail to an operator key only.
+      API_KEYS: `faults:${operatorKey}:operator`,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -78,7 +82,7 @@ export async function spawnSyncProcess(scope: StoreScope, options: { readyTimeou
     pid,
     rssKiB: () => rssOf(pid),
     async consumerDetail() {
-      const body = await fetch(readyUrl, { signal: AbortSignal.timeout(5_000) })
+      const body = await fetch(readyUrl, { headers: { 'x-api-key': operatorKey }, signal: AbortSignal.timeout(5_000) })
         .then((response) => response.json() as Promise<Record<string, unknown>>)
         .catch(() => null);
       return findConsumerDetail(body);

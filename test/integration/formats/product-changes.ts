@@ -49,6 +49,12 @@ export interface EncodedMessage {
   readonly value: string | null;
 }
 
+/** A binary-encoded message (Avro in the Confluent wire format). */
+export interface EncodedBytes {
+  readonly key: Buffer;
+  readonly value: Buffer | null;
+}
+
 const epochMs = (text: string) => Date.parse(`${text.replace(' ', 'T')}Z`);
 const isoUtc = (text: string) => new Date(epochMs(text)).toISOString();
 

@@ -13,12 +13,14 @@ import { waitForGroupCaughtUp } from '../../support/consumer-lag.js';
 import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { startHarness } from '../../support/gateway-harness.js';
 import { uniqueId } from '../../support/writer.js';
-import type { EncodedMessage } from './product-changes.js';
+import type { EncodedBytes, EncodedMessage } from './product-changes.js';
 import { encodeCanal, encodeDebezium, encodeMaxwell, productHistory } from './product-changes.js';
+import { encodeDebeziumAvro, productKeySchema, productValueSchema, registerSchema } from './product-changes-avro.js';
 
 interface FormatRun {
   readonly name: string;
-  readonly messages: EncodedMessage[];
+  /** Avro's are encoded once the registry has given its schemas their ids. */
+  messages: (EncodedMessage | EncodedBytes)[];
   readonly topic: string;
   readonly group: string;
   harness?: GatewayHarness;
@@ -54,6 +56,7 @@ describe('the same changes in every CDC format, through a real Kafka topic', () 
     { name: 'canal', messages: encodeCanal(history, false) },
     { name: 'ticdc', messages: encodeCanal(history, true) },
     { name: 'maxwell', messages: encodeMaxwell(history) },
+    { name: 'debezium-avro', messages: [] },
   ].map((run) => ({ ...run, topic: `it-${suffix}-${run.name}.shop.products`, group: `it-${suffix}-${run.name}` }));
   let admin: Admin;
   let producer: Producer;
@@ -61,6 +64,13 @@ describe('the same changes in every CDC format, through a real Kafka topic', () 
   before(async () => {
     const first = await startHarness();
     runs[0]!.harness = first;
+    // Avro through the real registry: its schemas registered under this run's subjects, the
+    // consumer fetching them by the ids in the messages (SCHEMA_REGISTRY_URL, Confluent API).
+    const avroRun = runs.find((run) => run.name === 'debezium-avro')!;
+    const registryUrl = first.config.kafka.schemaRegistryUrl;
+    const keyId = await registerSchema(registryUrl, `${avroRun.topic}-key`, productKeySchema);
+    const valueId = await registerSchema(registryUrl, `${avroRun.topic}-value`, productValueSchema);
+    avroRun.messages = encodeDebeziumAvro(history, keyId, valueId);
     for (const run of runs.slice(1)) run.harness = await startHarness();
     const kafka = createKafka(first.config.kafka, silentLogger);
     admin = kafka.admin();

@@ -21,7 +21,7 @@ import { deleteKeysWithPrefix } from '../../support/redis-cluster.js';
 import { writeReliabilityFigures } from '../../support/reliability-results.js';
 import { recordCase } from '../../faults/support/reliability-figures.js';
 import { debeziumMessage, expectedProduct, productImage } from '../sync/cdc-messages.js';
-import { KAFKA_BROKERS, MYSQL_URL, connectRedis, eventually, header, uniqueId } from '../sync/sync-fixtures.js';
+import { KAFKA_BROKERS, MYSQL_URL, SCHEMA_REGISTRY_URL, connectRedis, eventually, header, uniqueId } from '../sync/sync-fixtures.js';
 import type { HostileMessage } from './cdc-fuzz-messages.js';
 import { CDC_FUZZ_CATEGORIES, hostileMessage } from './cdc-fuzz-messages.js';
 
@@ -64,6 +64,7 @@ describe(`CDC fuzz (seed ${SEED}, ${PER_CATEGORY} per category, ${HUGE_COUNT} hu
       topicPattern: `^it-${run}-fuzz\\.shop\\.[a-z_]+$`,
       format: 'auto',
       deadLetterTopic: topics.deadLetter,
+      schemaRegistryUrl: SCHEMA_REGISTRY_URL,
     };
     kafka = createKafka(config, silentLogger);
     admin = kafka.admin();

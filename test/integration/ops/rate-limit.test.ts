@@ -49,6 +49,62 @@ describe('per-client rate limit in Redis', () => {
   });
 });
 
+describe('rate limit windows', () => {
+  let gateway: OpsGateway;
+  const windowMs = 4_000;
+
+  before(async () => {
+    gateway = await startOpsGateway({ env: { REDIS_KEY_PREFIX: `it:rw:${randomBytes(4).toString('hex')}:`, RATE_LIMIT_REQUESTS: '2', RATE_LIMIT_WINDOW_MS: String(windowMs) } });
+    await eventually(() => Promise.resolve(gateway.services.redis.status === 'ready'), 10_000, 'Redis connected');
+  });
+  after(async () => {
+    await gateway.close();
+  });
+
+  it('refuses until the Retry-After it announced has passed, even across a clock-aligned window boundary', async () => {
+    const query = '{ product(id: "1") { id } }';
+    // Start late in a clock-aligned window: a limiter counting in aligned windows would open again
+    // at the boundary, about a second later, while its Retry-After still said four.
+    const phase = Date.now() % windowMs;
+    await new Promise((resolve) => setTimeout(resolve, (windowMs - 1_000 - phase + windowMs) % windowMs));
+    for (let index = 0; index < 2; index += 1) assert.equal((await gateway.query(query)).status, 200);
+    const refused = await gateway.query(query);
+    assert.equal(refused.status, 429);
+    const retryAfterS = Number(refused.headers.get('retry-after'));
+    assert.ok(retryAfterS >= 3 && retryAfterS <= 4, `Retry-After ${retryAfterS} s is the rest of the client's window`);
+    await new Promise((resolve) => setTimeout(resolve, 1_800));
+    const afterBoundary = await gateway.query(query);
+    assert.equal(afterBoundary.status, 429, 'no fresh budget at the clock boundary: two more requests within 2 s would double the limit');
+    await new Promise((resolve) => setTimeout(resolve, retryAfterS * 1_000 - 1_800 + 300));
+    assert.equal((await gateway.query(query)).status, 200, 'allowed again once the announced time passed');
+  });
+});
+
+describe('failed authentication is rate-limited per address', () => {
+  let gateway: OpsGateway;
+
+  before(async () => {
+    gateway = await startOpsGateway({ env: { REDIS_KEY_PREFIX: `it:af:${randomBytes(4).toString('hex')}:`, API_KEYS: `tester:${apiKey}:`, AUTH_FAILURE_LIMIT: '3', AUTH_FAILURE_WINDOW_MS: '60000' } });
+    await eventually(() => Promise.resolve(gateway.services.redis.status === 'ready'), 10_000, 'Redis connected');
+  });
+  after(async () => {
+    await gateway.close();
+  });
+
+  it('answers 401 for the first AUTH_FAILURE_LIMIT wrong keys or tokens, then 429 with Retry-After, even for a valid key', async () => {
+    const query = '{ product(id: "1") { id } }';
+    const wrong: Record<string, string>[] = [{ 'x-api-key': 'guess-0123456789abcdef' }, { authorization: 'Bearer a.b.c' }, { 'x-api-key': 'guess-fedcba9876543210' }];
+    for (const headers of wrong) assert.equal((await gateway.query(query, {}, headers)).status, 401);
+    const blocked = await gateway.query(query, {}, { 'x-api-key': 'guess-another-one-1234' });
+    assert.equal(blocked.status, 429);
+    assert.equal(codeOf(blocked.body), 'RATE_LIMITED');
+    assert.match(blocked.body.errors?.[0]?.message ?? '', /3 failed authentications per 60 s from this address/);
+    assert.ok(Number(blocked.headers.get('retry-after')) > 50);
+    assert.equal((await gateway.query(query, {}, { 'x-api-key': apiKey })).status, 429, 'credentials from a guessing address are not checked at all');
+    assert.equal((await gateway.query(query)).status, 200, 'anonymous public reads are not affected');
+  });
+});
+
 describe('rate limit while Redis is down', () => {
   let proxy: TcpProxy;
   let gateway: OpsGateway;
@@ -62,16 +118,20 @@ describe('rate limit while Redis is down', () => {
     await proxy.close();
   });
 
-  it('fails open (requests go through) and counts every unchecked request', async () => {
+  it('keeps the limit with its in-memory insurance limiter, and says so in a metric', async () => {
     await proxy.cut();
-    await eventually(() => Promise.resolve(gateway.services.redis.status !== 'ready'), 5_000, 'the Redis client noticed the cut');
-    const before = gateway.services.metrics.snapshot().rate_limit_fail_open;
-    for (let round = 0; round < 3; round += 1) {
-      const response = await gateway.query('{ product(id: "1") { id } }');
-      assert.equal(response.status, 200);
-      assert.deepEqual(response.body.data, { product: { id: '1' } });
+    try {
+      await eventually(() => Promise.resolve(gateway.services.redis.status !== 'ready'), 5_000, 'the Redis client noticed the cut');
+      const before = gateway.services.metrics.snapshot().rate_limit_store_unavailable;
+      const first = await gateway.query('{ product(id: "1") { id } }');
+      assert.equal(first.status, 200);
+      assert.deepEqual(first.body.data, { product: { id: '1' } });
+      const second = await gateway.query('{ product(id: "1") { id } }');
+      assert.equal(second.status, 429, 'RATE_LIMIT_REQUESTS=1 holds while Redis is down');
+      assert.equal(codeOf(second.body), 'RATE_LIMITED');
+      assert.ok(gateway.services.metrics.snapshot().rate_limit_store_unavailable - before >= 2);
+    } finally {
+      await proxy.restore();
     }
-    assert.equal(gateway.services.metrics.snapshot().rate_limit_fail_open - before, 3);
-    await proxy.restore();
   });
 });

@@ -61,7 +61,7 @@ describe('structured request logs', () => {
     }
     const lines = log.lines().filter((entry) => entry.requestId === 'it-request-0002');
     const messages = lines.map((entry) => entry.msg);
-    assert.ok(messages.includes('rate limiter unavailable; letting requests through'), log.text());
+    assert.ok(messages.includes('rate limiter store (Redis) unavailable; counting in memory on this instance'), log.text());
     assert.ok(messages.includes('request'));
   });
 

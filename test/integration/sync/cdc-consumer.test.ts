@@ -21,7 +21,7 @@ import { createRedisApplier } from '../../../src/sync/appliers/redis.js';
 import type { StoreApplier } from '../../../src/sync/store-applier.js';
 import { createWriterPool, insertProduct, uniqueId as uniqueRowId } from '../../support/writer.js';
 import { debeziumMessage, expectedProduct, expectedUser, productImage, ticdcKeyOnly, userImage } from './cdc-messages.js';
-import { KAFKA_BROKERS, MYSQL_URL, connectRedis, deleteKeys, eventually, failingApplier, header, memberIds, readDeadLetters, uniqueId } from './sync-fixtures.js';
+import { KAFKA_BROKERS, MYSQL_URL, SCHEMA_REGISTRY_URL, connectRedis, deleteKeys, eventually, failingApplier, header, memberIds, readDeadLetters, uniqueId } from './sync-fixtures.js';
 
 const run = uniqueId();
 const topics = {
@@ -45,7 +45,7 @@ describe('cdc consumer against real Kafka, Redis and MariaDB', { timeout: 180_00
   const prefixes: string[] = [];
 
   function kafkaConfig(scenario: string, groupId: string): GatewayConfig['kafka'] {
-    return { brokers: KAFKA_BROKERS, clientId: `it-${run}`, groupId, topicPattern: `^it-${run}-${scenario}\\.shop\\.[a-z_]+$`, format: 'auto', deadLetterTopic: topics.deadLetter };
+    return { brokers: KAFKA_BROKERS, clientId: `it-${run}`, groupId, topicPattern: `^it-${run}-${scenario}\\.shop\\.[a-z_]+$`, format: 'auto', deadLetterTopic: topics.deadLetter, schemaRegistryUrl: SCHEMA_REGISTRY_URL };
   }
 
   function redisApplier(prefix: string): StoreApplier {

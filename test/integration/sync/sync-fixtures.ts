@@ -12,6 +12,7 @@ import type { EntityChange, StoreApplier } from '../../../src/sync/store-applier
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
 export const KAFKA_BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 export const MYSQL_URL = process.env['MYSQL_URL'] ?? 'mysql://gateway:gateway@127.0.0.1:3306/shop';
+export const SCHEMA_REGISTRY_URL = process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v6';
 
 export const uniqueId = (): string => randomBytes(5).toString('hex');
 

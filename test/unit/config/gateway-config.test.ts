@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadGatewayConfig } from '../../../src/config/gateway-config.js';
+import { loadStackConfig } from '../../../src/config/stack-config.js';
 import { GatewayError } from '../../../src/errors.js';
 
 function configError(env: Record<string, string>): GatewayError {
@@ -28,6 +29,18 @@ describe('gateway configuration', () => {
     assert.equal(loadGatewayConfig({ MYSQL_PORT: '3307' }).mysql.url, 'mysql://gateway:gateway@127.0.0.1:3307/shop');
   });
 
+  it("looks for the schema registry two below Kafka Connect's port unless SCHEMA_REGISTRY_PORT says otherwise", () => {
+    assert.equal(loadGatewayConfig({}).kafka.schemaRegistryUrl, 'http://127.0.0.1:8081/apis/ccompat/v6');
+    assert.equal(loadGatewayConfig({ CONNECT_PORT: '8093' }).kafka.schemaRegistryUrl, 'http://127.0.0.1:8091/apis/ccompat/v6');
+    assert.equal(loadGatewayConfig({ CONNECT_PORT: '8093', SCHEMA_REGISTRY_PORT: '18081' }).kafka.schemaRegistryUrl, 'http://127.0.0.1:18081/apis/ccompat/v6');
+    assert.equal(loadStackConfig({ CONNECT_PORT: '8113' }, '/tmp').ports.schemaRegistry, 8111);
+  });
+
+  it('runs the Avro connector in the stack unless STACK_AVRO_CONNECTOR=false', () => {
+    assert.equal(loadStackConfig({}, '/tmp').avroConnector, true);
+    assert.equal(loadStackConfig({ STACK_AVRO_CONNECTOR: 'false' }, '/tmp').avroConnector, false);
+  });
+
   it('names the variable of a malformed URL and hides its password', () => {
     const error = configError({ MYSQL_URL: 'mysql//user:secret@db:3306/shop' });
     assert.match(error.message, /^MYSQL_URL=/);
@@ -39,7 +52,7 @@ describe('gateway configuration', () => {
   it('names the variable of a bad port, number, choice or broker list', () => {
     assert.match(configError({ PORT: '99999' }).message, /^PORT="99999" is invalid/);
     assert.match(configError({ MYSQL_POOL_SIZE: 'ten' }).message, /^MYSQL_POOL_SIZE=/);
-    assert.match(configError({ CDC_FORMAT: 'avro' }).message, /^CDC_FORMAT=.*one of auto, debezium, canal, ticdc, maxwell/);
+    assert.match(configError({ CDC_FORMAT: 'avro' }).message, /^CDC_FORMAT=.*one of auto, debezium, debezium-avro, canal, ticdc, maxwell/);
     assert.match(configError({ KAFKA_BROKERS: 'broker-without-port' }).message, /^KAFKA_BROKERS=/);
   });
 });

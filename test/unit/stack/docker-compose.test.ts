@@ -7,7 +7,7 @@ import { loadGatewayConfig } from '../../../src/config/gateway-config.js';
 import { loadStackConfig } from '../../../src/config/stack-config.js';
 import { splitSqlStatements } from '../../../src/db/sql-statements.js';
 import { repoRoot } from '../../../src/repo-root.js';
-import { cdcTopology, debeziumConnectorConfig, rowTopicOf } from '../../../src/stack/cdc-topology.js';
+import { avroRowTopicOf, avroTopology, cdcTopology, debeziumAvroConnectorConfig, debeziumConnectorConfig, rowTopicOf } from '../../../src/stack/cdc-topology.js';
 import { stackAccounts } from '../../../src/stack/stack-accounts.js';
 import { stackEnvironment } from '../../../src/stack/stack-env.js';
 
@@ -29,7 +29,7 @@ const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as
 const services = compose.services ?? {};
 const stackConfig = loadStackConfig({}, '/tmp');
 
-const longRunning = ['mysql', 'redis', 'kafka', 'elasticsearch', 'connect', 'gateway'];
+const longRunning = ['mysql', 'redis', 'kafka', 'elasticsearch', 'registry', 'connect', 'gateway'];
 const oneShot = ['migrate', 'kafka-init', 'connect-init'];
 
 function service(name: string): ComposeService {
@@ -138,6 +138,30 @@ describe('docker-compose.yml', () => {
     assert.ok(command.includes(`http://connect:8083/connectors/${cdcTopology.connectorName}/config`));
   });
 
+  it('registers the Avro connector the native stack derives, writing through the registry service', () => {
+    const file = mountSource('connect-init', '/connector/shop-avro.json');
+    assert.equal(file, join(root, 'docker', 'debezium-avro-connector.json'));
+    const registryPort = publishedPorts('registry')[0]?.container;
+    assert.ok(registryPort !== undefined, 'the registry publishes no port');
+    const expected = debeziumAvroConnectorConfig(
+      {
+        connectorClass: 'io.debezium.connector.mysql.MySqlConnector',
+        databaseHost: 'mysql',
+        databasePort: 3306,
+        user: stackAccounts.cdc.user,
+        password: stackAccounts.cdc.password,
+        kafkaBootstrap: internalKafkaBootstrap(),
+      },
+      `http://registry:${registryPort}/apis/registry/v2`,
+    );
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), expected);
+    const command = commandOf('connect-init');
+    assert.ok(command.includes('@/connector/shop-avro.json'), 'connect-init does not send the Avro connector file');
+    assert.ok(command.includes(`http://connect:8083/connectors/${avroTopology.connectorName}/config`));
+    assert.equal(environmentOf('connect')['ENABLE_APICURIO_CONVERTERS'], 'true');
+    assert.equal(environmentOf('gateway')['SCHEMA_REGISTRY_URL'], `http://registry:${registryPort}/apis/ccompat/v6`);
+  });
+
   it('reaches Kafka through its internal listener from every container', () => {
     const bootstrap = internalKafkaBootstrap();
     assert.equal(environmentOf('connect')['BOOTSTRAP_SERVERS'], bootstrap);
@@ -159,6 +183,9 @@ describe('docker-compose.yml', () => {
       [cdcTopology.topicPrefix, { partitions: 1, configs: [] }],
       [cdcTopology.schemaHistoryTopic, { partitions: 1, configs: ['retention.ms=-1'] }],
       [cdcTopology.deadLetterTopic, { partitions: 1, configs: [] }],
+      ...cdcTopology.tables.map((table) => [avroRowTopicOf(table), { partitions, configs: [] as string[] }] as const),
+      [avroTopology.topicPrefix, { partitions: 1, configs: [] }],
+      [avroTopology.schemaHistoryTopic, { partitions: 1, configs: ['retention.ms=-1'] }],
     ]);
     assert.deepEqual(created, expected);
   });
@@ -173,7 +200,7 @@ describe('docker-compose.yml', () => {
       const [docker, local] = [new URL(gateway[name] ?? ''), new URL(native[name] ?? '')];
       assert.deepEqual([docker.username, docker.password, docker.pathname], [local.username, local.password, local.pathname], name);
     }
-    for (const name of ['MYSQL_URL', 'MYSQL_WRITER_URL', 'REDIS_URL', 'ELASTICSEARCH_URL']) {
+    for (const name of ['MYSQL_URL', 'MYSQL_WRITER_URL', 'REDIS_URL', 'ELASTICSEARCH_URL', 'SCHEMA_REGISTRY_URL']) {
       const host = new URL(gateway[name] ?? '').hostname;
       assert.ok(services[host] !== undefined, `${name} points at ${host}, which is not a service of this file`);
     }
@@ -190,6 +217,7 @@ describe('docker-compose.yml', () => {
       kafka: ports.kafka,
       elasticsearch: ports.elasticsearch,
       connect: ports.connect,
+      registry: ports.schemaRegistry,
       gateway: loadGatewayConfig({}).http.port,
     };
     for (const [name, port] of Object.entries(expected)) {
