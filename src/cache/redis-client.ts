@@ -1,5 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
-import type { Result } from 'ioredis';
+import type { RedisOptions, Result } from 'ioredis';
+import type { RedisSecurity } from '../config/transport-config.js';
 import { acquireLeaseScript, applyChangeScript, fillScript, invalidateKeepingVersionScript } from './cache-scripts.js';
 
 declare module 'ioredis' {
@@ -19,6 +20,19 @@ export interface RedisClientOptions {
   /** A slow Redis must not slow reads down: past this, the read path goes to the database instead. */
   readonly commandTimeoutMs: number;
   readonly onError?: (error: Error) => void;
+  /** REDIS_USERNAME / REDIS_PASSWORD / REDIS_TLS*: absent, the URL says it all (the local stack). */
+  readonly security?: RedisSecurity;
+}
+
+/** Credentials and TLS for one server or every Cluster node (a Cluster has no URL to carry them). */
+function securityOptions(security: RedisSecurity | undefined): Pick<RedisOptions, 'username' | 'password' | 'tls'> {
+  if (security === undefined) return {};
+  const { tls } = security;
+  return {
+    ...(security.username === null ? {} : { username: security.username }),
+    ...(security.password === null ? {} : { password: security.password }),
+    ...(tls.enabled ? { tls: { rejectUnauthorized: tls.rejectUnauthorized, ...(tls.ca === null ? {} : { ca: tls.ca }) } } : {}),
+  };
 }
 
 export interface RedisConnectionOptions extends RedisClientOptions {
@@ -50,6 +64,7 @@ export function createRedisClient(options: RedisClientOptions): Redis {
     connectTimeout: Math.max(1_000, options.commandTimeoutMs * 5),
     retryStrategy: reconnectDelayMs,
     enableAutoPipelining: true,
+    ...securityOptions(options.security),
   });
   redis.on('error', (error: Error) => options.onError?.(error));
   defineCacheCommands(redis);
@@ -75,6 +90,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     clusterRetryStrategy: reconnectDelayMs,
     slotsRefreshTimeout: Math.max(1_000, options.commandTimeoutMs * 5),
     redisOptions: {
+      ...securityOptions(options.security),
       commandTimeout: options.commandTimeoutMs,
       maxRetriesPerRequest: 1,
       connectTimeout: Math.max(1_000, options.commandTimeoutMs * 5),

@@ -84,7 +84,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .filter((file) => existsSync(join(root, relative(join(root, 'dist'), file)).replace(/\.js$/, '.ts')))
     .filter((file) => filters.length === 0 || filters.some((filter) => relative(root, file).includes(filter)));
   if (files.length === 0) throw new Error('no test files matched');
-  // Node 20's runner takes file paths, not globs. One file at a time: integration tests share services.
+  // Explicit file paths (selected above by flag and filter). One file at a time: integration tests share services.
   // --test-force-exit: a client left open (a pool a failed test never closed, a Kafka connection
   // after a broker restart) would keep a file's process alive after its tests finished, and the
   // run would hang until CI's limit instead of reporting the failure.

@@ -5,6 +5,8 @@ import type { AuthConfig } from './auth-config.js';
 import { readAuthConfig } from './auth-config.js';
 import type { HttpSecurityConfig } from './security-config.js';
 import type { RateLimitConfig } from './security-config.js';
+import type { KafkaSecurity, RedisSecurity, TlsSettings } from './transport-config.js';
+import { readKafkaSecurity, readRedisSecurity, readTls } from './transport-config.js';
 import { readHttpSecurity, readRateLimits } from './security-config.js';
 import { defaultSchemaRegistryPort } from './stack-config.js';
 
@@ -36,15 +38,17 @@ export interface GatewayConfig {
     readonly connectTimeoutMs: number;
     /** Per-statement bound on the read path (row reads, relation lists). */
     readonly queryTimeoutMs: number;
+    /** MYSQL_TLS, MYSQL_TLS_CA_FILE, MYSQL_TLS_REJECT_UNAUTHORIZED. */
+    readonly tls: TlsSettings;
   };
-  readonly redis: {
+  readonly redis: RedisSecurity & {
     readonly url: string;
     /** Seed nodes (host:port) of a Redis Cluster from REDIS_CLUSTER_NODES; empty: the single server at `url`. */
     readonly clusterNodes: readonly string[];
     readonly commandTimeoutMs: number;
     readonly keyPrefix: string;
   };
-  readonly kafka: {
+  readonly kafka: KafkaSecurity & {
     readonly brokers: readonly string[];
     readonly clientId: string;
     readonly groupId: string;
@@ -135,12 +139,14 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       poolSize: readInteger(env, 'MYSQL_POOL_SIZE', 10, { min: 1, max: 1000 }),
       connectTimeoutMs: readInteger(env, 'MYSQL_CONNECT_TIMEOUT_MS', 3000, { min: 100, max: 120_000 }),
       queryTimeoutMs: readInteger(env, 'MYSQL_QUERY_TIMEOUT_MS', 5000, { min: 100, max: 600_000 }),
+      tls: readTls(env, 'MYSQL'),
     },
     redis: {
       url: readUrl(env, 'REDIS_URL', `redis://127.0.0.1:${redisPort}/0`, ['redis:', 'rediss:']),
       clusterNodes: readString(env, 'REDIS_CLUSTER_NODES', '') === '' ? [] : readHostPortList(env, 'REDIS_CLUSTER_NODES', ''),
       commandTimeoutMs: readInteger(env, 'REDIS_COMMAND_TIMEOUT_MS', 200, { min: 5, max: 60_000 }),
       keyPrefix: readString(env, 'REDIS_KEY_PREFIX', 'gw:'),
+      ...readRedisSecurity(env, readString(env, 'REDIS_URL', '')),
     },
     kafka: {
       brokers: readHostPortList(env, 'KAFKA_BROKERS', `127.0.0.1:${kafkaPort}`),
@@ -151,6 +157,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       format: readChoice(env, 'CDC_FORMAT', ['auto', 'debezium', 'debezium-avro', 'canal', 'ticdc', 'maxwell'] as const, 'auto'),
       deadLetterTopic: readString(env, 'CDC_DEAD_LETTER_TOPIC', 'gateway.dead-letter'),
       schemaRegistryUrl: readUrl(env, 'SCHEMA_REGISTRY_URL', `http://127.0.0.1:${schemaRegistryPort}/apis/ccompat/v6`, ['http:', 'https:']),
+      ...readKafkaSecurity(env),
     },
     elasticsearch: {
       url: readUrl(env, 'ELASTICSEARCH_URL', `http://127.0.0.1:${esPort}`, ['http:', 'https:']),

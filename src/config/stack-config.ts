@@ -11,6 +11,8 @@ export interface StackConfig {
     readonly redis: number;
     readonly kafka: number;
     readonly kafkaController: number;
+    /** A second Kafka listener, SASL/PLAIN: where the gateway's Kafka credentials are tested. */
+    readonly kafkaSasl: number;
     readonly elasticsearch: number;
     readonly elasticsearchTransport: number;
     readonly connect: number;
@@ -52,6 +54,7 @@ export function loadStackConfig(env: Env, repoRoot: string): StackConfig {
       redis: readPort(env, 'REDIS_PORT', 6379),
       kafka: readPort(env, 'KAFKA_PORT', 9092),
       kafkaController: readPort(env, 'KAFKA_CONTROLLER_PORT', 9093),
+      kafkaSasl: readPort(env, 'KAFKA_SASL_PORT', 9094),
       elasticsearch: readPort(env, 'ELASTICSEARCH_PORT', 9200),
       elasticsearchTransport: readPort(env, 'ELASTICSEARCH_TRANSPORT_PORT', 9300),
       connect: readPort(env, 'CONNECT_PORT', 8083),

@@ -1,11 +1,19 @@
 import mysql from 'mysql2/promise';
-import type { Pool } from 'mysql2/promise';
+import type { Pool, SslOptions } from 'mysql2/promise';
+import type { TlsSettings } from '../config/transport-config.js';
 
 export interface MysqlPoolOptions {
   readonly url: string;
   readonly poolSize: number;
   /** Upper bound for establishing a connection, so a database that is down fails fast. */
   readonly connectTimeoutMs?: number;
+  /** MYSQL_TLS*: absent or disabled, the connection is plain (the local stack). */
+  readonly tls?: TlsSettings;
+}
+
+function sslOptions(tls: TlsSettings | undefined): { ssl?: SslOptions } {
+  if (tls === undefined || !tls.enabled) return {};
+  return { ssl: { rejectUnauthorized: tls.rejectUnauthorized, ...(tls.ca === null ? {} : { ca: tls.ca }) } };
 }
 
 /**
@@ -28,6 +36,7 @@ export function createMysqlPool(options: MysqlPoolOptions): Pool {
     bigNumberStrings: true,
     charset: 'utf8mb4_unicode_ci',
     multipleStatements: false,
+    ...sslOptions(options.tls),
   });
   // mysql2's `timezone` only affects JS Date conversion; TIMESTAMP columns are rendered by the
   // server in the session time zone, so every pooled connection is pinned to UTC.

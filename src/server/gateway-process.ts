@@ -9,7 +9,7 @@ import type { GatewayApi } from './gateway-api.js';
 import { startGatewayApi } from './gateway-api.js';
 import { createGatewayServices } from './gateway-services.js';
 import { entitiesNeedingBackfill, reindexDependencies, reindexEntities } from '../reindex/backfill.js';
-import { checkDependencies, ensureSearchIndices } from './startup-checks.js';
+import { checkDependencies, checkKafka, ensureSearchIndices } from './startup-checks.js';
 
 export interface GatewayProcessOptions {
   /** Serve GraphQL and the search page (otherwise only /healthz, /readyz and /metrics). */
@@ -36,6 +36,7 @@ export async function startGatewayProcess(config: GatewayConfig, logger: Logger,
   let api: GatewayApi | null = null;
   try {
     await checkDependencies(config, services);
+    if (options.consumer) await checkKafka(config, logger);
     await ensureSearchIndices(services);
     // Only a consumer process backfills: it is the one whose writes the reindex catches up with.
     // "Empty" is judged before the consumer starts writing; the copy runs with the consumer live.

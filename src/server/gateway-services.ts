@@ -75,12 +75,13 @@ function timeSearchRequests(search: ElasticsearchClient, metrics: Metrics): void
 
 export function createGatewayServices(config: GatewayConfig, logger: Logger, registry: EntityRegistry): GatewayServices {
   const metrics = createMetrics({ processMetrics: true });
-  const pool = createMysqlPool({ url: config.mysql.url, poolSize: config.mysql.poolSize, connectTimeoutMs: config.mysql.connectTimeoutMs });
+  const pool = createMysqlPool({ url: config.mysql.url, poolSize: config.mysql.poolSize, connectTimeoutMs: config.mysql.connectTimeoutMs, tls: config.mysql.tls });
   let lastRedisErrorLog = 0;
   const redis = createRedisConnection({
     url: config.redis.url,
     clusterNodes: config.redis.clusterNodes,
     commandTimeoutMs: config.redis.commandTimeoutMs,
+    security: config.redis,
     onError: (error) => {
       // A Redis outage produces an error per reconnect attempt: log at most one line a second.
       if (Date.now() - lastRedisErrorLog > 1_000) {

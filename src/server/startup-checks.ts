@@ -4,6 +4,8 @@ import { GatewayError, errorMessage } from '../errors.js';
 import type { GatewayServices } from './gateway-services.js';
 import { waitForRedis } from '../cache/redis-client.js';
 import { ensureIndices } from '../index/index-manager.js';
+import type { Logger } from '../observability/logger.js';
+import { createKafka } from '../sync/kafka-client.js';
 
 function unreachable(variable: string, value: string, error: unknown): GatewayError {
   return new GatewayError('CONFIG_INVALID', `${variable}=${redactUrl(value)} is unreachable: ${errorMessage(error)}`, { details: { variable } });
@@ -36,4 +38,27 @@ export async function checkDependencies(config: GatewayConfig, services: Gateway
 export async function ensureSearchIndices(services: GatewayServices): Promise<void> {
   const { indexPrefix, refreshInterval } = services.config.elasticsearch;
   await ensureIndices({ client: services.search, registry: services.registry, indexPrefix, logger: services.logger, layout: { settings: { refresh_interval: refreshInterval } } });
+}
+
+/**
+ * Connects to Kafka once with the configured TLS and SASL settings: wrong credentials fail start-up
+ * at once, naming the variable, instead of a consumer retrying authentication for a minute.
+ */
+export async function checkKafka(config: GatewayConfig, logger: Logger, timeoutMs = 5_000): Promise<void> {
+  const admin = createKafka(config.kafka, logger, { connectionTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs, retries: 1 }).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+  } catch (error) {
+    const { sasl } = config.kafka;
+    // By name: kafkajs is CommonJS and its error classes are not named exports under ESM.
+    if (sasl !== null && error instanceof Error && error.name === 'KafkaJSSASLAuthenticationError') {
+      throw new GatewayError('CONFIG_INVALID', `KAFKA_SASL_PASSWORD (user ${sasl.username}, ${sasl.mechanism}) was rejected by the broker: ${errorMessage(error)}`, {
+        details: { variable: 'KAFKA_SASL_PASSWORD' },
+      });
+    }
+    throw unreachable('KAFKA_BROKERS', config.kafka.brokers.join(','), error);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }

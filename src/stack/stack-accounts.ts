@@ -9,5 +9,7 @@ export const stackAccounts = {
   writer: { user: 'shop', password: 'shop' },
   /** Debezium's replication account. */
   cdc: { user: 'debezium', password: 'debezium' },
+  /** The gateway's account on Kafka's SASL/PLAIN listener (KAFKA_SASL_PORT). */
+  kafkaSasl: { user: 'gateway', password: 'gateway-sasl' },
   database: 'shop',
 } as const;

@@ -43,6 +43,8 @@ export interface ServiceDefinition {
   prepareLaunch(context: StackContext): LaunchSpec | Promise<LaunchSpec>;
   /** True once the service truly answers (queries, topic listing, cluster health, connector RUNNING). */
   isReady(context: StackContext): Promise<boolean>;
+  /** True when a running instance was started with an older configuration: `up` restarts it. */
+  configurationChanged?(context: StackContext): boolean;
   /** Runs after readiness on every `up`: must be idempotent (users, topics, connector registration). */
   initialize?(context: StackContext): Promise<void>;
 }

@@ -53,6 +53,11 @@ async function startService(context: StackContext, service: ServiceDefinition): 
   const pidFile = pidFileOf(context, service.name);
   let pid = livePid(pidFile);
   let outcome: 'already running' | 'started' = 'already running';
+  if (pid !== null && service.configurationChanged?.(context) === true) {
+    context.log(`${service.name}: configuration changed since it started; restarting it`);
+    await stopProcessGroup(pidFile, 30_000);
+    pid = null;
+  }
   if (pid === null) {
     const port = service.port(context.config);
     if (await isPortOpen(port)) {

@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
-import type { LogEntry, logCreator } from 'kafkajs';
+import type { KafkaConfig, LogEntry, logCreator } from 'kafkajs';
+import type { KafkaSecurity } from '../config/transport-config.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { Logger } from '../observability/logger.js';
 
@@ -7,6 +8,19 @@ export interface KafkaClientOptions {
   /** How long to wait for a TCP connection to a broker. */
   readonly connectionTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** Retries of a failed connection or request (8 by default: about a minute). */
+  readonly retries?: number;
+}
+
+/** kafkajs' TLS and SASL settings from the config (KAFKA_TLS*, KAFKA_SASL_*). */
+export function kafkaSecurityOptions(security: KafkaSecurity): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const { tls, sasl } = security;
+  const ssl = tls.enabled ? { rejectUnauthorized: tls.rejectUnauthorized, ...(tls.ca === null ? {} : { ca: [tls.ca] }) } : false;
+  if (sasl === null) return { ssl };
+  const credentials = { username: sasl.username, password: sasl.password };
+  const mechanism =
+    sasl.mechanism === 'plain' ? { mechanism: 'plain' as const, ...credentials } : sasl.mechanism === 'scram-sha-256' ? { mechanism: 'scram-sha-256' as const, ...credentials } : { mechanism: 'scram-sha-512' as const, ...credentials };
+  return { ssl, sasl: mechanism };
 }
 
 /**
@@ -21,7 +35,8 @@ export function createKafka(config: GatewayConfig['kafka'], logger: Logger, opti
     brokers: [...config.brokers],
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
-    retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8 },
+    retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: options.retries ?? 8 },
+    ...kafkaSecurityOptions(config),
     logLevel: logLevel.INFO,
     logCreator: kafkaLogBridge(logger.child({ component: 'kafkajs' })),
   });

@@ -1,24 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { cdcTopics } from '../cdc-topology.js';
 import { pickJava } from '../java-finder.js';
 import { runChecked } from '../run-command.js';
+import { stackAccounts } from '../stack-accounts.js';
 import type { ServiceDefinition, StackContext } from '../stack-context.js';
 import { dataDirOf } from '../stack-context.js';
 import { installKafkaJars, kafkaLibsDir, log4jConfig } from './kafka-jars.js';
 
 function serverProperties(context: StackContext, logDir: string): string {
-  const { kafka, kafkaController } = context.config.ports;
+  const { kafka, kafkaController, kafkaSasl } = context.config.ports;
+  const { user, password } = stackAccounts.kafkaSasl;
   return `process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:${kafkaController}
-listeners=PLAINTEXT://127.0.0.1:${kafka},CONTROLLER://127.0.0.1:${kafkaController}
-advertised.listeners=PLAINTEXT://127.0.0.1:${kafka}
+listeners=PLAINTEXT://127.0.0.1:${kafka},CONTROLLER://127.0.0.1:${kafkaController},SASL_PLAINTEXT://127.0.0.1:${kafkaSasl}
+advertised.listeners=PLAINTEXT://127.0.0.1:${kafka},SASL_PLAINTEXT://127.0.0.1:${kafkaSasl}
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
+sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_plaintext.sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${user}="${password}";
 log.dirs=${logDir}
 num.partitions=${context.config.kafkaPartitions}
 offsets.topic.replication.factor=1
@@ -57,6 +62,13 @@ export const kafkaService: ServiceDefinition = {
   port: (config) => config.ports.kafka,
 
   install: installKafkaJars,
+
+  /** A broker started before the SASL listener existed is restarted once, keeping its data. */
+  configurationChanged(context) {
+    const dataDir = dataDirOf(context, 'kafka');
+    const properties = join(dataDir, 'server.properties');
+    return existsSync(properties) && readFileSync(properties, 'utf8') !== serverProperties(context, join(dataDir, 'log'));
+  },
 
   async prepareLaunch(context) {
     const dataDir = dataDirOf(context, 'kafka');

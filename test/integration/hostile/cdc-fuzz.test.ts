@@ -65,6 +65,8 @@ describe(`CDC fuzz (seed ${SEED}, ${PER_CATEGORY} per category, ${HUGE_COUNT} hu
       format: 'auto',
       deadLetterTopic: topics.deadLetter,
       schemaRegistryUrl: SCHEMA_REGISTRY_URL,
+      sasl: null,
+      tls: { enabled: false, ca: null, rejectUnauthorized: true },
     };
     kafka = createKafka(config, silentLogger);
     admin = kafka.admin();

@@ -19,6 +19,8 @@ describe('per-client rate limit in Redis', () => {
     const shared = { REDIS_KEY_PREFIX: `it:rl:${randomBytes(4).toString('hex')}:`, RATE_LIMIT_REQUESTS: '4', RATE_LIMIT_WINDOW_MS: '60000', API_KEYS: `tester:${apiKey}:` };
     first = await startOpsGateway({ env: shared });
     second = await startOpsGateway({ env: shared });
+    // The budget is shared through Redis: until a client has connected, its instance counts in memory.
+    for (const gateway of [first, second]) await eventually(() => Promise.resolve(gateway.services.redis.status === 'ready'), 10_000, 'Redis connected');
   });
   after(async () => {
     await first.close();

@@ -45,7 +45,17 @@ describe('cdc consumer against real Kafka, Redis and MariaDB', { timeout: 180_00
   const prefixes: string[] = [];
 
   function kafkaConfig(scenario: string, groupId: string): GatewayConfig['kafka'] {
-    return { brokers: KAFKA_BROKERS, clientId: `it-${run}`, groupId, topicPattern: `^it-${run}-${scenario}\\.shop\\.[a-z_]+$`, format: 'auto', deadLetterTopic: topics.deadLetter, schemaRegistryUrl: SCHEMA_REGISTRY_URL };
+    return {
+      brokers: KAFKA_BROKERS,
+      clientId: `it-${run}`,
+      groupId,
+      topicPattern: `^it-${run}-${scenario}\\.shop\\.[a-z_]+$`,
+      format: 'auto',
+      deadLetterTopic: topics.deadLetter,
+      schemaRegistryUrl: SCHEMA_REGISTRY_URL,
+      sasl: null,
+      tls: { enabled: false, ca: null, rejectUnauthorized: true },
+    };
   }
 
   function redisApplier(prefix: string): StoreApplier {
