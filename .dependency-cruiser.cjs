@@ -9,7 +9,8 @@ const layers = [
   ['schema', 'auth'],
   ['db', 'cache', 'index'],
   ['search', 'demo'],
-  ['sync'],
+  // live: change events published by the consumer (sync) and fanned out to subscriptions (resolvers, server).
+  ['sync', 'live'],
   ['reindex', 'check'],
   ['resolvers'],
   ['server', 'stack'],

@@ -30,7 +30,7 @@ export default tseslint.config(
       sourceType: 'module',
       globals: Object.fromEntries(
         ['window', 'document', 'fetch', 'URL', 'URLSearchParams', 'history', 'location', 'console', 'setTimeout', 'clearTimeout',
-          'AbortController', 'HTMLElement', 'Event', 'CustomEvent', 'KeyboardEvent', 'Intl', 'navigator', 'requestAnimationFrame', 'DOMParser', 'Node', 'HTMLInputElement', 'FormData']
+          'AbortController', 'HTMLElement', 'Event', 'CustomEvent', 'KeyboardEvent', 'Intl', 'navigator', 'requestAnimationFrame', 'DOMParser', 'Node', 'HTMLInputElement', 'FormData', 'WebSocket', 'CSS']
           .map((name) => [name, 'readonly']),
       ),
     },

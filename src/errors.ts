@@ -19,6 +19,10 @@ export const ErrorCodes = {
   SEARCH_UNAVAILABLE: { status: 503, retriable: true },
   /** A value that does not fit its declared column type (read path or CDC). */
   ROW_INVALID: { status: 500, retriable: false },
+  /** A subscriber fell behind its buffer bound, or missed events: resubscribe and refetch. */
+  SUBSCRIPTION_OVERFLOW: { status: 503, retriable: true },
+  SUBSCRIPTION_INTERRUPTED: { status: 503, retriable: true },
+  TOO_MANY_SUBSCRIPTIONS: { status: 429, retriable: true },
   CDC_DECODE_FAILED: { status: 500, retriable: false },
   CDC_UNKNOWN_FORMAT: { status: 500, retriable: false },
   SCHEMA_REGISTRY_UNAVAILABLE: { status: 503, retriable: true },

@@ -35,8 +35,11 @@ export interface EntityCache {
   acquireLeases(entity: EntityDeclaration, ids: readonly string[]): Promise<LeaseOutcome[]>;
   /** Returns how many fills were stored; the rest lost their lease to a concurrent change. */
   fill(entity: EntityDeclaration, fills: readonly CacheFill[]): Promise<{ stored: number; rejected: number }>;
-  /** Version-guarded CDC writes in one pipeline; returns how many were applied (the rest were stale). */
-  applyChanges(entity: EntityDeclaration, changes: readonly CacheChange[]): Promise<{ applied: number; stale: number }>;
+  /**
+   * Version-guarded CDC writes in one pipeline; returns how many were applied (the rest were stale)
+   * and which: live change events are published for exactly those.
+   */
+  applyChanges(entity: EntityDeclaration, changes: readonly CacheChange[]): Promise<{ applied: number; stale: number; appliedIds: readonly string[] }>;
   /** Repair: entries become invalidations at their own version (see invalidateKeepingVersionScript). */
   invalidate(entity: EntityDeclaration, ids: readonly string[]): Promise<number>;
 }
@@ -124,7 +127,7 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
     },
 
     async applyChanges(entity, changes) {
-      if (changes.length === 0) return { applied: 0, stale: 0 };
+      if (changes.length === 0) return { applied: 0, stale: 0, appliedIds: [] };
       const results = await sendEach(redis, changes.length, (target, index) => {
         const change = changes[index] as CacheChange;
         const kind = change.kind === 'delete' ? 'D' : change.kind === 'invalidate' || change.row === null ? 'I' : 'R';
@@ -136,8 +139,8 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
           kind === 'R' ? rowTtlMs(entity) : tombstoneTtlMs,
         );
       });
-      const applied = results.filter((result) => result === 1).length;
-      return { applied, stale: changes.length - applied };
+      const appliedIds = changes.flatMap((change, index) => (results[index] === 1 ? [change.id] : []));
+      return { applied: appliedIds.length, stale: changes.length - appliedIds.length, appliedIds };
     },
 
     async invalidate(entity, ids) {

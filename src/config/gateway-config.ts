@@ -26,6 +26,8 @@ export interface GatewayConfig {
   };
   readonly limits: LimitsConfig;
   readonly rateLimit: RateLimitConfig;
+  /** Subscriptions: events a client may have waiting before it is cut off; subscriptions per connection. */
+  readonly live: { readonly bufferEvents: number; readonly subscriptionsPerConnection: number };
   /** SIGTERM → exit: in-flight requests and the current CDC batch must finish within this. */
   readonly shutdownTimeoutMs: number;
   readonly mysql: {
@@ -131,6 +133,10 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     },
     limits: readLimits(env),
     rateLimit: readRateLimits(env),
+    live: {
+      bufferEvents: readInteger(env, 'SUBSCRIPTION_BUFFER_EVENTS', 1000, { min: 1, max: 1_000_000 }),
+      subscriptionsPerConnection: readInteger(env, 'SUBSCRIPTIONS_PER_CONNECTION', 50, { min: 1, max: 10_000 }),
+    },
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, { min: 100, max: 600_000 }),
     mysql: {
       url: readUrl(env, 'MYSQL_URL', `mysql://gateway:gateway@127.0.0.1:${mysqlPort}/shop`, ['mysql:']),

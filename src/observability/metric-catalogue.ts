@@ -32,6 +32,11 @@ export const COUNTERS = {
     labels: ['outcome'],
   },
   rate_limit_rejections: { help: 'Requests refused by the per-client rate limit.', labels: [] },
+  live_changes_published: { help: 'Row changes announced to subscribers (after Redis applied them).', labels: ['entity'] },
+  live_publish_failures: { help: 'Batches of change events that could not be published (subscribers missed them).', labels: [] },
+  live_malformed_messages: { help: 'Entries on the change channel that were not change events (dropped).', labels: [] },
+  live_subscriptions_started: { help: 'Subscriptions started, by transport.', labels: ['transport'] },
+  live_subscriptions_overflowed: { help: 'Subscriptions ended because the client fell behind its buffer bound.', labels: [] },
   rate_limit_store_unavailable: { help: 'Rate-limit decisions counted in memory by the insurance limiter because Redis could not answer.', labels: [] },
 } as const satisfies Record<string, { help: string; labels: readonly string[] }>;
 
@@ -51,6 +56,7 @@ export const GAUGES = {
     help: 'Messages after the last one this store applied, per partition and store (cdc_lag follows the slowest store).',
     labels: ['topic', 'partition', 'store'],
   },
+  live_subscriptions: { exported: 'gateway_live_subscriptions', help: 'Subscriptions open on this instance.', labels: [] },
   cdc_last_applied_ms: {
     exported: 'gateway_cdc_last_applied_timestamp_seconds',
     help: 'When the consumer last applied a chunk of this partition (Unix time).',

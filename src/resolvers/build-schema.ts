@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { specifiedDirectives } from 'graphql';
 import { maxStalenessDirective } from '../schema/max-staleness.directive.js';
+import type { BuildSchemaOptions, PubSub } from 'type-graphql';
 import { buildSchema } from 'type-graphql';
 import { roleAuthChecker } from './auth-checker.js';
 import { CategoryResolver } from './category.resolver.js';
@@ -12,6 +13,7 @@ import { ProductResolver } from './product.resolver.js';
 import { QueryResolver } from './query.resolver.js';
 import { CategorySalesResolver, ProductSalesResolver, SalesAnalyticsResolver } from './sales-analytics.resolver.js';
 import { UserResolver } from './user.resolver.js';
+import { shopLiveResolvers } from './live/live-resolvers.js';
 
 export const shopResolvers = [
   QueryResolver,
@@ -27,16 +29,28 @@ export const shopResolvers = [
   ProductSalesResolver,
   CategorySalesResolver,
   EarningsResolver,
+  ...shopLiveResolvers,
 ] as const;
+
+/**
+ * type-graphql insists on a PubSub once there are subscriptions, even when each brings its own
+ * `subscribe` (ours read the change hub from the context): this one only says so if ever used.
+ */
+const noTopicPubSub: PubSub = {
+  publish: () => {
+    throw new Error('subscriptions here take their events from the change hub, not from type-graphql topics');
+  },
+  subscribe: () => {
+    throw new Error('subscriptions here take their events from the change hub, not from type-graphql topics');
+  },
+};
+
+/** The options every schema over the shop's resolvers is built with (tests add resolvers to them). */
+export const shopSchemaOptions = {
+  directives: [...specifiedDirectives, maxStalenessDirective],
+  validate: false, emitSchemaFile: false, authChecker: roleAuthChecker, authMode: 'error', pubSub: noTopicPubSub } satisfies Omit<BuildSchemaOptions, 'resolvers'>;
 
 /** The executable schema; built once per process (type-graphql's metadata is global). */
 export function buildShopSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
-    resolvers: shopResolvers,
-    directives: [...specifiedDirectives, maxStalenessDirective],
-    validate: false,
-    emitSchemaFile: false,
-    authChecker: roleAuthChecker,
-    authMode: 'error',
-  });
+  return buildSchema({ resolvers: shopResolvers, ...shopSchemaOptions });
 }

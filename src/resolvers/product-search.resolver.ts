@@ -133,6 +133,24 @@ export function selects(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments
   return info.fieldNodes.some((node) => reaches(node.selectionSet, path, new Set()));
 }
 
+/**
+ * The ids of a search's first page (relevance order), as searchProducts would find them: what
+ * searchProductsChanged watches.
+ */
+export async function firstPageProductIds(context: RequestContext, query: string | null, filter: ProductSearchFilter | null, first: number): Promise<string[]> {
+  const requested = readFilter(filter);
+  const categoryIds = requested.categoryIds === null ? null : await withDescendants({ client: context.search, indexPrefix: indexPrefix(context) }, requested.categoryIds);
+  const body = buildProductSearch({
+    text: normalizeSearchText(query),
+    filters: { ...requested, categoryIds },
+    sort: ProductSearchSort.RELEVANCE,
+    first: parseFirst(first),
+    after: null,
+    compute: { facets: false, highlights: false },
+  });
+  return readProductSearch(await runSearch(context.search, productsAlias(context), body, 'product search'), first).hits.map((hit) => hit.id);
+}
+
 function readFilter(filter: ProductSearchFilter | null): ProductFilters {
   const minPriceCents = filter?.minPrice == null ? null : parseMoneyArgument(filter.minPrice, 'filter.minPrice');
   const maxPriceCents = filter?.maxPrice == null ? null : parseMoneyArgument(filter.maxPrice, 'filter.maxPrice');

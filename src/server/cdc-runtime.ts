@@ -1,6 +1,7 @@
 import { createEntityCache } from '../cache/entity-cache.js';
 import type { CdcConsumer, ConsumerTrace } from '../sync/cdc-consumer.js';
 import { createCdcConsumer } from '../sync/cdc-consumer.js';
+import { createChangePublisher, liveChannelOf } from '../live/change-publisher.js';
 import { syncIndexMapping } from '../index/mapping-sync.js';
 import { createSearchApplier } from '../sync/appliers/elasticsearch/search-applier.js';
 import { createRedisApplier } from '../sync/appliers/redis.js';
@@ -25,6 +26,8 @@ export function createCdcRuntime(services: GatewayServices, extraAppliers: reado
   const indexPrefix = config.elasticsearch.indexPrefix;
   const redis = services.syncRedis();
   const cache = createEntityCache({ redis, keyPrefix: config.redis.keyPrefix });
+  // Subscriptions on every API instance hear of a change only once Redis, which they read, holds it.
+  const publisher = createChangePublisher({ redis, channel: liveChannelOf(config.redis.keyPrefix), metrics, logger });
   const elasticsearch = createSearchApplier({ client: search, rows, registry, indexPrefix, metrics, logger });
   const [documentsLane, embedsLane] = elasticsearch.lanes;
   // A new column reaches the mapping before the documents that carry it (the documents lane's order).
@@ -38,7 +41,12 @@ export function createCdcRuntime(services: GatewayServices, extraAppliers: reado
     kafka: services.kafka(),
     config: config.kafka,
     registry,
-    appliers: [createRedisApplier({ cache, redis, keyPrefix: config.redis.keyPrefix }), searchDocuments, embedsLane, ...extraAppliers],
+    appliers: [
+      createRedisApplier({ cache, redis, keyPrefix: config.redis.keyPrefix, onApplied: (changes) => publisher.publish(changes) }),
+      searchDocuments,
+      embedsLane,
+      ...extraAppliers,
+    ],
     rows,
     metrics,
     logger,

@@ -14,10 +14,15 @@ import { metricsRoute } from './metrics-route.js';
 import { createRateLimiter } from './rate-limit.js';
 import { requestContextFactory } from './request-context-factory.js';
 import { webRoot, webRoutes } from './web-routes.js';
+import type { ChangeHub } from '../live/change-hub.js';
+import type { LiveApi } from './live/live-api.js';
+import { startLiveApi } from './live/live-api.js';
 
 export interface GatewayApi {
   readonly url: string;
   readonly server: Server;
+  /** The instance's change hub (subscriptions); null without GraphQL. */
+  readonly changes: ChangeHub | null;
   /** Stops accepting, lets in-flight requests finish (at most `graceMs`), then stops Apollo. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -57,12 +62,17 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
     ...metricsRoute(services.metrics),
     ...page,
   };
+  // Shared by queries and subscriptions: one budget per client whichever way it asks.
+  const requests = limiterOf('rl', config.rateLimit.requests, config.rateLimit.windowMs);
+  const authFailures = limiterOf('authfail', config.rateLimit.authFailures, config.rateLimit.authFailureWindowMs);
+  const live: LiveApi | null = withGraphQL ? await startLiveApi({ schema, services, requests, authFailures, jwt, validationRules: gatewayValidationRules(config) }) : null;
   const http = createHttpGateway({
     apollo,
+    eventStreams: live?.eventStreams ?? null,
     createContext: requestContextFactory({
       services,
-      requests: limiterOf('rl', config.rateLimit.requests, config.rateLimit.windowMs),
-      authFailures: limiterOf('authfail', config.rateLimit.authFailures, config.rateLimit.authFailureWindowMs),
+      requests,
+      authFailures,
       jwt,
       batching: options.batching ?? true,
       errors,
@@ -83,6 +93,7 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
     metrics: services.metrics,
   });
   const { server } = http;
+  live?.attach(server);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -92,9 +103,12 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
   return {
     url: `http://${options.host}:${port}/graphql`,
     server,
+    changes: live?.changes ?? null,
     async stop(graceMs = 10_000) {
       draining = true;
       http.startDraining();
+      // Subscribers are told to go (1001 / the stream ends) at once: they reconnect to another instance.
+      await live?.close();
       // close() waits for every connection; idle keep-alive ones are closed as they become idle,
       // busy ones after their response (which says `connection: close`), and all at the grace bound.
       const sweeper = setInterval(() => server.closeIdleConnections(), 50);

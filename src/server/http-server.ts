@@ -28,6 +28,8 @@ export interface HttpGatewayOptions {
   readonly createContext: (headers: HeaderMap, client: ClientInfo, scope: RequestScope) => Promise<RequestContext>;
   /** Serves plain JSON queries without Apollo's pipeline when it can (null: everything goes to Apollo). */
   readonly fastLane: GraphQLFastLane | null;
+  /** Subscriptions over Server-Sent Events on /graphql (null: none). */
+  readonly eventStreams?: { accepts(request: IncomingMessage): boolean; handle: RouteHandler } | null;
   /** Extra plain routes such as /healthz: path → handler. */
   readonly routes?: Readonly<Record<string, RouteHandler>>;
   readonly limits: { readonly maxBodyBytes: number; readonly maxBatchOperations: number };
@@ -205,8 +207,16 @@ export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
     logWhenFinished(accessLog, request, response, path, scope);
     const route = options.routes?.[path];
     const { apollo } = options;
+    const streams = options.eventStreams ?? null;
+    const graphql = path === '/graphql' && apollo !== null;
     const handling =
-      route !== undefined ? Promise.resolve(route(request, response)) : path === '/graphql' && apollo !== null ? handleGraphQL(options, apollo, request, response, search, scope) : null;
+      route !== undefined
+        ? Promise.resolve(route(request, response))
+        : graphql && streams !== null && streams.accepts(request)
+          ? Promise.resolve(streams.handle(request, response))
+          : graphql
+            ? handleGraphQL(options, apollo, request, response, search, scope)
+            : null;
     if (handling === null) {
       response.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
       response.end(JSON.stringify({ error: `no route ${path}` }));

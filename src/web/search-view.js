@@ -1,7 +1,10 @@
 import { byId, debounce, element, highlighted, showError } from './dom.js';
 import { graphql, SEARCH_QUERY, SUGGEST_QUERY } from './graphql-client.js';
+import { createLiveUpdates } from './live-updates.js';
 
 const PAGE_SIZE = 10;
+
+const stockText = (stock) => (stock > 0 ? `${stock} in stock` : 'out of stock');
 
 /**
  * The product search: a query, a sort, filters chosen from the facets, and a stack of cursors for
@@ -13,6 +16,11 @@ export function createSearchView({ onFreshness }) {
   const suggestions = byId('suggestions');
   const state = { query: '', sort: 'RELEVANCE', brands: new Set(), category: null, price: null, inStock: false, cursors: [null] };
   let inFlight = null;
+  const live = createLiveUpdates({
+    onChange: showChange,
+    onResync: () => void run(),
+    onStatus: (status) => (byId('live-status').textContent = status === 'live' ? '● live' : `○ ${status}`),
+  });
   /** Bumped whenever suggestions must close: an answer for an older generation is dropped. */
   let suggestionGeneration = 0;
 
@@ -58,7 +66,11 @@ export function createSearchView({ onFreshness }) {
     const from = (page - 1) * PAGE_SIZE + 1;
     byId('summary').textContent =
       result.totalCount === 0 ? 'No products match.' : `${result.totalCount} products · showing ${from}–${from + result.edges.length - 1}`;
-    byId('results').replaceChildren(...result.edges.map(renderHit));
+    const results = byId('results');
+    results.replaceChildren(...result.edges.map(renderHit));
+    // Counts full renders: a live change updates a hit in place and leaves this alone.
+    results.dataset.renders = String(Number(results.dataset.renders ?? 0) + 1);
+    live.watch(result.edges.map((edge) => edge.node.id));
     byId('page-number').textContent = `Page ${page}`;
     byId('prev-page').disabled = page === 1;
     const next = byId('next-page');
@@ -71,12 +83,30 @@ export function createSearchView({ onFreshness }) {
     const name = highlights.find((highlight) => highlight.field === 'name')?.snippets[0];
     const title = element('h3', { className: 'hit-name' }, [name === undefined ? node.name : highlighted(name)]);
     const other = highlights.filter((highlight) => highlight.field !== 'name').flatMap((highlight) => highlight.snippets.slice(0, 1));
-    const meta = element('p', { className: 'hit-meta', text: `${node.brand} · ${node.category?.name ?? 'uncategorised'} · ${node.stock > 0 ? 'in stock' : 'out of stock'}` });
+    const meta = element('p', { className: 'hit-meta', text: `${node.brand} · ${node.category?.name ?? 'uncategorised'} · ` }, [element('span', { className: 'hit-stock', text: stockText(node.stock) })]);
     const children = [title, meta, ...other.map((snippet) => element('p', { className: 'hit-snippet' }, [highlighted(snippet)]))];
     return element('li', { className: 'hit', attributes: { 'data-product-id': node.id } }, [
       element('div', {}, children),
       element('span', { className: 'hit-price', text: node.price }),
     ]);
+  }
+
+  /** A change of a product on screen: its price and stock change in place, and flash. */
+  function showChange(change) {
+    const hit = byId('results').querySelector(`.hit[data-product-id="${CSS.escape(change.id)}"]`);
+    if (hit === null) return;
+    if (change.kind === 'DELETE' || change.row === null) {
+      hit.classList.add('hit-gone');
+      hit.querySelector('.hit-stock').textContent = 'no longer available';
+    } else {
+      hit.querySelector('.hit-price').textContent = change.row.price;
+      hit.querySelector('.hit-stock').textContent = stockText(change.row.stock);
+    }
+    hit.dataset.version = change.version;
+    hit.classList.remove('hit-changed');
+    // Restart the flash animation even when the same hit changes twice in a row.
+    void hit.offsetWidth;
+    hit.classList.add('hit-changed');
   }
 
   function facetButton(label, count, active, onClick) {

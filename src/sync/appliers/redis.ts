@@ -15,6 +15,13 @@ export interface RedisApplierOptions {
   readonly keyPrefix: string;
   /** Keys asked for per SCAN step (a hint to Redis, not a limit). */
   readonly scanCount?: number;
+  /**
+   * Called after Redis acknowledged a batch, with the row changes it applied (stale ones left out),
+   * before the lane moves on: live change events go out from here, so a subscriber that refetches
+   * never reads older data than its event, and a replayed change (stale) is never announced again.
+   * Resolves, never rejects (a lost event must not make the lane re-apply what Redis already has).
+   */
+  readonly onApplied?: (changes: readonly EntityChange[]) => Promise<void>;
 }
 
 /**
@@ -28,15 +35,19 @@ export function createRedisApplier(options: RedisApplierOptions): StoreApplier {
   const { cache, redis, keyPrefix } = options;
   const scanCount = options.scanCount ?? 1000;
 
-  async function applyRowChanges(changes: readonly EntityChange[]): Promise<ApplyOutcome> {
+  async function applyRowChanges(changes: readonly EntityChange[]): Promise<ApplyOutcome & { appliedChanges: EntityChange[] }> {
     const byEntity = new Map<EntityDeclaration, CacheChange[]>();
     for (const item of changes) {
       const list = byEntity.get(item.entity) ?? [];
       list.push(toCacheChange(item));
       byEntity.set(item.entity, list);
     }
-    const outcomes = await Promise.all([...byEntity].map(([entity, list]) => cache.applyChanges(entity, list)));
-    return sumOutcomes(outcomes);
+    const entities = [...byEntity];
+    const outcomes = await Promise.all(entities.map(([entity, list]) => cache.applyChanges(entity, list)));
+    const applied = new Map(entities.map(([entity], index) => [entity, new Set(outcomes[index]?.appliedIds ?? [])]));
+    // A batch holds each row at most once, so (entity, id) names the change Redis applied.
+    const appliedChanges = changes.filter((item) => applied.get(item.entity)?.has(item.id) === true);
+    return { ...sumOutcomes(outcomes), appliedChanges };
   }
 
   /** Tombstones every cached row of the table at the truncate's version, one SCAN page at a time. */
@@ -61,13 +72,18 @@ export function createRedisApplier(options: RedisApplierOptions): StoreApplier {
     // resend all of it.
     maxBatchChanges: 500,
     async apply(batch: ApplyBatch): Promise<ApplyOutcome> {
+      let outcome: ApplyOutcome;
+      let applied: EntityChange[];
       try {
         const rows = await applyRowChanges(batch.changes);
         const truncates = await Promise.all(batch.truncates.map((truncate) => applyTruncate(truncate)));
-        return sumOutcomes([rows, ...truncates]);
+        outcome = sumOutcomes([rows, ...truncates]);
+        applied = rows.appliedChanges;
       } catch (error) {
         throw new GatewayError('CACHE_UNAVAILABLE', `redis applier: ${errorMessage(error)}`, { cause: error });
       }
+      if (options.onApplied !== undefined && applied.length > 0) await options.onApplied(applied);
+      return outcome;
     },
   };
 }
@@ -83,7 +99,7 @@ function toCacheChange({ entity, change, id }: EntityChange): CacheChange {
  * The cache holds exactly what the read path would have loaded: the declared columns. A column
  * added to the table but not (yet) to the declaration stays out, so hits and misses agree.
  */
-function declaredColumnsOf(row: Row, entity: EntityDeclaration): Row {
+export function declaredColumnsOf(row: Row, entity: EntityDeclaration): Row {
   const projected: Row = {};
   for (const column in entity.columns) if (column in row) projected[column] = row[column] ?? null;
   return projected;

@@ -5,9 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Producer } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
 import { buildSchema } from 'type-graphql';
-import { roleAuthChecker } from '../../../src/resolvers/auth-checker.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { shopResolvers } from '../../../src/resolvers/build-schema.js';
+import { shopResolvers, shopSchemaOptions } from '../../../src/resolvers/build-schema.js';
 import { createEntityRegistry } from '../../../src/schema/entity-registry.js';
 import { shopEntities } from '../../../src/schema/shop-entities.js';
 import type { CdcConsumer } from '../../../src/sync/cdc-consumer.js';
@@ -35,7 +34,7 @@ describe('adding a table to the gateway', () => {
   before(async () => {
     writer = createWriterPool();
     await execute(writer, `CREATE TABLE ${table} (id BIGINT UNSIGNED PRIMARY KEY, user_id BIGINT UNSIGNED NOT NULL, note VARCHAR(200) NOT NULL, budget DECIMAL(10,3) NOT NULL, added_at DATETIME(3) NOT NULL) DEFAULT CHARSET=utf8mb4`);
-    const schema = await buildSchema({ resolvers: [...shopResolvers, wishlistResolver(entity)], validate: false, authChecker: roleAuthChecker, authMode: 'error' });
+    const schema = await buildSchema({ resolvers: [...shopResolvers, wishlistResolver(entity)], ...shopSchemaOptions });
     gateway = await startHarness({ registry, schema });
     const kafka = createKafka(gateway.config.kafka, silentLogger);
     admin = kafka.admin();
