@@ -43,7 +43,12 @@ export function benchScript(relativePath: string): string {
   return fileURLToPath(new URL(relativePath, import.meta.url));
 }
 
-export function createBenchContext(options: BenchOptions, config: GatewayConfig, env: NodeJS.ProcessEnv, log: (line: string) => void): BenchContext & { cleanup(): Promise<void> } {
+export function createBenchContext(
+  options: BenchOptions,
+  config: GatewayConfig,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): BenchContext & { cleanup(): Promise<void> } {
   const runId = randomBytes(3).toString('hex');
   const sizeTag = options.size === 100_000 ? '' : `_${options.size}`;
   const names: BenchNames = {

@@ -61,7 +61,8 @@ export async function prepareBenchDatabase(options: {
   readonly log: (line: string) => void;
 }): Promise<BenchDatabase> {
   const { name, size, log } = options;
-  if (!/^shop_test_[a-z0-9_]+$/.test(name)) throw new Error(`bench database ${name} must be named shop_test_* (the accounts' grants cover only those)`);
+  if (!/^shop_test_[a-z0-9_]+$/.test(name))
+    throw new Error(`bench database ${name} must be named shop_test_* (the accounts' grants cover only those)`);
   const writerUrl = withDatabase(options.writerUrl, name);
   const readerUrl = withDatabase(options.readerUrl, name);
   await onServer(options.writerUrl, `CREATE DATABASE IF NOT EXISTS \`${name}\` ${CHARSET}`);

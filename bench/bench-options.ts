@@ -64,7 +64,8 @@ function positiveInteger(argv: readonly string[], name: string, fallback: number
   if (index === -1) return fallback;
   const raw = argv[index + 1];
   const value = Number(raw);
-  if (raw === undefined || !Number.isInteger(value) || value < minimum) throw new Error(`${name} needs an integer ≥ ${minimum}, got ${raw ?? 'nothing'}`);
+  if (raw === undefined || !Number.isInteger(value) || value < minimum)
+    throw new Error(`${name} needs an integer ≥ ${minimum}, got ${raw ?? 'nothing'}`);
   return value;
 }
 
@@ -73,9 +74,13 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const casesIndex = argv.indexOf('--cases');
   let cases: Set<CaseId> = new Set(CASE_IDS);
   if (casesIndex !== -1) {
-    const listed = (argv[casesIndex + 1] ?? '').split(',').map((item) => item.trim().toUpperCase()).filter((item) => item !== '');
+    const listed = (argv[casesIndex + 1] ?? '')
+      .split(',')
+      .map((item) => item.trim().toUpperCase())
+      .filter((item) => item !== '');
     const unknown = listed.filter((item) => !(CASE_IDS as readonly string[]).includes(item));
-    if (listed.length === 0 || unknown.length > 0) throw new Error(`--cases takes a comma-separated list of ${CASE_IDS.join(', ')}; unknown: ${unknown.join(', ') || '(empty)'}`);
+    if (listed.length === 0 || unknown.length > 0)
+      throw new Error(`--cases takes a comma-separated list of ${CASE_IDS.join(', ')}; unknown: ${unknown.join(', ') || '(empty)'}`);
     cases = new Set(listed as CaseId[]);
   }
   const outIndex = argv.indexOf('--out');

@@ -34,7 +34,8 @@ export function serveParent(info: unknown, handlers: CommandHandlers, onStop: ()
       .then(() => handler(message.args))
       .then(
         (result) => send({ type: 'reply', id: message.id, result }),
-        (error: unknown) => send({ type: 'reply', id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+        (error: unknown) =>
+          send({ type: 'reply', id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
       );
   });
   process.on('disconnect', stop);

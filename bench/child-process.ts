@@ -118,7 +118,12 @@ export function startChild<Ready>(script: string, options: StartChildOptions): P
   }
 }
 
-function childFailure(name: string, what: string, exit: { code: number | null; signal: NodeJS.Signals | null } | null, stderrTail: string): Error {
+function childFailure(
+  name: string,
+  what: string,
+  exit: { code: number | null; signal: NodeJS.Signals | null } | null,
+  stderrTail: string,
+): Error {
   const how = exit === null ? '' : exit.signal !== null ? ` (signal ${exit.signal})` : ` (code ${exit.code})`;
   return new Error(`${name} ${what}${how}${stderrTail.trim() === '' ? '' : `:\n${stderrTail.trim()}`}`);
 }

@@ -6,7 +6,13 @@ import type { Admin, Kafka } from 'kafkajs';
  * a group without offsets at the beginning). One short-lived member joins once and commits for all
  * topics, where admin.setOffsets would join the group once per topic.
  */
-export async function startGroupAtEnd(kafka: Kafka, admin: Admin, groupId: string, topicPattern: RegExp, timeoutMs = 60_000): Promise<void> {
+export async function startGroupAtEnd(
+  kafka: Kafka,
+  admin: Admin,
+  groupId: string,
+  topicPattern: RegExp,
+  timeoutMs = 60_000,
+): Promise<void> {
   const topics = (await admin.listTopics()).filter((topic) => topicPattern.test(topic));
   if (topics.length === 0) return;
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
@@ -22,7 +28,13 @@ export async function startGroupAtEnd(kafka: Kafka, admin: Admin, groupId: strin
     await consumer.subscribe({ topics, fromBeginning: false });
     await consumer.run({ autoCommit: false, eachBatch: () => Promise.resolve() });
     await joined;
-    const offsets = (await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ topic, partition, offset: high }))))).flat();
+    const offsets = (
+      await Promise.all(
+        topics.map(async (topic) =>
+          (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ topic, partition, offset: high })),
+        ),
+      )
+    ).flat();
     await consumer.commitOffsets(offsets);
   } finally {
     await consumer.disconnect();

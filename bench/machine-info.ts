@@ -33,7 +33,17 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-const PACKAGES = ['@apollo/server', 'graphql', 'type-graphql', 'dataloader', 'ioredis', 'mysql2', 'kafkajs', '@elastic/elasticsearch', 'autocannon'] as const;
+const PACKAGES = [
+  '@apollo/server',
+  'graphql',
+  'type-graphql',
+  'dataloader',
+  'ioredis',
+  'mysql2',
+  'kafkajs',
+  '@elastic/elasticsearch',
+  'autocannon',
+] as const;
 
 async function packageVersion(root: string, name: string): Promise<string> {
   try {
@@ -45,7 +55,11 @@ async function packageVersion(root: string, name: string): Promise<string> {
 }
 
 /** Versions of the services (asked of the running servers) and of the libraries on the measured paths. */
-export async function serviceVersions(root: string, clients: { pool: Pool; redis: Redis; search: Client }, stack: { kafka: string; debezium: string }): Promise<Record<string, string>> {
+export async function serviceVersions(
+  root: string,
+  clients: { pool: Pool; redis: Redis; search: Client },
+  stack: { kafka: string; debezium: string },
+): Promise<Record<string, string>> {
   const versions: Record<string, string> = {};
   const [rows] = await clients.pool.query<RowDataPacket[]>('SELECT VERSION() AS version');
   versions['MariaDB/MySQL'] = String(rows[0]?.['version'] ?? 'unknown');

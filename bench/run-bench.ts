@@ -45,7 +45,12 @@ function outputStem(directory: string, startedAt: Date): string {
 }
 
 /** Runs one phase; a failure is recorded in the report and the run goes on with the next phase. */
-async function phase<T>(context: BenchContext, name: string, errors: { phase: string; message: string }[], body: () => Promise<T>): Promise<T | null> {
+async function phase<T>(
+  context: BenchContext,
+  name: string,
+  errors: { phase: string; message: string }[],
+  body: () => Promise<T>,
+): Promise<T | null> {
   const began = performance.now();
   context.log(`— ${name}`);
   try {
@@ -72,7 +77,8 @@ async function removeRunArtefacts(context: BenchContext, database: BenchDatabase
     await admin.connect();
     const groups = (await admin.listGroups()).groups.map((group) => group.groupId).filter((id) => id.startsWith(names.groupPrefix));
     if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
-    if (!context.options.keepData && database !== null) await onServer(config.mysql.writerUrl, `DROP DATABASE IF EXISTS \`${database.name}\``);
+    if (!context.options.keepData && database !== null)
+      await onServer(config.mysql.writerUrl, `DROP DATABASE IF EXISTS \`${database.name}\``);
   } finally {
     redis.disconnect();
     await search.close();
@@ -102,7 +108,11 @@ export async function runBench(argv: readonly string[], env: NodeJS.ProcessEnv):
   const pool = createMysqlPool({ url: config.mysql.writerUrl, poolSize: 1 });
   const redis = await connectRedis(config.redis.url);
   const search = createElasticsearchClient({ url: config.elasticsearch.url, requestTimeoutMs: 10_000 });
-  const versions = await serviceVersions(root, { pool, redis, search }, { kafka: stackConfig.versions.kafka, debezium: stackConfig.versions.debezium }).finally(async () => {
+  const versions = await serviceVersions(
+    root,
+    { pool, redis, search },
+    { kafka: stackConfig.versions.kafka, debezium: stackConfig.versions.debezium },
+  ).finally(async () => {
     redis.disconnect();
     await Promise.all([pool.end(), search.close()]);
   });
@@ -111,16 +121,32 @@ export async function runBench(argv: readonly string[], env: NodeJS.ProcessEnv):
   const cases = options.cases;
   const wants = (...ids: string[]) => ids.some((id) => cases.has(id as never));
   try {
-    database = await prepareBenchDatabase({ name: context.names.database, readerUrl: config.mysql.url, writerUrl: config.mysql.writerUrl, size: options.size, log });
+    database = await prepareBenchDatabase({
+      name: context.names.database,
+      readerUrl: config.mysql.url,
+      writerUrl: config.mysql.writerUrl,
+      size: options.size,
+      log,
+    });
     const bench = database;
     const load = await startLoadGenerator(context);
-    const readPath = wants('B0', 'B1', 'G1', 'G2', 'G3', 'G4', 'M1') ? await phase(context, 'read path (B0 B1 G1 G2 M1 G3 G4)', errors, () => runReadPathCases(context, bench, load)) : null;
-    const profile = wants('P1') ? await phase(context, 'CPU profile under G1 load (P1)', errors, () => runProfileCase(context, bench, load, stem)) : null;
+    const readPath = wants('B0', 'B1', 'G1', 'G2', 'G3', 'G4', 'M1')
+      ? await phase(context, 'read path (B0 B1 G1 G2 M1 G3 G4)', errors, () => runReadPathCases(context, bench, load))
+      : null;
+    const profile = wants('P1')
+      ? await phase(context, 'CPU profile under G1 load (P1)', errors, () => runProfileCase(context, bench, load, stem))
+      : null;
     const searchResults = wants('S1') ? await phase(context, 'search (S1)', errors, () => runSearchCase(context, bench, load)) : null;
     await load.stop();
     const cdc = wants('C1') ? await phase(context, 'CDC apply rate (C1)', errors, () => runCdcApplyCase(context, bench)) : null;
-    const freshness = wants('F1') ? await phase(context, 'freshness (F1)', errors, () => runFreshnessCase(context, parseFreshnessFlags(argv, stem))) : null;
-    const sustained = wants('F3') ? await phase(context, 'sustained rate (F3)', errors, () => runSustainedRateCase(context, parseFreshnessFlags(argv, stem), parseSustainedFlags(argv))) : null;
+    const freshness = wants('F1')
+      ? await phase(context, 'freshness (F1)', errors, () => runFreshnessCase(context, parseFreshnessFlags(argv, stem)))
+      : null;
+    const sustained = wants('F3')
+      ? await phase(context, 'sustained rate (F3)', errors, () =>
+          runSustainedRateCase(context, parseFreshnessFlags(argv, stem), parseSustainedFlags(argv)),
+        )
+      : null;
     const finishedAt = new Date();
     const partial: Omit<BenchReport, 'targets'> = {
       startedAt: startedAt.toISOString(),
@@ -143,10 +169,16 @@ export async function runBench(argv: readonly string[], env: NodeJS.ProcessEnv):
     const report: BenchReport = { ...partial, targets: evaluateTargets(partial) };
     const logPath = join(root, 'bench', 'optimizations.md');
     const optimizationLog = existsSync(logPath) ? await readFile(logPath, 'utf8') : null;
-    await writeFile(`${stem}.json`, `${JSON.stringify(report, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`);
+    await writeFile(
+      `${stem}.json`,
+      `${JSON.stringify(report, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`,
+    );
     await writeFile(`${stem}.md`, renderMarkdown(report, optimizationLog));
     log(`report written: ${stem}.md and ${stem}.json (${Math.round(report.durationSeconds)} s)`);
-    for (const target of report.targets) log(`  ${target.id.padEnd(11)} ${String(target.figure ?? '–').padEnd(28)} target ${target.target}: ${target.met === null ? 'not measured' : target.met ? 'met' : 'MISSED'}`);
+    for (const target of report.targets)
+      log(
+        `  ${target.id.padEnd(11)} ${String(target.figure ?? '–').padEnd(28)} target ${target.target}: ${target.met === null ? 'not measured' : target.met ? 'met' : 'MISSED'}`,
+      );
     return errors.length === 0 ? 0 : 1;
   } finally {
     await context.cleanup();

@@ -56,6 +56,8 @@ case "$command_name" in
   typecheck) exec ./node_modules/.bin/tsc -p tsconfig.json --noEmit ;;
   lint)
     ./node_modules/.bin/eslint --max-warnings=0 "$@" .
+    # Formatting (Prettier, 140 columns): `npm run format` writes it.
+    ./node_modules/.bin/prettier --check --log-level warn "src/**/*.ts" "test/**/*.ts" "bench/**/*.ts"
     # The layering of src/ (.dependency-cruiser.cjs): no import from a lower layer to a higher one, no cycles.
     exec ./node_modules/.bin/depcruise src --config .dependency-cruiser.cjs --output-type err
     ;;

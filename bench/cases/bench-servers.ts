@@ -64,7 +64,11 @@ export interface F1GatewayOptions {
  * F1's gateway: `split` is the production layout the README recommends (a `--sync-only` consumer
  * process beside an `--api-only` one, sharing Redis), `in-process` one process doing both.
  */
-export async function startF1Gateways(context: BenchContext, topology: 'split' | 'in-process', options: F1GatewayOptions): Promise<F1Gateways> {
+export async function startF1Gateways(
+  context: BenchContext,
+  topology: 'split' | 'in-process',
+  options: F1GatewayOptions,
+): Promise<F1Gateways> {
   const env = context.childEnv({
     MYSQL_URL: options.mysqlUrl,
     REDIS_KEY_PREFIX: cachePrefix(context, options.cacheName),
@@ -121,9 +125,14 @@ export async function warmProductCache(url: string, size: number, concurrency = 
       const from = next;
       next += 100;
       const ids = Array.from({ length: Math.min(100, size - from + 1) }, (_, index) => String(from + index));
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { ids } }) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables: { ids } }),
+      });
       const body = (await response.json()) as { data?: { products?: unknown[] }; errors?: unknown };
-      if (body.errors !== undefined || body.data?.products?.length !== ids.length) throw new Error(`warming the cache failed at id ${from}: ${JSON.stringify(body).slice(0, 300)}`);
+      if (body.errors !== undefined || body.data?.products?.length !== ids.length)
+        throw new Error(`warming the cache failed at id ${from}: ${JSON.stringify(body).slice(0, 300)}`);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -136,7 +145,9 @@ export async function warmProductCache(url: string, size: number, concurrency = 
 export async function ensureProductCacheWarm(context: BenchContext, mysqlUrl: string, size: number): Promise<void> {
   const redis = await connectRedis(context.config.redis.url);
   try {
-    const sample = Array.from({ length: 200 }, () => entryCacheKey(cachePrefix(context, 'rows'), 'products', 1 + Math.floor(Math.random() * size)));
+    const sample = Array.from({ length: 200 }, () =>
+      entryCacheKey(cachePrefix(context, 'rows'), 'products', 1 + Math.floor(Math.random() * size)),
+    );
     if ((await redis.mget(sample)).every((value) => value !== null)) return;
   } finally {
     redis.disconnect();

@@ -52,7 +52,12 @@ export interface CdcResults {
   /** Gateway rate ÷ the Logstash-like baseline's. */
   readonly ratioToLogstashLike: number;
   /** The physical limit: the same final documents as plain _bulk index requests (median over rounds). */
-  readonly rawBulk: { readonly rounds: readonly RawBulkResult[]; readonly medianDocumentsPerSecond: number; readonly messages: number; readonly batchSize: number };
+  readonly rawBulk: {
+    readonly rounds: readonly RawBulkResult[];
+    readonly medianDocumentsPerSecond: number;
+    readonly messages: number;
+    readonly batchSize: number;
+  };
   /** The gateway's Elasticsearch documents lane alone ÷ raw _bulk (target ≥ 0.7). */
   readonly ratioToRawBulk: number;
   /** The whole gateway (Redis, documents and embeds lanes) ÷ raw _bulk. */
@@ -71,7 +76,8 @@ const lockstep = (batch: number): Partial<CdcConsumerTuning> => ({ chunkSize: ba
 export const CDC_VARIANTS: readonly CdcVariant[] = [
   {
     id: 'gateway',
-    label: 'gateway consumer (its defaults: chunks of 500, 3 partitions at once, each store at its own pace, a store behind merges queued chunks into applies of ~1,000 changes)',
+    label:
+      'gateway consumer (its defaults: chunks of 500, 3 partitions at once, each store at its own pace, a store behind merges queued chunks into applies of ~1,000 changes)',
     input: 'json',
     tuning: {},
     seconds: (options) => options.cdcSeconds,
@@ -85,7 +91,7 @@ export const CDC_VARIANTS: readonly CdcVariant[] = [
   },
   {
     id: 'gateway-search',
-    label: "gateway consumer, its Elasticsearch documents lane alone (no Redis, no embeds lane): what the raw _bulk is compared with",
+    label: 'gateway consumer, its Elasticsearch documents lane alone (no Redis, no embeds lane): what the raw _bulk is compared with',
     input: 'json',
     tuning: {},
     stores: ['elasticsearch'],
@@ -93,7 +99,8 @@ export const CDC_VARIANTS: readonly CdcVariant[] = [
   },
   {
     id: 'logstash-like',
-    label: 'Logstash-like: batches of 125, 2 pipeline workers, each batch in both stores before the next (a 50 ms flush never fires on a full topic)',
+    label:
+      'Logstash-like: batches of 125, 2 pipeline workers, each batch in both stores before the next (a 50 ms flush never fires on a full topic)',
     input: 'json',
     tuning: { ...lockstep(125), partitionsConsumedConcurrently: 2 },
     seconds: (options) => options.baselineSeconds,
@@ -142,7 +149,12 @@ export async function runCdcApplyCase(context: BenchContext, database: BenchData
           }),
         });
         try {
-          const request: CdcRunRequest = { tuning: variant.tuning, ...(variant.stores === undefined ? {} : { stores: variant.stores }), expected: topic.messages, maxSeconds: variant.seconds(options) };
+          const request: CdcRunRequest = {
+            tuning: variant.tuning,
+            ...(variant.stores === undefined ? {} : { stores: variant.stores }),
+            expected: topic.messages,
+            maxSeconds: variant.seconds(options),
+          };
           const result = await child.request<CdcRunResult>('run', request);
           rounds.get(variant.id)?.push(result);
           context.log(
@@ -193,7 +205,12 @@ const GATEWAY_APPLY_SIZE = 1000;
  * Raw _bulk rounds, after the consumer rounds (so they never share the node): as many messages as the
  * gateway's documents lane applied in its median round, into an empty index of their own.
  */
-async function runRawBulkRounds(context: BenchContext, database: BenchDatabase, topic: TopicFill, gatewayRounds: readonly CdcRunResult[]): Promise<CdcResults['rawBulk']> {
+async function runRawBulkRounds(
+  context: BenchContext,
+  database: BenchDatabase,
+  topic: TopicFill,
+  gatewayRounds: readonly CdcRunResult[],
+): Promise<CdcResults['rawBulk']> {
   const { options, names } = context;
   const messages = Math.max(1000, Math.min(topic.messages, Math.round(median(gatewayRounds.map((round) => round.messages))) || 20_000));
   const search = createElasticsearchClient({ url: context.config.elasticsearch.url, requestTimeoutMs: 60_000 });
@@ -204,13 +221,19 @@ async function runRawBulkRounds(context: BenchContext, database: BenchDatabase, 
       const child = await startChild<unknown>(benchScript('workers/cdc-worker.js'), {
         name: 'C1 raw-bulk',
         forwardStderr: options.verbose,
-        env: context.childEnv({ MYSQL_URL: database.readerUrl, ELASTICSEARCH_INDEX_PREFIX: indexPrefix, KAFKA_GROUP_ID: `${names.groupPrefix}-c1-raw-${round}` }),
+        env: context.childEnv({
+          MYSQL_URL: database.readerUrl,
+          ELASTICSEARCH_INDEX_PREFIX: indexPrefix,
+          KAFKA_GROUP_ID: `${names.groupPrefix}-c1-raw-${round}`,
+        }),
       });
       try {
         const request: RawBulkRequest = { topic: topic.topic, messages, batchSize: GATEWAY_APPLY_SIZE, indexPrefix };
         const result = await child.request<RawBulkResult>('rawBulk', request);
         results.push(result);
-        context.log(`  C1 raw-bulk round ${round}: ${Math.round(result.documentsPerSecond)} documents/s (${result.documents} in ${result.seconds.toFixed(1)} s)`);
+        context.log(
+          `  C1 raw-bulk round ${round}: ${Math.round(result.documentsPerSecond)} documents/s (${result.documents} in ${result.seconds.toFixed(1)} s)`,
+        );
       } finally {
         await child.stop();
         await deleteIndicesWithPrefix(search, indexPrefix);
@@ -219,5 +242,10 @@ async function runRawBulkRounds(context: BenchContext, database: BenchDatabase, 
   } finally {
     await search.close();
   }
-  return { rounds: results, medianDocumentsPerSecond: median(results.map((result) => result.documentsPerSecond)), messages, batchSize: GATEWAY_APPLY_SIZE };
+  return {
+    rounds: results,
+    medianDocumentsPerSecond: median(results.map((result) => result.documentsPerSecond)),
+    messages,
+    batchSize: GATEWAY_APPLY_SIZE,
+  };
 }

@@ -36,7 +36,10 @@ export interface CdcEvent {
 }
 
 export function productChangeMessages(size: number, count: number, from: number, to: number, nowMs: number): CdcMessage[] {
-  return productChangeEvents(size, count, from, to, nowMs).map(({ id, envelope }) => ({ key: JSON.stringify({ id }), value: JSON.stringify(envelope) }));
+  return productChangeEvents(size, count, from, to, nowMs).map(({ id, envelope }) => ({
+    key: JSON.stringify({ id }),
+    value: JSON.stringify(envelope),
+  }));
 }
 
 /** The changes `from` … `to` of the C1 history, in stream order; each input encoding writes the same events. */
@@ -46,7 +49,7 @@ export function productChangeEvents(size: number, count: number, from: number, t
   const creates = Math.min(size, Math.ceil(count / 2));
   for (let index = from; index < Math.min(to, count); index += 1) {
     const create = index < creates;
-    const id = create ? index + 1 : ((((index - creates) * SCRAMBLE) % size) + size) % size + 1;
+    const id = create ? index + 1 : (((((index - creates) * SCRAMBLE) % size) + size) % size) + 1;
     const row = buildProductRow(rowRandom(1, 'products', id), id, plan);
     const before = create ? null : debeziumImage(row, row.stock, epochMs(row.updated_at));
     const after = create ? debeziumImage(row, row.stock, epochMs(row.updated_at)) : debeziumImage(row, (row.stock + index) % 50_000, nowMs);

@@ -23,7 +23,13 @@ async function messageCount(admin: Admin, topic: string): Promise<number | null>
  * recreated. The topic matches no consumer's pattern but the bench's own.
  */
 /** Encodes changes `from` … `to` of the history (JSON by default, Avro for the Avro input). */
-export type ChangeEncoder = (size: number, count: number, from: number, to: number, nowMs: number) => { key: string | Buffer; value: string | Buffer }[];
+export type ChangeEncoder = (
+  size: number,
+  count: number,
+  from: number,
+  to: number,
+  nowMs: number,
+) => { key: string | Buffer; value: string | Buffer }[];
 
 export async function ensureCdcTopic(
   kafka: Kafka,

@@ -56,7 +56,10 @@ export const SEARCH_POLL_MS = 20;
  * gateway's own work). `watch` resolves with the epoch ms of the first answer showing the sample's
  * value (or a later one), or null after the probe timeout.
  */
-export function createBatchedPoller(lookup: StockLookup, everyMs: number): { watch(sample: ProbeSample): Promise<number | null>; stop(): Promise<void>; failedPolls(): number } {
+export function createBatchedPoller(
+  lookup: StockLookup,
+  everyMs: number,
+): { watch(sample: ProbeSample): Promise<number | null>; stop(): Promise<void>; failedPolls(): number } {
   const waiting = new Set<{ sample: ProbeSample; resolve: (at: number | null) => void }>();
   let running = true;
   let failed = 0;

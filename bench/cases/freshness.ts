@@ -24,7 +24,14 @@ import { cachePrefix, startF1Gateways } from './bench-servers.js';
 import type { ProcessProfile } from '../profile/profile-files.js';
 import { startProcessProfile } from '../profile/profile-files.js';
 import type { LatencyFigures, ProbeSample, StockLookup } from './freshness-probes.js';
-import { createBatchedPoller, createLatencyRecorder, GRAPHQL_POLL_MS, kafkaArrivals, refreshIntervalMs, SEARCH_POLL_MS } from './freshness-probes.js';
+import {
+  createBatchedPoller,
+  createLatencyRecorder,
+  GRAPHQL_POLL_MS,
+  kafkaArrivals,
+  refreshIntervalMs,
+  SEARCH_POLL_MS,
+} from './freshness-probes.js';
 import type { SampleJourney, StageFigures } from './freshness-stages.js';
 import { stageBreakdown } from './freshness-stages.js';
 
@@ -54,7 +61,8 @@ export interface FreshnessOptions {
 export function parseFreshnessFlags(argv: readonly string[], outputStem: string): FreshnessOptions {
   const at = argv.indexOf('--f1-topology');
   const topology = at === -1 ? 'split' : argv[at + 1];
-  if (topology !== 'split' && topology !== 'in-process') throw new Error(`--f1-topology takes split or in-process, got ${topology ?? 'nothing'}`);
+  if (topology !== 'split' && topology !== 'in-process')
+    throw new Error(`--f1-topology takes split or in-process, got ${topology ?? 'nothing'}`);
   return { topology, profile: argv.includes('--f1-profile'), outputStem };
 }
 
@@ -105,7 +113,10 @@ async function insertPoolRows(writer: Pool, ids: readonly number[]): Promise<voi
 /** GraphQL: the rows' current stock, one request for every row still awaited. */
 function graphqlStocks(poster: ReturnType<typeof createJsonPoster>, url: string): StockLookup {
   return async (ids) => {
-    const body = (await poster.post(url, { query: 'query F($ids: [ID!]!) { products(ids: $ids) { id stock } }', variables: { ids: ids.map(String) } })) as { data?: { products?: ({ id: string; stock: number } | null)[] } };
+    const body = (await poster.post(url, {
+      query: 'query F($ids: [ID!]!) { products(ids: $ids) { id stock } }',
+      variables: { ids: ids.map(String) },
+    })) as { data?: { products?: ({ id: string; stock: number } | null)[] } };
     if (body.data?.products === undefined) throw new Error(`F1 GraphQL probe: ${JSON.stringify(body).slice(0, 200)}`);
     return new Map(body.data.products.flatMap((product) => (product === null ? [] : [[Number(product.id), product.stock] as const])));
   };
@@ -114,9 +125,15 @@ function graphqlStocks(poster: ReturnType<typeof createJsonPoster>, url: string)
 /** Search: the indexed stock of every row still awaited, one search (what is searchable: refreshed). */
 function searchStocks(poster: ReturnType<typeof createJsonPoster>, searchUrl: string): StockLookup {
   return async (ids) => {
-    const body = (await poster.post(searchUrl, { size: ids.length, _source: ['id', 'stock'], query: { terms: { id: ids } } })) as { hits?: { hits?: { _source?: { id?: number; stock?: number } }[] } };
+    const body = (await poster.post(searchUrl, { size: ids.length, _source: ['id', 'stock'], query: { terms: { id: ids } } })) as {
+      hits?: { hits?: { _source?: { id?: number; stock?: number } }[] };
+    };
     if (body.hits?.hits === undefined) throw new Error(`F1 search probe: ${JSON.stringify(body).slice(0, 200)}`);
-    return new Map(body.hits.hits.flatMap(({ _source: doc }) => (doc?.id === undefined || doc.stock === undefined ? [] : [[doc.id, doc.stock] as const])));
+    return new Map(
+      body.hits.hits.flatMap(({ _source: doc }) =>
+        doc?.id === undefined || doc.stock === undefined ? [] : [[doc.id, doc.stock] as const],
+      ),
+    );
   };
 }
 
@@ -154,7 +171,9 @@ export async function runFreshnessCase(context: BenchContext, f1: FreshnessOptio
       if (Date.now() > joinDeadline) throw new Error('the F1 consumer did not join its group within 60 s');
       await sleep(100);
     }
-    context.log(`F1 (${f1.topology}): inserting ${POOL_ROWS} rows into shop.products (ids ${base}…) and waiting for the pipeline to deliver them`);
+    context.log(
+      `F1 (${f1.topology}): inserting ${POOL_ROWS} rows into shop.products (ids ${base}…) and waiting for the pipeline to deliver them`,
+    );
     await insertPoolRows(writer, ids);
     const keys = ids.map((id) => entryCacheKey(cachePrefix(context, 'f1'), productEntity.table, id));
     const deliveredDeadline = Date.now() + 60_000;
@@ -176,29 +195,52 @@ export async function runFreshnessCase(context: BenchContext, f1: FreshnessOptio
     const graphqlPoller = createBatchedPoller(graphqlStocks(poster, gateways.apiUrl), GRAPHQL_POLL_MS);
     const searchPoller = createBatchedPoller(searchStocks(poster, `${config.elasticsearch.url}/${alias}/_search`), SEARCH_POLL_MS);
     const journeys: Promise<Omit<SampleJourney, 'consumer'>>[] = [];
-    writerChild = await startChild<unknown>(benchScript('workers/writer-worker.js'), { name: 'F1 writer', env: context.childEnv({}), forwardStderr: options.verbose });
+    writerChild = await startChild<unknown>(benchScript('workers/writer-worker.js'), {
+      name: 'F1 writer',
+      env: context.childEnv({}),
+      forwardStderr: options.verbose,
+    });
     writerChild.onEvent((payload) => {
       const sample: ProbeSample = payload as WriterSample;
       journeys.push(
-        Promise.all([arrivals.arrivalOf(sample.id, sample.stock), graphqlPoller.watch(sample), searchPoller.watch(sample)]).then(([kafkaArrival, graphqlSeenAtMs, searchSeenAtMs]) => ({ sample, kafka: kafkaArrival, graphqlSeenAtMs, searchSeenAtMs })),
+        Promise.all([arrivals.arrivalOf(sample.id, sample.stock), graphqlPoller.watch(sample), searchPoller.watch(sample)]).then(
+          ([kafkaArrival, graphqlSeenAtMs, searchSeenAtMs]) => ({ sample, kafka: kafkaArrival, graphqlSeenAtMs, searchSeenAtMs }),
+        ),
       );
     });
     context.log(`F1: ${options.writerRate} commits/s for ${options.freshnessSeconds} s, probing Kafka, GraphQL and search`);
     // Ten sampled commits a second: enough for a p99 over a 20 s run; the probes poll them in batches.
-    const request: WriterRequest = { ids, rate: options.writerRate, seconds: options.freshnessSeconds, sampleEvery: Math.max(1, Math.round(options.writerRate / 10)) };
+    const request: WriterRequest = {
+      ids,
+      rate: options.writerRate,
+      seconds: options.freshnessSeconds,
+      sampleEvery: Math.max(1, Math.round(options.writerRate / 10)),
+    };
     await Promise.all(gateways.all.map((gateway) => gateway.request('resetWindow')));
     const countersBefore = await consumerProcess.request<Record<string, number>>('counters');
     const fromUs = await consumerProcess.request<number>('clock');
     const written = await writerChild.request<WriterResult>('run', request);
     const toUs = await consumerProcess.request<number>('clock');
-    const counters = Object.fromEntries(Object.entries(counterDeltas(countersBefore, await consumerProcess.request<Record<string, number>>('counters'))).filter(([, value]) => value !== 0));
-    const processes = await Promise.all(gateways.all.map(async (gateway) => ({ role: gateway.name, ...(await gateway.request<EventLoopFigures>('window')) })));
+    const counters = Object.fromEntries(
+      Object.entries(counterDeltas(countersBefore, await consumerProcess.request<Record<string, number>>('counters'))).filter(
+        ([, value]) => value !== 0,
+      ),
+    );
+    const processes = await Promise.all(
+      gateways.all.map(async (gateway) => ({ role: gateway.name, ...(await gateway.request<EventLoopFigures>('window')) })),
+    );
     await sleep(100);
     const seen = await Promise.all(journeys);
     await Promise.all([graphqlPoller.stop(), searchPoller.stop()]);
-    const traced = await consumerProcess.request<SampleJourney['consumer'][]>('stages', seen.map(({ sample }) => ({ id: sample.id, stock: sample.stock })));
+    const traced = await consumerProcess.request<SampleJourney['consumer'][]>(
+      'stages',
+      seen.map(({ sample }) => ({ id: sample.id, stock: sample.stock })),
+    );
     const complete: SampleJourney[] = seen.map((journey, index) => ({ ...journey, consumer: traced[index] ?? null }));
-    const figures = (pick: (journey: SampleJourney) => number | null, from: (journey: SampleJourney) => number | null = (journey) => journey.sample.committedAtMs) => {
+    const figures = (
+      pick: (journey: SampleJourney) => number | null,
+      from: (journey: SampleJourney) => number | null = (journey) => journey.sample.committedAtMs,
+    ) => {
       const recorder = createLatencyRecorder();
       for (const journey of complete) {
         const at = pick(journey);
@@ -212,7 +254,11 @@ export async function runFreshnessCase(context: BenchContext, f1: FreshnessOptio
     let consumerProfile: ProfileSummary | null = null;
     if (profiler !== null) {
       await gateways.stopAll();
-      consumerProfile = await profiler.report({ fromUs, toUs }, `F1 ${gateways.consumer.name} process, ${Math.round(written.commits / written.seconds)} commits/s`, null);
+      consumerProfile = await profiler.report(
+        { fromUs, toUs },
+        `F1 ${gateways.consumer.name} process, ${Math.round(written.commits / written.seconds)} commits/s`,
+        null,
+      );
     }
     return {
       commitsPerSecond: written.commits / written.seconds,

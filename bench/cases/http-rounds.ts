@@ -161,7 +161,12 @@ export function summarizeCase(testCase: HttpCase, rounds: readonly RoundResult[]
  * Warms every case's server once, then runs the rounds interleaved (round 1 of every case, then
  * round 2…), so drift on the shared machine hits a case and its baseline alike.
  */
-export async function runInterleaved(load: BenchChild<unknown>, cases: readonly HttpCase[], settings: RoundSettings, log: (line: string) => void): Promise<CaseResult[]> {
+export async function runInterleaved(
+  load: BenchChild<unknown>,
+  cases: readonly HttpCase[],
+  settings: RoundSettings,
+  log: (line: string) => void,
+): Promise<CaseResult[]> {
   for (const testCase of cases) {
     if (settings.warmupSeconds > 0) {
       await testCase.beforeRound?.();

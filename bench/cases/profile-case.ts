@@ -12,18 +12,28 @@ import type { LoadResult } from '../load/load-spec.js';
  * folded stacks and SVG flame graph cover only the measured load (start-up and warm-up cut off);
  * the raw `.cpuprofile` (whole process) is written next to the report as `<stem>-g1.cpuprofile`.
  */
-export async function runProfileCase(context: BenchContext, database: BenchDatabase, load: BenchChild<unknown>, outputStem: string): Promise<ProfileSummary> {
+export async function runProfileCase(
+  context: BenchContext,
+  database: BenchDatabase,
+  load: BenchChild<unknown>,
+  outputStem: string,
+): Promise<ProfileSummary> {
   await ensureProductCacheWarm(context, database.readerUrl, database.size);
   const profiler = await startProcessProfile(outputStem, 'g1');
   try {
-    const gateway = await startGateway(context, 'g1-profiled', { cacheName: 'rows', mysqlUrl: database.readerUrl, execArgv: [...profiler.execArgv] });
+    const gateway = await startGateway(context, 'g1-profiled', {
+      cacheName: 'rows',
+      mysqlUrl: database.readerUrl,
+      execArgv: [...profiler.execArgv],
+    });
     const spec = {
       url: gateway.ready.url,
       connections: context.options.connections,
       query: PRODUCT_CARD_QUERY,
       variables: { id: { kind: 'random-id', min: 1, max: database.size } },
     } as const;
-    if (context.options.warmupSeconds > 0) await load.request<LoadResult>('run', { ...spec, durationSeconds: context.options.warmupSeconds });
+    if (context.options.warmupSeconds > 0)
+      await load.request<LoadResult>('run', { ...spec, durationSeconds: context.options.warmupSeconds });
     const fromUs = await gateway.request<number>('clock');
     const result = await load.request<LoadResult>('run', { ...spec, durationSeconds: context.options.durationSeconds });
     const toUs = await gateway.request<number>('clock');

@@ -43,7 +43,11 @@ function settingsOf(context: BenchContext): RoundSettings {
 }
 
 /** B0, B1, G1, G2 (and M1 from G1's process), then G3, then G4. */
-export async function runReadPathCases(context: BenchContext, database: BenchDatabase, load: BenchChild<unknown>): Promise<ReadPathResults> {
+export async function runReadPathCases(
+  context: BenchContext,
+  database: BenchDatabase,
+  load: BenchChild<unknown>,
+): Promise<ReadPathResults> {
   const selected = context.options.cases;
   const settings = settingsOf(context);
   const size = database.size;
@@ -82,7 +86,11 @@ export async function runReadPathCases(context: BenchContext, database: BenchDat
   const throughput = cases.length === 0 ? [] : await runInterleaved(load, cases, settings, context.log);
   await Promise.all(stopAfter.map((child) => child.stop()));
   const g1 = throughput.find((result) => result.id === 'G1');
-  const memory: MemoryFigures = { afterStartRssBytes: afterStart.rssBytes, idleRssBytes: idle.rssBytes, underLoadPeakRssBytes: g1?.median.peakRssBytes ?? null };
+  const memory: MemoryFigures = {
+    afterStartRssBytes: afterStart.rssBytes,
+    idleRssBytes: idle.rssBytes,
+    underLoadPeakRssBytes: g1?.median.peakRssBytes ?? null,
+  };
 
   const lists = selected.has('G3') ? await runListCases(context, database, cached, load, settings) : [];
   await cached.stop();
@@ -91,13 +99,25 @@ export async function runReadPathCases(context: BenchContext, database: BenchDat
 }
 
 /** G3: 100 ids a request, all hits (the warm cache) vs all misses (a cold cache, one pass over the ids per round). */
-async function runListCases(context: BenchContext, database: BenchDatabase, cached: GatewayChild, load: BenchChild<unknown>, settings: RoundSettings): Promise<CaseResult[]> {
+async function runListCases(
+  context: BenchContext,
+  database: BenchDatabase,
+  cached: GatewayChild,
+  load: BenchChild<unknown>,
+  settings: RoundSettings,
+): Promise<CaseResult[]> {
   const cold = await startGateway(context, 'g3-miss', { cacheName: 'cold', mysqlUrl: database.readerUrl });
   const redis = await connectRedis(context.config.redis.url);
   try {
     const passes = Math.min(1_000, Math.floor(database.size / 100));
     const cases: HttpCase[] = [
-      { id: 'G3 hits', label: 'products(ids:) × 100, all cache hits', server: cached, query: PRODUCT_LIST_QUERY, variables: { ids: { kind: 'random-ids', count: 100, min: 1, max: database.size } } },
+      {
+        id: 'G3 hits',
+        label: 'products(ids:) × 100, all cache hits',
+        server: cached,
+        query: PRODUCT_LIST_QUERY,
+        variables: { ids: { kind: 'random-ids', count: 100, min: 1, max: database.size } },
+      },
       {
         id: 'G3 misses',
         label: `products(ids:) × 100, all cache misses (${passes} requests over ${passes * 100} cold ids a round)`,
@@ -130,7 +150,11 @@ async function runNestedCases(
   if (users.length === 0) throw new Error(`G4 needs users with at least ${longList} orders in ${database.name}`);
   const headers = { 'x-api-key': context.names.apiKey };
   const batched = await startGateway(context, 'g4-batched', { cacheName: 'unused', mysqlUrl: database.readerUrl, flags: ['--no-cache'] });
-  const unbatched = await startGateway(context, 'g4-unbatched', { cacheName: 'unused', mysqlUrl: database.readerUrl, flags: ['--no-cache', '--no-batching'] });
+  const unbatched = await startGateway(context, 'g4-unbatched', {
+    cacheName: 'unused',
+    mysqlUrl: database.readerUrl,
+    flags: ['--no-cache', '--no-batching'],
+  });
   try {
     const statements: StatementCounts = {
       batched: await statementsPerRequest(batched, users.slice(0, 20), [1, longList], headers),
@@ -140,7 +164,14 @@ async function runNestedCases(
     const variables = { id: { kind: 'pick', values: users } } as const;
     const query = nestedQuery(longList);
     const cases: HttpCase[] = [
-      { id: 'G4 batched', label: `user → ${longList} orders → items → product, batched loaders (cache off)`, server: batched, query, variables, headers },
+      {
+        id: 'G4 batched',
+        label: `user → ${longList} orders → items → product, batched loaders (cache off)`,
+        server: batched,
+        query,
+        variables,
+        headers,
+      },
       { id: 'G4 unbatched', label: `the same without batching (cache off)`, server: unbatched, query, variables, headers },
     ];
     return { statements, load: await runInterleaved(load, cases, settings, context.log) };
@@ -150,7 +181,12 @@ async function runNestedCases(
 }
 
 /** Median SQL statements per request, per list length, measured one request at a time from the gateway's counters. */
-async function statementsPerRequest(gateway: GatewayChild, users: readonly string[], lengths: readonly number[], headers: Record<string, string>): Promise<Record<string, number>> {
+async function statementsPerRequest(
+  gateway: GatewayChild,
+  users: readonly string[],
+  lengths: readonly number[],
+  headers: Record<string, string>,
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const first of lengths) {
     const perRequest: number[] = [];

@@ -40,10 +40,15 @@ async function recordResolverSearches(
   terms: readonly string[],
 ): Promise<RecordedSearch[]> {
   const recorder = await startSearchRecorder(context.config.elasticsearch.url);
-  const gateway = await startGateway(context, 's1-recording', { cacheName: 'rows', mysqlUrl: database.readerUrl, env: { ...env, ELASTICSEARCH_URL: recorder.url } });
+  const gateway = await startGateway(context, 's1-recording', {
+    cacheName: 'rows',
+    mysqlUrl: database.readerUrl,
+    env: { ...env, ELASTICSEARCH_URL: recorder.url },
+  });
   const poster = createJsonPoster(4, headers);
   try {
-    for (const term of terms) await poster.post(gateway.ready.url, { query: operation.query, variables: { [operation.termVariable]: term } });
+    for (const term of terms)
+      await poster.post(gateway.ready.url, { query: operation.query, variables: { [operation.termVariable]: term } });
     return [...recorder.recorded];
   } finally {
     poster.close();

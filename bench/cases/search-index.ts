@@ -51,7 +51,12 @@ function mappingFingerprint(): string {
  */
 export async function ensureSearchIndex(context: BenchContext, database: BenchDatabase): Promise<SearchIndexFill> {
   const prefix = `${context.names.searchIndexPrefix}${mappingFingerprint()}-`;
-  const config = loadGatewayConfig({ ...context.childEnv({}), MYSQL_URL: database.readerUrl, ELASTICSEARCH_INDEX_PREFIX: prefix, REDIS_KEY_PREFIX: context.names.redisPrefix });
+  const config = loadGatewayConfig({
+    ...context.childEnv({}),
+    MYSQL_URL: database.readerUrl,
+    ELASTICSEARCH_INDEX_PREFIX: prefix,
+    REDIS_KEY_PREFIX: context.names.redisPrefix,
+  });
   const registry = createShopRegistry();
   const services = createGatewayServices(config, silentLogger, registry);
   if (productEntity.search === undefined) throw new Error('products are not searchable: S1 has no index to search');
@@ -77,7 +82,19 @@ export async function ensureSearchIndex(context: BenchContext, database: BenchDa
         const changes: EntityChange[] = [...rows].map(([id, row]) => ({
           entity: productEntity,
           id,
-          change: { kind: 'row', format: 'debezium', database: database.name, table: 'products', op: 'read', key: { id: row['id'] ?? null }, after: row, before: null, version: 1n, committedAtMs: Date.now(), needsReread: false },
+          change: {
+            kind: 'row',
+            format: 'debezium',
+            database: database.name,
+            table: 'products',
+            op: 'read',
+            key: { id: row['id'] ?? null },
+            after: row,
+            before: null,
+            version: 1n,
+            committedAtMs: Date.now(),
+            needsReread: false,
+          },
         }));
         await applier.apply({ changes, truncates: [] });
       }

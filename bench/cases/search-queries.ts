@@ -43,8 +43,12 @@ const PREFERRED_OBJECTS = ['nodes', 'items', 'hits', 'results', 'products', 'edg
 
 function selection(type: GraphQLNamedType, depth: number): string {
   if (!isObjectType(type)) return '';
-  const fields = Object.values(type.getFields()).filter((field) => field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined));
-  const leaves = fields.filter((field) => PREFERRED_LEAVES.includes(field.name) && (isScalarType(getNamedType(field.type)) || isEnumType(getNamedType(field.type))));
+  const fields = Object.values(type.getFields()).filter((field) =>
+    field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined),
+  );
+  const leaves = fields.filter(
+    (field) => PREFERRED_LEAVES.includes(field.name) && (isScalarType(getNamedType(field.type)) || isEnumType(getNamedType(field.type))),
+  );
   const byName = new Map(fields.map((field) => [field.name, field]));
   const objects: string[] = [];
   for (const name of depth >= 3 ? [] : PREFERRED_OBJECTS) {

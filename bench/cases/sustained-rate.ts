@@ -43,21 +43,29 @@ export function parseSustainedFlags(argv: readonly string[]): { rates: number[];
   };
   const rates = (at('--f3-rates') ?? '500,1000,1500,2000').split(',').map((rate) => Number(rate.trim()));
   const seconds = Number(at('--f3-seconds') ?? 300);
-  if (rates.some((rate) => !Number.isInteger(rate) || rate < 1) || !Number.isInteger(seconds) || seconds < 5) throw new Error('--f3-rates takes positive integers, --f3-seconds an integer ≥ 5');
+  if (rates.some((rate) => !Number.isInteger(rate) || rate < 1) || !Number.isInteger(seconds) || seconds < 5)
+    throw new Error('--f3-rates takes positive integers, --f3-seconds an integer ≥ 5');
   return { rates, seconds };
 }
 
-export async function runSustainedRateCase(context: BenchContext, f1: FreshnessOptions, plan: { rates: readonly number[]; seconds: number }): Promise<SustainedResults> {
+export async function runSustainedRateCase(
+  context: BenchContext,
+  f1: FreshnessOptions,
+  plan: { rates: readonly number[]; seconds: number },
+): Promise<SustainedResults> {
   const steps: RateStep[] = [];
   for (const rate of plan.rates) {
     context.log(`F3: ${rate} commits/s for ${plan.seconds} s`);
     const stepContext: BenchContext = { ...context, options: { ...context.options, writerRate: rate, freshnessSeconds: plan.seconds } };
     const result = await runFreshnessCase(stepContext, { ...f1, profile: false });
     const step = stepOf(rate, plan.seconds, result);
-    context.log(`  F3 ${rate}/s: achieved ${Math.round(step.achievedRate)}/s; search lag grew ${Math.round(step.search.growthMs)} ms (${step.search.unseen} unseen); Debezium's grew ${Math.round(step.debezium.growthMs)} ms`);
+    context.log(
+      `  F3 ${rate}/s: achieved ${Math.round(step.achievedRate)}/s; search lag grew ${Math.round(step.search.growthMs)} ms (${step.search.unseen} unseen); Debezium's grew ${Math.round(step.debezium.growthMs)} ms`,
+    );
     steps.push(step);
   }
-  const highest = (flat: (step: RateStep) => boolean) => steps.filter(flat).reduce<number | null>((best, step) => Math.max(best ?? 0, step.targetRate), null);
+  const highest = (flat: (step: RateStep) => boolean) =>
+    steps.filter(flat).reduce<number | null>((best, step) => Math.max(best ?? 0, step.targetRate), null);
   return { steps, searchKeepsUpTo: highest((step) => step.search.flat), debeziumKeepsUpTo: highest((step) => step.debezium.flat) };
 }
 
@@ -67,8 +75,14 @@ function stepOf(rate: number, seconds: number, result: FreshnessResults): RateSt
     targetRate: rate,
     achievedRate: result.commitsPerSecond,
     seconds,
-    search: trendOf(series.map((sample) => [sample.committedAtMs, sample.searchMs]), result.search),
-    debezium: trendOf(series.map((sample) => [sample.committedAtMs, sample.kafkaMs]), result.kafka),
+    search: trendOf(
+      series.map((sample) => [sample.committedAtMs, sample.searchMs]),
+      result.search,
+    ),
+    debezium: trendOf(
+      series.map((sample) => [sample.committedAtMs, sample.kafkaMs]),
+      result.kafka,
+    ),
   };
 }
 

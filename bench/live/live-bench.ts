@@ -66,7 +66,13 @@ function parseOptions(argv: readonly string[]): LiveBenchOptions {
   };
   const subscribers = (value('subscribers') ?? '1,100,1000').split(',').map(Number);
   if (subscribers.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--subscribers takes counts like 1,100,1000');
-  return { subscribers, pollers: count('pollers', 1000), commits: count('commits', 300), commitsPerSecond: count('rate', 10), products: count('products', 20) };
+  return {
+    subscribers,
+    pollers: count('pollers', 1000),
+    commits: count('commits', 300),
+    commitsPerSecond: count('rate', 10),
+    products: count('products', 20),
+  };
 }
 
 function freePort(): Promise<number> {
@@ -87,11 +93,20 @@ function rssMiB(pid: number): number {
 
 async function startGateway(env: NodeJS.ProcessEnv, flag: '--api-only' | '--sync-only'): Promise<{ child: ChildProcess; origin: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [startScript, '--no-stack', flag], { env: { ...env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [startScript, '--no-stack', flag], {
+    env: { ...env, HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const origin = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 600; attempt += 1) {
     if (child.exitCode !== null) throw new Error(`the ${flag} gateway exited with ${child.exitCode}`);
-    if (await fetch(`${origin}/readyz`).then((response) => response.ok, () => false)) return { child, origin };
+    if (
+      await fetch(`${origin}/readyz`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return { child, origin };
     await sleep(200);
   }
   throw new Error(`the ${flag} gateway was not ready within 120 s`);
@@ -149,7 +164,10 @@ export async function runLiveBench(argv: readonly string[], env: NodeJS.ProcessE
   try {
     await pool.query(`DELETE FROM products WHERE id IN (${ids.map(() => '?').join(',')})`, ids);
     for (const id of ids) {
-      await pool.execute(`INSERT INTO products (id, sku, name, category_id, brand, price, stock, status, is_featured, tags) VALUES (?, ?, ?, 1, 'Bench', '1.00', 0, 'active', 0, '[]')`, [id, `LIVE-${id}`, `live bench ${id}`]);
+      await pool.execute(
+        `INSERT INTO products (id, sku, name, category_id, brand, price, stock, status, is_featured, tags) VALUES (?, ?, ?, 1, 'Bench', '1.00', 0, 'active', 0, '[]')`,
+        [id, `LIVE-${id}`, `live bench ${id}`],
+      );
     }
     await startGroupAtEnd(kafka, admin, config.kafka.groupId, new RegExp(config.kafka.topicPattern));
     const consumer = await startGateway(benchEnv, '--sync-only');
@@ -158,11 +176,17 @@ export async function runLiveBench(argv: readonly string[], env: NodeJS.ProcessE
     processes.push(api.child);
     const clients = await startChild<{ pid: number }>(clientsScript, { name: 'live clients', env: benchEnv });
     let seq = 1;
-    const plan = [...options.subscribers.map((n) => ({ mode: 'subscribe' as const, n })), ...(options.pollers > 0 ? [{ mode: 'poll' as const, n: options.pollers }] : [])];
+    const plan = [
+      ...options.subscribers.map((n) => ({ mode: 'subscribe' as const, n })),
+      ...(options.pollers > 0 ? [{ mode: 'poll' as const, n: options.pollers }] : []),
+    ];
     for (const { mode, n } of plan) {
       await clients.request('open', { mode, url: `${api.origin}/graphql`, clients: n, ids: ids.map(String), pollIntervalMs: 1000 });
       for (let waited = 0; ; waited += 1) {
-        const ready = mode === 'subscribe' ? (await liveSubscriptions(api.origin)) >= n : (await clients.request<{ acknowledged: number }>('status')).acknowledged >= n;
+        const ready =
+          mode === 'subscribe'
+            ? (await liveSubscriptions(api.origin)) >= n
+            : (await clients.request<{ acknowledged: number }>('status')).acknowledged >= n;
         if (ready) break;
         if (waited > 600) throw new Error(`${n} ${mode} clients did not start within 120 s`);
         await sleep(200);
@@ -191,7 +215,9 @@ export async function runLiveBench(argv: readonly string[], env: NodeJS.ProcessE
         clientFailures: failures,
       };
       rounds.push(round);
-      console.log(`L1 ${mode} × ${n}: ${round.deliveries} deliveries, commit → delivered p50 ${round.p50Ms} ms, p99 ${round.p99Ms} ms, API RSS ${round.apiRssMiB} MiB`);
+      console.log(
+        `L1 ${mode} × ${n}: ${round.deliveries} deliveries, commit → delivered p50 ${round.p50Ms} ms, p99 ${round.p99Ms} ms, API RSS ${round.apiRssMiB} MiB`,
+      );
     }
     await clients.stop();
   } finally {
@@ -209,6 +235,9 @@ export async function runLiveBench(argv: readonly string[], env: NodeJS.ProcessE
   }
   const directory = join(repoRoot(), 'bench', 'results');
   await mkdir(directory, { recursive: true });
-  await writeFile(join(directory, `live-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`), `${JSON.stringify({ options, rounds }, null, 2)}\n`);
+  await writeFile(
+    join(directory, `live-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`),
+    `${JSON.stringify({ options, rounds }, null, 2)}\n`,
+  );
   return rounds;
 }

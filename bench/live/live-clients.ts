@@ -32,7 +32,14 @@ function record(stock: unknown): void {
 }
 
 function openSubscriber(url: string, id: string): void {
-  const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => (failures += 1), on: { connected: () => (acknowledged += 1) } });
+  const client = createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => (failures += 1),
+    on: { connected: () => (acknowledged += 1) },
+  });
   subscribers.push(client);
   client.subscribe<{ productChanged: { row: { stock: number } | null } }>(
     { query: `subscription { productChanged(ids: ["${id}"]) { row { stock } } }` },
@@ -62,29 +69,34 @@ function openPoller(url: string, id: string, intervalMs: number, offsetMs: numbe
   }, offsetMs);
 }
 
-serveParent({ pid: process.pid }, {
-  open(raw) {
-    const args = raw as OpenArgs;
-    for (let index = 0; index < args.clients; index += 1) {
-      const id = args.ids[index % args.ids.length] ?? '1';
-      if (args.mode === 'subscribe') openSubscriber(args.url, id);
-      else openPoller(args.url, id, args.pollIntervalMs, Math.floor((index / args.clients) * args.pollIntervalMs));
-    }
-    return { opened: args.clients };
+serveParent(
+  { pid: process.pid },
+  {
+    open(raw) {
+      const args = raw as OpenArgs;
+      for (let index = 0; index < args.clients; index += 1) {
+        const id = args.ids[index % args.ids.length] ?? '1';
+        if (args.mode === 'subscribe') openSubscriber(args.url, id);
+        else openPoller(args.url, id, args.pollIntervalMs, Math.floor((index / args.clients) * args.pollIntervalMs));
+      }
+      return { opened: args.clients };
+    },
+    status: () => ({ acknowledged, failures }),
+    /** Receive times per sequence number since the last call (and forgets them). */
+    collect() {
+      const result = Object.fromEntries(seen);
+      seen.clear();
+      return result;
+    },
+    async close() {
+      for (const timer of pollers.splice(0)) clearInterval(timer);
+      await Promise.all(
+        subscribers.splice(0).map(async (client) => {
+          await client.dispose();
+        }),
+      );
+      acknowledged = 0;
+      return { closed: true };
+    },
   },
-  status: () => ({ acknowledged, failures }),
-  /** Receive times per sequence number since the last call (and forgets them). */
-  collect() {
-    const result = Object.fromEntries(seen);
-    seen.clear();
-    return result;
-  },
-  async close() {
-    for (const timer of pollers.splice(0)) clearInterval(timer);
-    await Promise.all(subscribers.splice(0).map(async (client) => {
-      await client.dispose();
-    }));
-    acknowledged = 0;
-    return { closed: true };
-  },
-});
+);

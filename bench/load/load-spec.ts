@@ -57,7 +57,11 @@ export interface LoadResult {
 }
 
 /** Builds the variables of the next request; `state` carries the id windows' position across requests. */
-export function nextVariables(specs: Readonly<Record<string, VariableSpec>>, state: Map<string, number>, random: () => number = Math.random): Record<string, unknown> {
+export function nextVariables(
+  specs: Readonly<Record<string, VariableSpec>>,
+  state: Map<string, number>,
+  random: () => number = Math.random,
+): Record<string, unknown> {
   const variables: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(specs)) variables[name] = drawValue(name, spec, state, random);
   return variables;

@@ -51,7 +51,8 @@ export function componentOf(url: string, functionName: string): string {
   if (url === '') return 'V8 builtins / native';
   if (url.startsWith('node:')) {
     const module = url.slice(5);
-    if (/^(_http|http|net|stream|internal\/streams|internal\/http|string_decoder|buffer|events|internal\/stream_base)/.test(module)) return 'node: http, net, streams';
+    if (/^(_http|http|net|stream|internal\/streams|internal\/http|string_decoder|buffer|events|internal\/stream_base)/.test(module))
+      return 'node: http, net, streams';
     if (/^internal\/(process\/task_queues|timers|async_hooks)|^timers/.test(module)) return 'node: microtasks, timers';
     return `node: ${module.split('/').slice(0, 2).join('/')}`;
   }
@@ -59,7 +60,8 @@ export function componentOf(url: string, functionName: string): string {
   if (packageMatch?.[1] !== undefined) {
     const name = packageMatch[1];
     if (['ioredis', 'redis-parser', 'denque', 'cluster-key-slot', 'standard-as-callback', 'redis-errors'].includes(name)) return 'ioredis';
-    if (name.startsWith('@apollo/') || name.startsWith('@graphql-tools/') || name === 'lru-cache' || name === 'negotiator') return `Apollo Server (${name})`;
+    if (name.startsWith('@apollo/') || name.startsWith('@graphql-tools/') || name === 'lru-cache' || name === 'negotiator')
+      return `Apollo Server (${name})`;
     return name;
   }
   const ownMatch = /\/(src|bench|test)\/([^/]+)\//.exec(url);
@@ -69,7 +71,10 @@ export function componentOf(url: string, functionName: string): string {
 
 function locationOf(url: string, line: number): string {
   if (url === '') return '';
-  const trimmed = url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, '');
+  const trimmed = url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*node_modules\//, '')
+    .replace(/^.*\/dist\//, '');
   return `${trimmed}:${line + 1}`;
 }
 
@@ -119,7 +124,10 @@ export const SUBSYSTEMS: readonly (readonly [string, FrameTest])[] = [
   ['gateway src/resolvers', (frame) => frame.url.includes('/src/resolvers/')],
   ['gateway src/cache', (frame) => frame.url.includes('/src/cache/')],
   ['gateway src/observability', (frame) => frame.url.includes('/src/observability/')],
-  ['socket writes (writev, writeString…)', (frame) => frame.url === '' && /^(writev|writeString|writeUtf8String|writeBuffer)$/.test(frame.functionName)],
+  [
+    'socket writes (writev, writeString…)',
+    (frame) => frame.url === '' && /^(writev|writeString|writeUtf8String|writeBuffer)$/.test(frame.functionName),
+  ],
   ['garbage collector', (frame) => frame.functionName === '(garbage collector)'],
 ];
 
@@ -147,7 +155,11 @@ export function subsystemShares(profile: CpuProfile): { subsystem: string; inclu
   return SUBSYSTEMS.map(([subsystem], index) => ({ subsystem, inclusivePercent: busy === 0 ? 0 : (100 * (totals[index] ?? 0)) / busy }));
 }
 
-export function summarizeProfile(profile: CpuProfile, file: string, top = 20): Omit<ProfileSummary, 'window' | 'requestsPerSecond' | 'flameGraph' | 'foldedStacks'> {
+export function summarizeProfile(
+  profile: CpuProfile,
+  file: string,
+  top = 20,
+): Omit<ProfileSummary, 'window' | 'requestsPerSecond' | 'flameGraph' | 'foldedStacks'> {
   const self = selfTimes(profile);
   const byFunction = new Map<string, { name: string; location: string; component: string; selfMs: number }>();
   const byComponent = new Map<string, number>();

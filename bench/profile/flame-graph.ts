@@ -30,7 +30,13 @@ function buildTree(profile: CpuProfile): Frame {
     let frame = parent;
     if (!isRoot) {
       const name = frameName(node);
-      frame = parent.children.get(name) ?? { name, component: componentOf(node.callFrame.url, node.callFrame.functionName), self: 0, total: 0, children: new Map() };
+      frame = parent.children.get(name) ?? {
+        name,
+        component: componentOf(node.callFrame.url, node.callFrame.functionName),
+        self: 0,
+        total: 0,
+        children: new Map(),
+      };
       parent.children.set(name, frame);
     }
     frame.self += self.get(node.id) ?? 0;
@@ -65,7 +71,13 @@ const escapeXml = (text: string) => text.replace(/[<>&"']/g, (ch) => `&#${ch.cha
 function colorOf(component: string): string {
   let hash = 0;
   for (const ch of component) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-  const hue = component.startsWith('gateway') ? 200 : component.startsWith('node:') ? 100 : component.startsWith('(') ? 0 : 20 + (hash % 40);
+  const hue = component.startsWith('gateway')
+    ? 200
+    : component.startsWith('node:')
+      ? 100
+      : component.startsWith('(')
+        ? 0
+        : 20 + (hash % 40);
   return `hsl(${hue}, ${60 + (hash % 30)}%, ${55 + (hash % 15)}%)`;
 }
 

@@ -30,12 +30,22 @@ export async function startProcessProfile(outputStem: string, name: string): Pro
       // Should the clocks ever disagree, the whole profile is better than an empty one.
       const windowed = cut.samples.length > 100;
       const profile = windowed ? cut : whole;
-      const [profilePath, flamePath, foldedPath] = [`${outputStem}-${name}.cpuprofile`, `${outputStem}-${name}-flame.svg`, `${outputStem}-${name}.folded`];
+      const [profilePath, flamePath, foldedPath] = [
+        `${outputStem}-${name}.cpuprofile`,
+        `${outputStem}-${name}-flame.svg`,
+        `${outputStem}-${name}.folded`,
+      ];
       await writeFile(profilePath, text);
       await writeFile(flamePath, flameGraphSvg(profile, title));
       await writeFile(foldedPath, foldedStacks(profile));
       await pruneOlderPictures(outputStem);
-      return { ...summarizeProfile(profile, profilePath), window: windowed ? 'measured load' : 'whole process', requestsPerSecond, flameGraph: flamePath, foldedStacks: foldedPath };
+      return {
+        ...summarizeProfile(profile, profilePath),
+        window: windowed ? 'measured load' : 'whole process',
+        requestsPerSecond,
+        flameGraph: flamePath,
+        foldedStacks: foldedPath,
+      };
     },
     close: () => rm(directory, { recursive: true, force: true }),
   };

@@ -1,7 +1,8 @@
 import type { FreshnessResults } from '../cases/freshness.js';
 import type { LatencyFigures } from '../cases/freshness-probes.js';
 
-const fixed = (value: number | null | undefined, digits = 0) => (value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
+const fixed = (value: number | null | undefined, digits = 0) =>
+  value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);
 const figures = (latency: LatencyFigures | null) => (latency === null ? '– | –' : `${fixed(latency.p50Ms)} | ${fixed(latency.p99Ms)}`);
 
 /** F1's section: the headline figures, each sample's way through the stages, the processes, the consumer's profile. */
@@ -12,9 +13,10 @@ export function freshnessSection(fresh: FreshnessResults): string[] {
       : fresh.topology === 'split'
         ? 'Topology: the consumer in its own process (`--sync-only`) beside the API process (`--api-only`), the layout the README recommends for production; both share Redis. '
         : 'Topology: API and consumer in one process (`npm start` without flags). ';
-  const probes = fresh.stages === undefined
-    ? '(GraphQL polled every 10 ms for 500 ms, then every 50 ms; search, for every other sample, every 20 ms for 2 s; Kafka arrivals stamped by a watcher process). '
-    : `(one GraphQL \`products(ids:)\` request every 10 ms for all samples still awaited, one search every 20 ms likewise, so the probes cost the gateway ≤ 100 requests/s however far behind it is; ${fresh.failedPolls ?? 0} polls failed; Kafka arrivals stamped by a watcher process). `;
+  const probes =
+    fresh.stages === undefined
+      ? '(GraphQL polled every 10 ms for 500 ms, then every 50 ms; search, for every other sample, every 20 ms for 2 s; Kafka arrivals stamped by a watcher process). '
+      : `(one GraphQL \`products(ids:)\` request every 10 ms for all samples still awaited, one search every 20 ms likewise, so the probes cost the gateway ≤ 100 requests/s however far behind it is; ${fresh.failedPolls ?? 0} polls failed; Kafka arrivals stamped by a watcher process). `;
   const lines = [
     '## F1 — freshness through the real pipeline (MariaDB → Debezium → Kafka → gateway consumer)',
     '',
@@ -44,22 +46,27 @@ export function freshnessSection(fresh: FreshnessResults): string[] {
   }
   if (fresh.stages !== undefined) {
     lines.push(
-      'Each sample through the stages (epoch-ms stamps on one machine: the writer, the Kafka record timestamp, the watcher, the consumer\'s trace hooks, the probes). ' +
+      "Each sample through the stages (epoch-ms stamps on one machine: the writer, the Kafka record timestamp, the watcher, the consumer's trace hooks, the probes). " +
         'The Redis and Elasticsearch lanes run side by side after "prepared"; "step" is from the stage named in brackets.',
       '',
       '| stage | commit → p50 ms | commit → p99 ms | step p50 ms | step p99 ms | not seen |',
       '| --- | --- | --- | --- | --- | --- |',
-      ...fresh.stages.map((stage) => `| ${stage.stage} | ${figures(stage.fromCommit)} | ${figures(stage.fromPrevious)} | ${stage.fromCommit.timedOut} |`),
+      ...fresh.stages.map(
+        (stage) => `| ${stage.stage} | ${figures(stage.fromCommit)} | ${figures(stage.fromPrevious)} | ${stage.fromCommit.timedOut} |`,
+      ),
       '',
     );
   }
   if (fresh.processes !== undefined) {
     lines.push(
-      'Gateway processes over the writer\'s window: event-loop delay (`perf_hooks.monitorEventLoopDelay`, 10 ms resolution: a timer\'s lateness, i.e. how long callbacks wait for the loop) and CPU.',
+      "Gateway processes over the writer's window: event-loop delay (`perf_hooks.monitorEventLoopDelay`, 10 ms resolution: a timer's lateness, i.e. how long callbacks wait for the loop) and CPU.",
       '',
       '| process | delay p50 ms | p99 ms | max ms | mean ms | CPU % of one core |',
       '| --- | --- | --- | --- | --- | --- |',
-      ...fresh.processes.map((process) => `| ${process.role} | ${fixed(process.p50Ms, 1)} | ${fixed(process.p99Ms, 1)} | ${fixed(process.maxMs, 1)} | ${fixed(process.meanMs, 1)} | ${fixed(process.cpuPercent)} |`),
+      ...fresh.processes.map(
+        (process) =>
+          `| ${process.role} | ${fixed(process.p50Ms, 1)} | ${fixed(process.p99Ms, 1)} | ${fixed(process.maxMs, 1)} | ${fixed(process.meanMs, 1)} | ${fixed(process.cpuPercent)} |`,
+      ),
       '',
     );
   }
@@ -78,7 +85,9 @@ export function freshnessSection(fresh: FreshnessResults): string[] {
       '',
       '| function | where | self ms | % of busy |',
       '| --- | --- | --- | --- |',
-      ...profile.topFunctions.slice(0, 12).map((entry) => `| \`${entry.name}\` | ${entry.location} | ${fixed(entry.selfMs)} | ${fixed(entry.selfPercent, 1)} |`),
+      ...profile.topFunctions
+        .slice(0, 12)
+        .map((entry) => `| \`${entry.name}\` | ${entry.location} | ${fixed(entry.selfMs)} | ${fixed(entry.selfPercent, 1)} |`),
       '',
     );
   }

@@ -15,7 +15,15 @@ import { productCardBody } from './product-card.js';
  * Redis client settings and cache key, and decodes the cached entry.
  *   node baseline-server.js b0|b1   (REDIS_URL, REDIS_KEY_PREFIX from the environment)
  */
-const FIXED_ROW: Row = { id: 1, sku: 'SKU-00000001', name: 'Benchmark product 基准', brand: 'Acme', price: '199.00', stock: 42, status: 'active' };
+const FIXED_ROW: Row = {
+  id: 1,
+  sku: 'SKU-00000001',
+  name: 'Benchmark product 基准',
+  brand: 'Acme',
+  price: '199.00',
+  stock: 42,
+  status: 'active',
+};
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

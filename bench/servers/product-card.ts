@@ -9,6 +9,14 @@ export const PRODUCT_CARD_QUERY = 'query Card($id: ID!) { product(id: $id) { id 
 
 export function productCardBody(row: Row | null): string {
   if (row === null) return '{"data":{"product":null}}';
-  const card = { id: rowIdOf(row, 'id'), sku: row['sku'], name: row['name'], brand: row['brand'], price: row['price'], stock: row['stock'], status: row['status'] };
+  const card = {
+    id: rowIdOf(row, 'id'),
+    sku: row['sku'],
+    name: row['name'],
+    brand: row['brand'],
+    price: row['price'],
+    stock: row['stock'],
+    status: row['status'],
+  };
   return JSON.stringify({ data: { product: card } });
 }

@@ -23,7 +23,8 @@ type Image = { id?: number; stock?: number } | null;
 
 async function main(): Promise<void> {
   const [topic, firstArg, lastArg] = process.argv.slice(2);
-  if (topic === undefined || firstArg === undefined || lastArg === undefined) throw new Error('usage: kafka-watcher.js <topic> <first id> <last id>');
+  if (topic === undefined || firstArg === undefined || lastArg === undefined)
+    throw new Error('usage: kafka-watcher.js <topic> <first id> <last id>');
   const [first, last] = [Number(firstArg), Number(lastArg)];
   const config = loadGatewayConfig(process.env);
   const kafka = createKafka(config.kafka, silentLogger);

@@ -37,7 +37,13 @@ interface Prepared {
   readonly document: Record<string, unknown>;
 }
 
-export async function runRawBulk(kafka: Kafka, client: Client, rows: RowSource, registry: EntityRegistry, request: RawBulkRequest): Promise<RawBulkResult> {
+export async function runRawBulk(
+  kafka: Kafka,
+  client: Client,
+  rows: RowSource,
+  registry: EntityRegistry,
+  request: RawBulkRequest,
+): Promise<RawBulkResult> {
   const messages = await readTopic(kafka, request.topic, request.messages);
   const byPartition = await Promise.all([...messages].map(async ([, list]) => prepareDocuments(list, rows, registry, request.indexPrefix)));
   const began = performance.now();
@@ -49,15 +55,26 @@ export async function runRawBulk(kafka: Kafka, client: Client, rows: RowSource, 
 
 async function sendAll(client: Client, documents: readonly Prepared[], batchSize: number): Promise<void> {
   for (let from = 0; from < documents.length; from += batchSize) {
-    const operations = documents.slice(from, from + batchSize).flatMap(({ index, id, document }) => [{ index: { _index: index, _id: id } }, document]);
+    const operations = documents
+      .slice(from, from + batchSize)
+      .flatMap(({ index, id, document }) => [{ index: { _index: index, _id: id } }, document]);
     const response = await client.bulk({ operations });
-    if (response.errors) throw new Error(`raw bulk: ${response.items.filter((item) => item.index?.error !== undefined).length} items failed`);
+    if (response.errors)
+      throw new Error(`raw bulk: ${response.items.filter((item) => item.index?.error !== undefined).length} items failed`);
   }
 }
 
-async function prepareDocuments(messages: readonly KafkaMessage[], rows: RowSource, registry: EntityRegistry, indexPrefix: string): Promise<Prepared[]> {
+async function prepareDocuments(
+  messages: readonly KafkaMessage[],
+  rows: RowSource,
+  registry: EntityRegistry,
+  indexPrefix: string,
+): Promise<Prepared[]> {
   const changes = messages.flatMap((message) =>
-    decodeMessage({ topic: 'c1', partition: 0, offset: message.offset, key: message.key, value: message.value, headers: {} }, 'auto').flatMap((change) => (change.kind === 'row' ? [change] : [])),
+    decodeMessage(
+      { topic: 'c1', partition: 0, offset: message.offset, key: message.key, value: message.value, headers: {} },
+      'auto',
+    ).flatMap((change) => (change.kind === 'row' ? [change] : [])),
   );
   const relatedIds = new Map<string, Set<string>>();
   const normalized = changes.flatMap((change) => {
@@ -85,7 +102,11 @@ async function prepareDocuments(messages: readonly KafkaMessage[], rows: RowSour
       embeds[relation.table] = { id, version: 0n };
     }
     const id = rowIdOf(row, entity.primaryKey);
-    return { index: searchAlias(indexPrefix, entity.search), id, document: liveDocument(entity.search, { row, related: relatedRows }, version, embeds, now) };
+    return {
+      index: searchAlias(indexPrefix, entity.search),
+      id,
+      document: liveDocument(entity.search, { row, related: relatedRows }, version, embeds, now),
+    };
   });
 }
 

@@ -25,7 +25,11 @@ export function presentsCredentials(headers: { get(name: string): string | undef
  * Maps a request's credentials (x-api-key, or Authorization: Bearer <JWT>) to a viewer. Presented
  * credentials that are wrong are an error (UNAUTHENTICATED), never a silent downgrade to anonymous.
  */
-export async function authenticate(headers: { get(name: string): string | undefined }, config: AuthConfig, jwt: JwtVerifier | null): Promise<Viewer> {
+export async function authenticate(
+  headers: { get(name: string): string | undefined },
+  config: AuthConfig,
+  jwt: JwtVerifier | null,
+): Promise<Viewer> {
   const apiKey = headers.get('x-api-key');
   if (apiKey !== undefined) {
     const grant = apiKeyGrant(apiKey, config.apiKeys);

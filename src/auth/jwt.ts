@@ -25,13 +25,18 @@ type VerificationKey = CryptoKey | KeyObject | Uint8Array;
  * (algorithm confusion), and `none` is never accepted. A static key for an algorithm wins over the
  * JWKS; the JWKS picks its key by the token's `kid` and fetches the set again for an unknown one.
  */
-async function importKeys(config: JwtConfig): Promise<{ keys: Map<string, VerificationKey>; jwks: JWTVerifyGetKey | null; algorithms: string[] }> {
+async function importKeys(
+  config: JwtConfig,
+): Promise<{ keys: Map<string, VerificationKey>; jwks: JWTVerifyGetKey | null; algorithms: string[] }> {
   const keys = new Map<string, VerificationKey>();
   if (config.hs256Secret !== null) keys.set('HS256', new TextEncoder().encode(config.hs256Secret));
   if (config.rs256PublicKey !== null) keys.set('RS256', await importSPKI(config.rs256PublicKey, 'RS256'));
   if (config.es256PublicKey !== null) keys.set('ES256', await importSPKI(config.es256PublicKey, 'ES256'));
   if (config.eddsaPublicKey !== null) keys.set('EdDSA', await importSPKI(config.eddsaPublicKey, 'EdDSA'));
-  const jwks = config.jwksUrl === null ? null : createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: config.jwksCooldownMs, timeoutDuration: 5_000 });
+  const jwks =
+    config.jwksUrl === null
+      ? null
+      : createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: config.jwksCooldownMs, timeoutDuration: 5_000 });
   const algorithms = new Set(keys.keys());
   if (jwks !== null) for (const algorithm of config.jwksAlgorithms) algorithms.add(algorithm);
   return { keys, jwks, algorithms: [...algorithms] };
@@ -84,7 +89,11 @@ export async function createJwtVerifier(config: JwtConfig): Promise<JwtVerifier 
       }
       if (typeof algorithm !== 'string' || !algorithms.includes(algorithm)) {
         const known = ['HS256', 'RS256', 'ES256', 'EdDSA'];
-        throw refuse(typeof algorithm === 'string' && known.includes(algorithm) ? `${algorithm} tokens are not accepted by this gateway` : `algorithm ${JSON.stringify(algorithm)} is not accepted (${algorithms.join(', ')})`);
+        throw refuse(
+          typeof algorithm === 'string' && known.includes(algorithm)
+            ? `${algorithm} tokens are not accepted by this gateway`
+            : `algorithm ${JSON.stringify(algorithm)} is not accepted (${algorithms.join(', ')})`,
+        );
       }
       let payload: JWTPayload;
       try {

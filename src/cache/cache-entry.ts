@@ -16,10 +16,7 @@ export type EntryTag = 'R' | 'F' | 'N' | 'D' | 'I' | 'L';
 
 export const VERSION_WIDTH = 19;
 
-export type CacheLookup =
-  | { readonly state: 'hit'; readonly row: Row }
-  | { readonly state: 'known-missing' }
-  | { readonly state: 'miss' };
+export type CacheLookup = { readonly state: 'hit'; readonly row: Row } | { readonly state: 'known-missing' } | { readonly state: 'miss' };
 
 /** Interprets a raw Redis value; anything unrecognised is treated as a miss rather than trusted. */
 export function decodeEntry(raw: string | null | undefined): CacheLookup {

@@ -8,9 +8,7 @@ import type { RedisConnection } from './redis-client.js';
 import { isRedisCluster } from './redis-client.js';
 
 export type LeaseOutcome =
-  | { readonly kind: 'lease'; readonly token: string }
-  | { readonly kind: 'busy' }
-  | { readonly kind: 'value'; readonly lookup: CacheLookup };
+  { readonly kind: 'lease'; readonly token: string } | { readonly kind: 'busy' } | { readonly kind: 'value'; readonly lookup: CacheLookup };
 
 export interface CacheFill {
   readonly id: string;
@@ -39,7 +37,10 @@ export interface EntityCache {
    * Version-guarded CDC writes in one pipeline; returns how many were applied (the rest were stale)
    * and which: live change events are published for exactly those.
    */
-  applyChanges(entity: EntityDeclaration, changes: readonly CacheChange[]): Promise<{ applied: number; stale: number; appliedIds: readonly string[] }>;
+  applyChanges(
+    entity: EntityDeclaration,
+    changes: readonly CacheChange[],
+  ): Promise<{ applied: number; stale: number; appliedIds: readonly string[] }>;
   /** Repair: entries become invalidations at their own version (see invalidateKeepingVersionScript). */
   invalidate(entity: EntityDeclaration, ids: readonly string[]): Promise<number>;
 }
@@ -69,7 +70,11 @@ function pipelineResults(results: [Error | null, unknown][] | null): unknown[] {
  * docs/cache-protocol.md), so there the commands are issued together and the client's
  * auto-pipelining groups them per master.
  */
-async function sendEach(redis: RedisConnection, count: number, send: (target: ChainableCommander | Cluster, index: number) => unknown): Promise<unknown[]> {
+async function sendEach(
+  redis: RedisConnection,
+  count: number,
+  send: (target: ChainableCommander | Cluster, index: number) => unknown,
+): Promise<unknown[]> {
   if (isRedisCluster(redis)) return Promise.all(Array.from({ length: count }, (_, index) => send(redis, index)));
   const pipeline = redis.pipeline();
   for (let index = 0; index < count; index += 1) send(pipeline, index);
@@ -84,8 +89,7 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
   const tokenPrefix = randomBytes(6).toString('base64url');
   let tokenCounter = 0;
   const keyOf = (entity: EntityDeclaration, id: string) => entryCacheKey(keyPrefix, entity.table, id);
-  const rowTtlMs = (entity: EntityDeclaration) =>
-    Math.round((entity.cache.ttlSeconds + random() * entity.cache.jitterSeconds) * 1000);
+  const rowTtlMs = (entity: EntityDeclaration) => Math.round((entity.cache.ttlSeconds + random() * entity.cache.jitterSeconds) * 1000);
 
   return {
     keyOf,
@@ -101,7 +105,9 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
     async acquireLeases(entity, ids) {
       if (ids.length === 0) return [];
       const tokens = ids.map(() => `${tokenPrefix}${(tokenCounter += 1).toString(36)}`);
-      const results = await sendEach(redis, ids.length, (target, index) => target.gwAcquireLease(keyOf(entity, ids[index] ?? ''), tokens[index] ?? '', leaseTtlMs));
+      const results = await sendEach(redis, ids.length, (target, index) =>
+        target.gwAcquireLease(keyOf(entity, ids[index] ?? ''), tokens[index] ?? '', leaseTtlMs),
+      );
       return results.map((result, index): LeaseOutcome => {
         if (result === 'OK') return { kind: 'lease', token: tokens[index] ?? '' };
         if (result === 'BUSY') return { kind: 'busy' };
@@ -145,7 +151,9 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
 
     async invalidate(entity, ids) {
       if (ids.length === 0) return 0;
-      const results = await sendEach(redis, ids.length, (target, index) => target.gwInvalidateKeepingVersion(keyOf(entity, ids[index] ?? ''), tombstoneTtlMs));
+      const results = await sendEach(redis, ids.length, (target, index) =>
+        target.gwInvalidateKeepingVersion(keyOf(entity, ids[index] ?? ''), tombstoneTtlMs),
+      );
       return results.filter((result) => result === 1).length;
     },
   };

@@ -32,11 +32,20 @@ export const watermarksKey = (keyPrefix: string): string => `${keyPrefix}#sync:w
 
 const fieldOf = (entry: PartitionWatermarkEntry) => `${entry.store}|${entry.topic}|${entry.partition}`;
 
-export async function publishWatermarks(redis: RedisConnection, keyPrefix: string, entries: readonly PartitionWatermarkEntry[], ttlMs: number): Promise<void> {
+export async function publishWatermarks(
+  redis: RedisConnection,
+  keyPrefix: string,
+  entries: readonly PartitionWatermarkEntry[],
+  ttlMs: number,
+): Promise<void> {
   if (entries.length === 0) return;
   const key = watermarksKey(keyPrefix);
   const fields = entries.flatMap((entry) => [fieldOf(entry), JSON.stringify(entry)]);
-  await redis.multi().hset(key, ...fields).pexpire(key, ttlMs).exec();
+  await redis
+    .multi()
+    .hset(key, ...fields)
+    .pexpire(key, ttlMs)
+    .exec();
 }
 
 /**
@@ -44,7 +53,12 @@ export async function publishWatermarks(redis: RedisConnection, keyPrefix: strin
  * (its consumer stopped, or lost the partition and the new owner has not written yet) keeps its old
  * watermark and counts as not caught up: the bound only ever errs towards older.
  */
-export async function readStoreWatermarks(redis: RedisConnection, keyPrefix: string, nowMs: number, staleAfterMs: number): Promise<Map<string, StoreWatermark>> {
+export async function readStoreWatermarks(
+  redis: RedisConnection,
+  keyPrefix: string,
+  nowMs: number,
+  staleAfterMs: number,
+): Promise<Map<string, StoreWatermark>> {
   const raw = await redis.hgetall(watermarksKey(keyPrefix));
   const byStore = new Map<string, { through: number | null; known: boolean; caughtUp: boolean; newest: number | null }>();
   for (const text of Object.values(raw)) {
@@ -58,7 +72,10 @@ export async function readStoreWatermarks(redis: RedisConnection, keyPrefix: str
     byStore.set(entry.store, folded);
   }
   return new Map(
-    [...byStore].map(([store, folded]) => [store, { appliedThroughMs: folded.known ? folded.through : null, caughtUp: folded.caughtUp, newestAppliedCommitMs: folded.newest }]),
+    [...byStore].map(([store, folded]) => [
+      store,
+      { appliedThroughMs: folded.known ? folded.through : null, caughtUp: folded.caughtUp, newestAppliedCommitMs: folded.newest },
+    ]),
   );
 }
 

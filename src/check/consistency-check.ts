@@ -51,7 +51,10 @@ export interface EntityReport {
 }
 
 export const problemsIn = (report: EntityReport): number =>
-  [report.redis, report.elasticsearch].reduce((sum, store) => sum + (store === null ? 0 : store.stale + store.missing + store.extra + store.resurrected), 0);
+  [report.redis, report.elasticsearch].reduce(
+    (sum, store) => sum + (store === null ? 0 : store.stale + store.missing + store.extra + store.resurrected),
+    0,
+  );
 
 function storeReport(findings: readonly (CacheFinding | SearchFinding)[], repaired: number): StoreReport {
   const count = (problem: string) => findings.filter((finding) => finding.problem === problem).length;
@@ -88,7 +91,7 @@ export async function runConsistencyCheck(deps: CheckDependencies, options: Chec
     let workDone = 0;
     let cacheFindings: CacheFinding[] = [];
     let searchFindings: SearchFinding[] = [];
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const batch = await deps.rows.selectRange(entity, after, options.batchSize);
       if (batch.length === 0) break;
       rowsRead += batch.length;
@@ -112,7 +115,10 @@ export async function runConsistencyCheck(deps: CheckDependencies, options: Chec
     let repairedCache = 0;
     let repairedSearch = 0;
     if (options.repair) {
-      repairedCache = await deps.cache.invalidate(entity, cacheFindings.map((finding) => finding.id));
+      repairedCache = await deps.cache.invalidate(
+        entity,
+        cacheFindings.map((finding) => finding.id),
+      );
       repairedSearch = await repairSearchDocuments(deps.search, deps.indexPrefix, entity, searchFindings, now());
     }
     reports.push({
@@ -126,13 +132,26 @@ export async function runConsistencyCheck(deps: CheckDependencies, options: Chec
 }
 
 /** Re-checks the findings' ids against MySQL as it is now: what the consumer fixed meanwhile is dropped. */
-async function confirm(deps: CheckDependencies, entity: EntityDeclaration, cache: CacheFinding[], search: SearchFinding[]): Promise<[CacheFinding[], SearchFinding[]]> {
+async function confirm(
+  deps: CheckDependencies,
+  entity: EntityDeclaration,
+  cache: CacheFinding[],
+  search: SearchFinding[],
+): Promise<[CacheFinding[], SearchFinding[]]> {
   const ids = [...new Set([...cache, ...search].map((finding) => finding.id))];
   const current = await deps.rows.selectByIds(entity, ids);
   const present = [...current.values()];
   const cacheAgain = await checkCacheBatch(deps.cache, entity, present);
-  const searchAgain = await checkSearchBatch({ client: deps.search, rows: deps.rows, registry: deps.registry, indexPrefix: deps.indexPrefix }, entity, present);
+  const searchAgain = await checkSearchBatch(
+    { client: deps.search, rows: deps.rows, registry: deps.registry, indexPrefix: deps.indexPrefix },
+    entity,
+    present,
+  );
   const gone = ids.filter((id) => !current.has(id));
-  const stillResurrected = <T extends { id: string; problem: string }>(findings: T[]) => findings.filter((finding) => finding.problem === 'resurrected' && gone.includes(finding.id));
-  return [[...cacheAgain, ...stillResurrected(cache)], [...searchAgain, ...stillResurrected(search)]];
+  const stillResurrected = <T extends { id: string; problem: string }>(findings: T[]) =>
+    findings.filter((finding) => finding.problem === 'resurrected' && gone.includes(finding.id));
+  return [
+    [...cacheAgain, ...stillResurrected(cache)],
+    [...searchAgain, ...stillResurrected(search)],
+  ];
 }

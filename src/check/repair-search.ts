@@ -10,7 +10,13 @@ import type { SearchFinding } from './search-check.js';
  * newer change the consumer applies meanwhile still wins, and a document that had none gets version
  * 1 (any real change is newer). Resurrected ones become tombstones at their version.
  */
-export async function repairSearchDocuments(client: Client, indexPrefix: string, entity: EntityDeclaration, findings: readonly SearchFinding[], nowMs: number): Promise<number> {
+export async function repairSearchDocuments(
+  client: Client,
+  indexPrefix: string,
+  entity: EntityDeclaration,
+  findings: readonly SearchFinding[],
+  nowMs: number,
+): Promise<number> {
   const mapping = entity.search;
   if (mapping === undefined || findings.length === 0) return 0;
   const index = searchAlias(indexPrefix, mapping);
@@ -22,7 +28,10 @@ export async function repairSearchDocuments(client: Client, indexPrefix: string,
         ? tombstoneDocument(entity, finding.id, version, nowMs)
         : liveDocument(mapping, finding.inputs, version, finding.embeds, nowMs);
     // The version goes in as exact integer text: it can exceed 2^53.
-    lines.push(`{"index":{"_index":${JSON.stringify(index)},"_id":${JSON.stringify(finding.id)},"version":${version.toString()},"version_type":"external_gte"}}`, JSON.stringify(document));
+    lines.push(
+      `{"index":{"_index":${JSON.stringify(index)},"_id":${JSON.stringify(finding.id)},"version":${version.toString()},"version_type":"external_gte"}}`,
+      JSON.stringify(document),
+    );
   }
   try {
     const response = await client.transport.request<{ items?: { index?: { status?: number } }[] }>({

@@ -31,7 +31,8 @@ function documentVersion(source: unknown, elasticsearchVersion: number | undefin
   return elasticsearchVersion !== undefined && Number.isSafeInteger(elasticsearchVersion) ? BigInt(elasticsearchVersion) : 0n;
 }
 
-const keyOf = (value: Row[string] | undefined): string | null => (typeof value === 'number' || typeof value === 'string' ? String(value) : null);
+const keyOf = (value: Row[string] | undefined): string | null =>
+  typeof value === 'number' || typeof value === 'string' ? String(value) : null;
 
 async function relatedRowsOf(rows: RowSource, registry: EntityRegistry, mapping: SearchMapping, batch: readonly Row[]) {
   const related = new Map<string, Map<string, Row>>();
@@ -63,8 +64,15 @@ export async function checkSearchBatch(
     const source = 'found' in doc && doc.found ? doc._source : undefined;
     const state = readSyncState(source);
     const version = documentVersion(source, 'found' in doc && doc.found ? doc._version : undefined);
-    const relatedRows = Object.fromEntries(mapping.embeds.map((embed) => [embed.table, related.get(embed.table)?.get(keyOf(row[embed.foreignKey]) ?? '') ?? null]));
-    const embeds = Object.fromEntries(mapping.embeds.map((embed) => [embed.table, { id: keyOf(row[embed.foreignKey]), version: state?.embeds[embed.table]?.version ?? 0n }]));
+    const relatedRows = Object.fromEntries(
+      mapping.embeds.map((embed) => [embed.table, related.get(embed.table)?.get(keyOf(row[embed.foreignKey]) ?? '') ?? null]),
+    );
+    const embeds = Object.fromEntries(
+      mapping.embeds.map((embed) => [
+        embed.table,
+        { id: keyOf(row[embed.foreignKey]), version: state?.embeds[embed.table]?.version ?? 0n },
+      ]),
+    );
     const inputs = { row, related: relatedRows };
     if (source === undefined || state === null || state.deleted) {
       findings.push({ id, problem: 'missing', version, inputs, embeds });
@@ -108,7 +116,13 @@ export async function findResurrectedDocuments(
     const existing = await deps.rows.selectByIds(entity, ids);
     for (const hit of hits) {
       if (hit._id !== undefined && !existing.has(hit._id)) {
-        findings.push({ id: hit._id, problem: 'resurrected', version: documentVersion(hit._source, hit._version), inputs: null, embeds: {} });
+        findings.push({
+          id: hit._id,
+          problem: 'resurrected',
+          version: documentVersion(hit._source, hit._version),
+          inputs: null,
+          embeds: {},
+        });
       }
     }
     after = hits[hits.length - 1]?.sort as (string | number)[] | undefined;

@@ -24,13 +24,22 @@ primary-key ranges at most --rate rows per second.
   --wait-timeout S  how long to wait for it (default 120)`;
 
 const cell = (store: StoreReport | null) =>
-  store === null ? '-' : `${store.stale}/${store.missing}/${store.extra}/${store.resurrected}${store.repaired > 0 ? ` (repaired ${store.repaired})` : ''}`;
+  store === null
+    ? '-'
+    : `${store.stale}/${store.missing}/${store.extra}/${store.resurrected}${store.repaired > 0 ? ` (repaired ${store.repaired})` : ''}`;
 
 function printReport(reports: readonly EntityReport[]): void {
-  console.log(`${'ENTITY'.padEnd(14)}${'ROWS'.padStart(9)}  ${'REDIS stale/missing/extra/resurrected'.padEnd(40)}ELASTICSEARCH stale/missing/extra/resurrected`);
+  console.log(
+    `${'ENTITY'.padEnd(14)}${'ROWS'.padStart(9)}  ${'REDIS stale/missing/extra/resurrected'.padEnd(40)}ELASTICSEARCH stale/missing/extra/resurrected`,
+  );
   for (const report of reports) {
-    console.log(`${report.table.padEnd(14)}${String(report.rows).padStart(9)}  ${cell(report.redis).padEnd(40)}${cell(report.elasticsearch)}`);
-    for (const example of [...report.redis.examples.map((e) => `redis ${e}`), ...(report.elasticsearch?.examples ?? []).map((e) => `elasticsearch ${e}`)]) {
+    console.log(
+      `${report.table.padEnd(14)}${String(report.rows).padStart(9)}  ${cell(report.redis).padEnd(40)}${cell(report.elasticsearch)}`,
+    );
+    for (const example of [
+      ...report.redis.examples.map((e) => `redis ${e}`),
+      ...(report.elasticsearch?.examples ?? []).map((e) => `elasticsearch ${e}`),
+    ]) {
       console.log(`    ${example}`);
     }
   }
@@ -75,7 +84,9 @@ async function main(argv: string[]): Promise<number> {
         search: services.search,
         keyPrefix: config.redis.keyPrefix,
         indexPrefix: config.elasticsearch.indexPrefix,
-        waitForConsumer: values['no-wait'] ? () => Promise.resolve() : () => waitForGroupCaughtUp(admin, config.kafka.groupId, new RegExp(config.kafka.topicPattern), waitTimeoutMs),
+        waitForConsumer: values['no-wait']
+          ? () => Promise.resolve()
+          : () => waitForGroupCaughtUp(admin, config.kafka.groupId, new RegExp(config.kafka.topicPattern), waitTimeoutMs),
       },
       {
         tables: values.tables === '' ? [] : values.tables.split(','),

@@ -45,7 +45,8 @@ function parseArguments(argv: readonly string[]): Arguments {
     const arg = argv[position] as string;
     if (arg === '--chunk-size' || arg === '--allow-count-difference') {
       const value = Number(argv[position + 1]);
-      if (!Number.isInteger(value) || value < (arg === '--chunk-size' ? 1 : 0)) throw new Error(`${arg} needs a whole number, got ${JSON.stringify(argv[position + 1] ?? '')}`);
+      if (!Number.isInteger(value) || value < (arg === '--chunk-size' ? 1 : 0))
+        throw new Error(`${arg} needs a whole number, got ${JSON.stringify(argv[position + 1] ?? '')}`);
       numbers.set(arg, value);
       position += 1;
     } else if (!arg.startsWith('--')) names.push(arg);
@@ -66,7 +67,8 @@ function pickEntities(registry: EntityRegistry, names: readonly string[]): Searc
   if (names.length === 0) return all;
   return names.map((name) => {
     const found = all.find((entity) => [entity.search.index, entity.table, entity.name].includes(name));
-    if (found === undefined) throw new Error(`${name} is not a searchable entity; choose among ${all.map((entity) => entity.search.index).join(', ')}`);
+    if (found === undefined)
+      throw new Error(`${name} is not a searchable entity; choose among ${all.map((entity) => entity.search.index).join(', ')}`);
     return found;
   });
 }
@@ -96,7 +98,9 @@ async function main(argv: readonly string[]): Promise<void> {
     for (const entity of pickEntities(services.registry, args.names)) {
       const name = entity.search.index;
       if (args.abort) {
-        console.error((await abortReindex(deps, entity, { force: true })) ? `${name}: unfinished reindex discarded` : `${name}: no unfinished reindex`);
+        console.error(
+          (await abortReindex(deps, entity, { force: true })) ? `${name}: unfinished reindex discarded` : `${name}: no unfinished reindex`,
+        );
         continue;
       }
       if (args.ifChanged && !(await mappingChanged(deps, entity))) {

@@ -46,7 +46,9 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const page = running.url.replace(/\/graphql$/, '/');
-  say(`\nSearch page: ${page}\nGraphQL API: ${running.url}\nTry:\n  curl -s ${running.url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: sampleQuery })}'\n`);
+  say(
+    `\nSearch page: ${page}\nGraphQL API: ${running.url}\nTry:\n  curl -s ${running.url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: sampleQuery })}'\n`,
+  );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

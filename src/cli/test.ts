@@ -88,7 +88,11 @@ async function main(argv: readonly string[]): Promise<number> {
   // --test-force-exit: a client left open (a pool a failed test never closed, a Kafka connection
   // after a broker restart) would keep a file's process alive after its tests finished, and the
   // run would hang until CI's limit instead of reporting the failure.
-  const runner = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=1', '--test-force-exit', ...files], { env, stdio: 'inherit', cwd: root });
+  const runner = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=1', '--test-force-exit', ...files], {
+    env,
+    stdio: 'inherit',
+    cwd: root,
+  });
   return new Promise((resolve) => runner.once('close', (code) => resolve(code ?? 1)));
 }
 

@@ -43,7 +43,8 @@ export interface JwtConfig {
   readonly clockToleranceSeconds: number;
 }
 
-const invalid = (variable: string, message: string) => new GatewayError('CONFIG_INVALID', `${variable} ${message}`, { details: { variable } });
+const invalid = (variable: string, message: string) =>
+  new GatewayError('CONFIG_INVALID', `${variable} ${message}`, { details: { variable } });
 
 /** A PEM public key of the kind the algorithm needs; env files often carry a PEM on one line with literal \n. */
 function readPublicKey(env: Env, variable: string, keyType: 'rsa' | 'ec' | 'ed25519'): string | null {
@@ -60,9 +61,12 @@ function readPublicKey(env: Env, variable: string, keyType: 'rsa' | 'ec' | 'ed25
 }
 
 function readJwksAlgorithms(env: Env): JwksAlgorithm[] {
-  const names = readString(env, 'JWT_JWKS_ALGORITHMS', JWKS_ALGORITHMS.join(',')).split(',').map((name) => name.trim());
+  const names = readString(env, 'JWT_JWKS_ALGORITHMS', JWKS_ALGORITHMS.join(','))
+    .split(',')
+    .map((name) => name.trim());
   for (const name of names) {
-    if (!(JWKS_ALGORITHMS as readonly string[]).includes(name)) throw invalid('JWT_JWKS_ALGORITHMS', `lists ${JSON.stringify(name)}; expected some of ${JWKS_ALGORITHMS.join(', ')}`);
+    if (!(JWKS_ALGORITHMS as readonly string[]).includes(name))
+      throw invalid('JWT_JWKS_ALGORITHMS', `lists ${JSON.stringify(name)}; expected some of ${JWKS_ALGORITHMS.join(', ')}`);
   }
   return names as JwksAlgorithm[];
 }
@@ -96,7 +100,10 @@ function readApiKeys(env: Env): ApiKeyGrant[] {
   return raw.split(',').map((entry) => {
     const [name, key, roles] = entry.trim().split(':');
     if (name === undefined || key === undefined || key.length < 16 || roles === undefined || name === '') {
-      throw invalid('API_KEYS', `entry ${JSON.stringify(name ?? '')} is invalid: expected name:key:role+role with a key of at least 16 characters`);
+      throw invalid(
+        'API_KEYS',
+        `entry ${JSON.stringify(name ?? '')} is invalid: expected name:key:role+role with a key of at least 16 characters`,
+      );
     }
     return { name, key, roles: roles.split('+').filter((role) => role !== '') };
   });

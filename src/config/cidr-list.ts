@@ -13,7 +13,8 @@ export function proxyBlockList(cidrs: readonly string[]): BlockList {
       continue;
     }
     const bits = Number(prefix);
-    if (!/^\d{1,3}$/.test(prefix) || bits > (family === 4 ? 32 : 128)) throw new Error(`${JSON.stringify(entry)} has an invalid prefix length`);
+    if (!/^\d{1,3}$/.test(prefix) || bits > (family === 4 ? 32 : 128))
+      throw new Error(`${JSON.stringify(entry)} has an invalid prefix length`);
     list.addSubnet(address, bits, type);
   }
   return list;

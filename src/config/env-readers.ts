@@ -69,7 +69,10 @@ export function readUrl(env: Env, name: string, fallback: string, protocols: rea
 /** Comma-separated host:port list (Kafka brokers). */
 export function readHostPortList(env: Env, name: string, fallback: string): string[] {
   const value = raw(env, name) ?? fallback;
-  const items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   for (const item of items) {
     const match = /^([A-Za-z0-9.\-_]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(item);
     if (match === null || Number(match[2]) < 1 || Number(match[2]) > 65_535) {

@@ -110,7 +110,9 @@ function readLimits(env: Env): LimitsConfig {
 function readDuration(env: Env, name: string, fallback: string): string {
   const value = readString(env, name, fallback);
   if (!/^\d+(ms|s|m)$/.test(value)) {
-    throw new GatewayError('CONFIG_INVALID', `${name}=${JSON.stringify(value)} is invalid: expected a duration such as 500ms or 1s`, { details: { variable: name } });
+    throw new GatewayError('CONFIG_INVALID', `${name}=${JSON.stringify(value)} is invalid: expected a duration such as 500ms or 1s`, {
+      details: { variable: name },
+    });
   }
   return value;
 }

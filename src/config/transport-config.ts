@@ -30,7 +30,8 @@ export interface RedisSecurity {
   readonly tls: TlsSettings;
 }
 
-const invalid = (variable: string, message: string) => new GatewayError('CONFIG_INVALID', `${variable} ${message}`, { details: { variable } });
+const invalid = (variable: string, message: string) =>
+  new GatewayError('CONFIG_INVALID', `${variable} ${message}`, { details: { variable } });
 
 function readCaFile(env: Env, variable: string): string | null {
   const path = readString(env, variable, '');
@@ -60,7 +61,8 @@ export function readKafkaSecurity(env: Env): KafkaSecurity {
   const tls = readTls(env, 'KAFKA');
   if (mechanism === 'none') {
     for (const variable of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD']) {
-      if (readString(env, variable, '') !== '') throw invalid(variable, 'is set but KAFKA_SASL_MECHANISM is not (plain, scram-sha-256 or scram-sha-512)');
+      if (readString(env, variable, '') !== '')
+        throw invalid(variable, 'is set but KAFKA_SASL_MECHANISM is not (plain, scram-sha-256 or scram-sha-512)');
     }
     return { sasl: null, tls };
   }

@@ -57,7 +57,10 @@ export async function readMigrationFiles(directory: string): Promise<MigrationFi
   for (let i = 1; i < numbered.length; i += 1) {
     const [previous, current] = [numbered[i - 1], numbered[i]];
     if (previous !== undefined && current !== undefined && previous.number === current.number) {
-      throw new GatewayError('CONFIG_INVALID', `migrations ${previous.name} and ${current.name} share a number, so their order is ambiguous`);
+      throw new GatewayError(
+        'CONFIG_INVALID',
+        `migrations ${previous.name} and ${current.name} share a number, so their order is ambiguous`,
+      );
     }
   }
   return Promise.all(
@@ -151,7 +154,9 @@ async function applyFile(connection: PoolConnection, file: MigrationFile): Promi
   try {
     statements = splitSqlStatements(file.sql);
   } catch (error) {
-    throw new GatewayError('CONFIG_INVALID', `migration ${file.name} cannot be split into statements: ${errorMessage(error)}`, { cause: error });
+    throw new GatewayError('CONFIG_INVALID', `migration ${file.name} cannot be split into statements: ${errorMessage(error)}`, {
+      cause: error,
+    });
   }
   if (statements.length === 0) throw new GatewayError('CONFIG_INVALID', `migration ${file.name} contains no statements`);
   for (const [index, statement] of statements.entries()) {

@@ -31,7 +31,12 @@ export interface RowSource {
   /** The table's row count (reindex compares it with the live documents before a swap). */
   count(entity: EntityDeclaration): Promise<number>;
   /** Child ids per parent (one statement for all parents), `first + 1` read to know whether more exist. */
-  selectChildIds(entity: EntityDeclaration, foreignKey: string, parentIds: readonly string[], page: PageRequest): Promise<Map<string, ChildPage>>;
+  selectChildIds(
+    entity: EntityDeclaration,
+    foreignKey: string,
+    parentIds: readonly string[],
+    page: PageRequest,
+  ): Promise<Map<string, ChildPage>>;
 }
 
 const quote = (identifier: string) => `\`${identifier}\``;

@@ -38,10 +38,31 @@ export interface CommissionRow {
 
 export type OrderStatus = 'pending' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'refunded';
 
-export const ORDER_COLUMNS = ['id', 'user_id', 'status', 'total', 'currency', 'created_at', 'paid_at'] as const satisfies readonly (keyof OrderRow)[];
-export const ORDER_ITEM_COLUMNS = ['id', 'order_id', 'product_id', 'quantity', 'unit_price'] as const satisfies readonly (keyof OrderItemRow)[];
+export const ORDER_COLUMNS = [
+  'id',
+  'user_id',
+  'status',
+  'total',
+  'currency',
+  'created_at',
+  'paid_at',
+] as const satisfies readonly (keyof OrderRow)[];
+export const ORDER_ITEM_COLUMNS = [
+  'id',
+  'order_id',
+  'product_id',
+  'quantity',
+  'unit_price',
+] as const satisfies readonly (keyof OrderItemRow)[];
 export const COMMISSION_COLUMNS = [
-  'id', 'user_id', 'order_id', 'type', 'amount', 'status', 'created_at', 'settled_at',
+  'id',
+  'user_id',
+  'order_id',
+  'type',
+  'amount',
+  'status',
+  'created_at',
+  'settled_at',
 ] as const satisfies readonly (keyof CommissionRow)[];
 
 export interface OrderLookups {
@@ -72,7 +93,12 @@ const SETTLEMENT_DELAY_MS = 7 * 86_400_000;
 export function buildOrderBundle(random: Random, id: number, plan: DemoPlan, lookups: OrderLookups, next: NextIds): OrderBundle {
   const userId = random.int(1, plan.userCount);
   const status = random.weighted<OrderStatus>([
-    ['pending', 8], ['paid', 12], ['shipped', 15], ['completed', 55], ['cancelled', 7], ['refunded', 3],
+    ['pending', 8],
+    ['paid', 12],
+    ['shipped', 15],
+    ['completed', 55],
+    ['cancelled', 7],
+    ['refunded', 3],
   ]);
   const createdMs = momentInYear(random, plan.endsAtMs);
   // paid_at is a TIMESTAMP without fractions; whole seconds avoid MariaDB truncating where MySQL rounds.
@@ -85,7 +111,12 @@ export function buildOrderBundle(random: Random, id: number, plan: DemoPlan, loo
     user_id: userId,
     status,
     total: formatCents(totalCents),
-    currency: random.weighted([['CNY', 85], ['USD', 8], ['HKD', 5], ['EUR', 2]]),
+    currency: random.weighted([
+      ['CNY', 85],
+      ['USD', 8],
+      ['HKD', 5],
+      ['EUR', 2],
+    ]),
     created_at: formatDateTime(createdMs, 3),
     paid_at: paidMs === null ? null : formatDateTime(paidMs, 0),
   };
@@ -99,11 +130,21 @@ function buildItems(random: Random, orderId: number, plan: DemoPlan, lookups: Or
   const productIds = new Set<number>();
   while (productIds.size < wanted) productIds.add(random.int(1, plan.productCount));
   return [...productIds].map((productId, index) => {
-    const quantity = random.weighted([[1, 60], [random.int(2, 3), 30], [random.int(4, 10), 10]]);
+    const quantity = random.weighted([
+      [1, 60],
+      [random.int(2, 3), 30],
+      [random.int(4, 10), 10],
+    ]);
     const listCents = lookups.priceCentsOf(productId);
     // Some lines were bought during a 10%-off promotion.
     const unitCents = random.chance(0.15) ? Math.round(listCents * 0.9) : listCents;
-    const row: OrderItemRow = { id: firstId + index, order_id: orderId, product_id: productId, quantity, unit_price: formatCents(unitCents) };
+    const row: OrderItemRow = {
+      id: firstId + index,
+      order_id: orderId,
+      product_id: productId,
+      quantity,
+      unit_price: formatCents(unitCents),
+    };
     return { row, cents: unitCents * quantity };
   });
 }

@@ -41,16 +41,46 @@ export interface UserRow {
   readonly created_at: string;
 }
 
-export const CATEGORY_COLUMNS = ['id', 'parent_id', 'name', 'slug', 'created_at', 'updated_at'] as const satisfies readonly (keyof CategoryRow)[];
+export const CATEGORY_COLUMNS = [
+  'id',
+  'parent_id',
+  'name',
+  'slug',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof CategoryRow)[];
 export const PRODUCT_COLUMNS = [
-  'id', 'sku', 'name', 'description', 'category_id', 'brand', 'price', 'stock', 'status', 'is_featured', 'tags',
-  'attributes', 'created_at', 'updated_at',
+  'id',
+  'sku',
+  'name',
+  'description',
+  'category_id',
+  'brand',
+  'price',
+  'stock',
+  'status',
+  'is_featured',
+  'tags',
+  'attributes',
+  'created_at',
+  'updated_at',
 ] as const satisfies readonly (keyof ProductRow)[];
-export const USER_COLUMNS = ['id', 'name', 'email', 'referrer_id', 'level', 'is_active', 'created_at'] as const satisfies readonly (keyof UserRow)[];
+export const USER_COLUMNS = [
+  'id',
+  'name',
+  'email',
+  'referrer_id',
+  'level',
+  'is_active',
+  'created_at',
+] as const satisfies readonly (keyof UserRow)[];
 
 /** 'YYYY-MM-DD HH:MM:SS[.mmm]' in UTC; the gateway's sessions run in UTC, so this is what is stored. */
 export function formatDateTime(epochMs: number, fractionDigits: 0 | 3): string {
-  return new Date(epochMs).toISOString().slice(0, fractionDigits === 3 ? 23 : 19).replace('T', ' ');
+  return new Date(epochMs)
+    .toISOString()
+    .slice(0, fractionDigits === 3 ? 23 : 19)
+    .replace('T', ' ');
 }
 
 /** Money stays in integer cents until it becomes a DECIMAL string, so no float rounding leaks in. */

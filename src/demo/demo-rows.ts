@@ -76,7 +76,10 @@ export function buildCategoryRow(random: Random, id: number, plan: DemoPlan): Ca
 }
 
 function slugify(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 export function buildProductRow(random: Random, id: number, plan: DemoPlan): ProductRow {
@@ -93,8 +96,18 @@ export function buildProductRow(random: Random, id: number, plan: DemoPlan): Pro
     category_id: random.int(1, plan.categoryCount),
     brand,
     price: formatCents(priceCents(random)),
-    stock: random.chance(0.08) ? 0 : random.weighted([[random.int(1, 200), 70], [random.int(201, 2_000), 25], [random.int(2_001, 50_000), 5]]),
-    status: random.weighted([['active', 80], ['draft', 12], ['archived', 8]] as const),
+    stock: random.chance(0.08)
+      ? 0
+      : random.weighted([
+          [random.int(1, 200), 70],
+          [random.int(201, 2_000), 25],
+          [random.int(2_001, 50_000), 5],
+        ]),
+    status: random.weighted([
+      ['active', 80],
+      ['draft', 12],
+      ['archived', 8],
+    ] as const),
     is_featured: random.chance(0.05) ? 1 : 0,
     tags: JSON.stringify(random.sample(words.tags, random.int(0, 4))),
     attributes: attributes === null ? null : JSON.stringify(attributes),
@@ -164,7 +177,12 @@ export function buildUserRow(random: Random, id: number, plan: DemoPlan): UserRo
     email: `${localPart}.${id}@${random.pick(words.emailDomains)}`,
     // An upline is always an earlier user, so the referral graph is a forest with no cycles.
     referrer_id: id === 1 || random.chance(0.25) ? null : random.int(1, id - 1),
-    level: random.weighted([['member', 70], ['silver', 18], ['gold', 9], ['diamond', 3]] as const),
+    level: random.weighted([
+      ['member', 70],
+      ['silver', 18],
+      ['gold', 9],
+      ['diamond', 3],
+    ] as const),
     is_active: random.chance(0.92) ? 1 : 0,
     created_at: formatDateTime(momentInYear(random, plan.endsAtMs), 3),
   };

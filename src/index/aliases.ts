@@ -41,7 +41,10 @@ export async function readAliases(client: Client, aliases: readonly string[]): P
 export async function indexBehind(client: Client, alias: string): Promise<string> {
   const indices = (await readAliases(client, [alias])).get(alias) ?? [];
   if (indices.length !== 1) {
-    throw new GatewayError('SEARCH_UNAVAILABLE', `search alias ${alias} points at ${indices.length === 0 ? 'no index' : indices.join(', ')}; expected exactly one`);
+    throw new GatewayError(
+      'SEARCH_UNAVAILABLE',
+      `search alias ${alias} points at ${indices.length === 0 ? 'no index' : indices.join(', ')}; expected exactly one`,
+    );
   }
   return indices[0] as string;
 }

@@ -7,7 +7,8 @@ import { toSearchError } from './elasticsearch-client.js';
 import type { BulkOperation, ItemOutcome } from './search-documents.js';
 import { bulkNdjson, classifyBulkItem } from './search-documents.js';
 
-export type SearchCounterName = 'search_documents_rejected' | 'search_item_retries' | 'search_embedding_rewrites' | 'search_tombstones_purged';
+export type SearchCounterName =
+  'search_documents_rejected' | 'search_item_retries' | 'search_embedding_rewrites' | 'search_tombstones_purged';
 
 /** The counters the search applier reports; the gateway's Metrics satisfies it once it declares these names. */
 export interface SearchMetrics {
@@ -50,7 +51,11 @@ export async function sendBulk(writer: BulkWriter, operations: readonly BulkOper
   const outcomes: ItemOutcome[] = operations.map(() => 'retry');
   let pending = operations.map((_, position) => position);
   for (let attempt = 1; pending.length > 0; attempt += 1) {
-    const items = await postBulk(writer.client, pending.map((position) => operations[position] as BulkOperation), refresh);
+    const items = await postBulk(
+      writer.client,
+      pending.map((position) => operations[position] as BulkOperation),
+      refresh,
+    );
     const again: number[] = [];
     let lastError = '';
     pending.forEach((position, itemIndex) => {
@@ -66,9 +71,13 @@ export async function sendBulk(writer: BulkWriter, operations: readonly BulkOper
     });
     if (again.length === 0) break;
     if (attempt >= writer.retry.attempts) {
-      throw new GatewayError('SEARCH_UNAVAILABLE', `elasticsearch bulk: ${again.length} item(s) still failing after ${attempt} attempts (${lastError})`, {
-        details: { failed: again.length, attempts: attempt },
-      });
+      throw new GatewayError(
+        'SEARCH_UNAVAILABLE',
+        `elasticsearch bulk: ${again.length} item(s) still failing after ${attempt} attempts (${lastError})`,
+        {
+          details: { failed: again.length, attempts: attempt },
+        },
+      );
     }
     writer.metrics?.increment('search_item_retries', {}, again.length);
     await sleep(backoffDelay(attempt, writer.retry.initialDelayMs, writer.retry.maxDelayMs));
@@ -84,7 +93,11 @@ async function postBulk(client: Client, operations: readonly BulkOperation[], re
     body = await client.transport.request<{ items?: Record<string, BulkItemResult>[] }>({
       method: 'POST',
       path: '/_bulk',
-      querystring: { require_alias: 'true', refresh: refresh ? 'true' : 'false', filter_path: 'items.*._id,items.*.status,items.*.error.type,items.*.error.reason' },
+      querystring: {
+        require_alias: 'true',
+        refresh: refresh ? 'true' : 'false',
+        filter_path: 'items.*._id,items.*.status,items.*.error.type,items.*.error.reason',
+      },
       bulkBody: bulkNdjson(operations),
     });
   } catch (error) {
@@ -96,7 +109,14 @@ async function postBulk(client: Client, operations: readonly BulkOperation[], re
 function reportRejected(writer: BulkWriter, operation: BulkOperation, item: BulkItemResult | undefined): void {
   writer.metrics?.increment('search_documents_rejected', { index: operation.index });
   writer.logger.error(
-    { index: operation.index, id: operation.id, version: operation.version.toString(), status: item?.status, type: item?.error?.type, reason: item?.error?.reason },
+    {
+      index: operation.index,
+      id: operation.id,
+      version: operation.version.toString(),
+      status: item?.status,
+      type: item?.error?.type,
+      reason: item?.error?.reason,
+    },
     'elasticsearch rejected a document; it is skipped so the stream keeps moving',
   );
 }
@@ -113,7 +133,11 @@ export interface PageRequest {
  * _shard_doc, the cheapest stable order). The snapshot keeps the walk stable while the visitor
  * rewrites or deletes what it was handed. It needs only core APIs: no reindex module or scripting.
  */
-export async function forEachPage(client: Client, request: PageRequest, visit: (hits: estypes.SearchHit<unknown>[]) => Promise<void>): Promise<void> {
+export async function forEachPage(
+  client: Client,
+  request: PageRequest,
+  visit: (hits: estypes.SearchHit<unknown>[]) => Promise<void>,
+): Promise<void> {
   const keepAlive = '2m';
   let pitId: string;
   try {
@@ -156,13 +180,20 @@ export async function forEachPage(client: Client, request: PageRequest, visit: (
  * has that page discarded unvisited and is walked over a snapshot, so no hit is visited twice.
  * Queries are visited in order, one after the other; `visit` is told which by its position.
  */
-export async function forEachMatch(client: Client, requests: readonly PageRequest[], visit: (position: number, hits: estypes.SearchHit<unknown>[]) => Promise<void>): Promise<void> {
+export async function forEachMatch(
+  client: Client,
+  requests: readonly PageRequest[],
+  visit: (position: number, hits: estypes.SearchHit<unknown>[]) => Promise<void>,
+): Promise<void> {
   if (requests.length === 0) return;
   let responses: estypes.MsearchResponseItem<unknown>[];
   try {
     responses = (
       await client.msearch({
-        searches: requests.flatMap((request) => [{ index: request.index }, { size: request.pageSize, query: request.query, _source: [...request.source], track_total_hits: false }]),
+        searches: requests.flatMap((request) => [
+          { index: request.index },
+          { size: request.pageSize, query: request.query, _source: [...request.source], track_total_hits: false },
+        ]),
       })
     ).responses;
   } catch (error) {
@@ -171,7 +202,10 @@ export async function forEachMatch(client: Client, requests: readonly PageReques
   for (const [position, request] of requests.entries()) {
     const response = responses[position];
     if (response === undefined || 'error' in response) {
-      throw new GatewayError('SEARCH_UNAVAILABLE', `elasticsearch search of ${request.index}: ${response === undefined ? 'no response' : (response.error.reason ?? response.error.type)}`);
+      throw new GatewayError(
+        'SEARCH_UNAVAILABLE',
+        `elasticsearch search of ${request.index}: ${response === undefined ? 'no response' : (response.error.reason ?? response.error.type)}`,
+      );
     }
     const hits = response.hits.hits;
     if (hits.length >= request.pageSize) await forEachPage(client, request, (page) => visit(position, page));

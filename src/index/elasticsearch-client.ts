@@ -35,9 +35,15 @@ export function toSearchError(error: unknown, what: string): GatewayError {
     const status = error.statusCode ?? 0;
     const reason = describeResponseError(error);
     if (status >= 400 && status < 500 && status !== 404 && status !== 408 && status !== 429) {
-      return new GatewayError('INTERNAL', `${what}: Elasticsearch rejected the request (${status}): ${reason}`, { cause: error, details: { status } });
+      return new GatewayError('INTERNAL', `${what}: Elasticsearch rejected the request (${status}): ${reason}`, {
+        cause: error,
+        details: { status },
+      });
     }
-    return new GatewayError('SEARCH_UNAVAILABLE', `${what}: Elasticsearch answered ${status}: ${reason}`, { cause: error, details: { status } });
+    return new GatewayError('SEARCH_UNAVAILABLE', `${what}: Elasticsearch answered ${status}: ${reason}`, {
+      cause: error,
+      details: { status },
+    });
   }
   return new GatewayError('SEARCH_UNAVAILABLE', `${what}: ${errorMessage(error)}`, { cause: error });
 }

@@ -64,12 +64,18 @@ export function multilingualAnalyzer(level: AnalysisLevel): Record<string, unkno
  * change to `toDocument` alone leaves it unchanged: such a change needs an explicit reindex.
  */
 export function mappingFingerprint(mapping: SearchMapping, level: AnalysisLevel): string {
-  const inputs = { version: SEARCH_MAPPING_VERSION, analyzer: multilingualAnalyzer(level), properties: mapping.properties, sync: syncFieldMapping(mapping) };
+  const inputs = {
+    version: SEARCH_MAPPING_VERSION,
+    analyzer: multilingualAnalyzer(level),
+    properties: mapping.properties,
+    sync: syncFieldMapping(mapping),
+  };
   return createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16);
 }
 
 export function entityIndexBody(mapping: SearchMapping, level: AnalysisLevel, layout: IndexLayout): Record<string, unknown> {
-  if (mapping.properties[SYNC_FIELD] !== undefined) throw new GatewayError('CONFIG_INVALID', `search mapping ${mapping.index} declares the reserved field ${SYNC_FIELD}`);
+  if (mapping.properties[SYNC_FIELD] !== undefined)
+    throw new GatewayError('CONFIG_INVALID', `search mapping ${mapping.index} declares the reserved field ${SYNC_FIELD}`);
   return {
     settings: {
       number_of_shards: layout.shards,
@@ -115,12 +121,17 @@ export async function ensureIndices(deps: EnsureIndicesDependencies): Promise<{ 
   const layout = completeLayout(deps.layout);
   const now = deps.now ?? Date.now;
   const level = await detectAnalysisLevel(deps.client);
-  if (level === 'core') deps.logger.warn({}, 'elasticsearch lacks the analysis-common module: the multilingual analyzer falls back to standard + lowercase (CJK as single characters)');
+  if (level === 'core')
+    deps.logger.warn(
+      {},
+      'elasticsearch lacks the analysis-common module: the multilingual analyzer falls back to standard + lowercase (CJK as single characters)',
+    );
   const wanted: { alias: string; body: Record<string, unknown> }[] = [
     { alias: guardAlias(deps.indexPrefix), body: { settings: guardIndexSettings(layout), mappings: guardIndexMapping } },
   ];
   for (const entity of deps.registry.entities) {
-    if (entity.search !== undefined) wanted.push({ alias: searchAlias(deps.indexPrefix, entity.search), body: entityIndexBody(entity.search, level, layout) });
+    if (entity.search !== undefined)
+      wanted.push({ alias: searchAlias(deps.indexPrefix, entity.search), body: entityIndexBody(entity.search, level, layout) });
   }
   const created: string[] = [];
   for (const { alias, body } of wanted) {
@@ -166,7 +177,9 @@ export async function detectAnalysisLevel(client: Client): Promise<AnalysisLevel
     throw toSearchError(error, 'elasticsearch node info');
   }
   const all = Object.values(nodes);
-  const hasCommon = all.length > 0 && all.every((node) => [...(node.modules ?? []), ...(node.plugins ?? [])].some((item) => item.name === 'analysis-common'));
+  const hasCommon =
+    all.length > 0 &&
+    all.every((node) => [...(node.modules ?? []), ...(node.plugins ?? [])].some((item) => item.name === 'analysis-common'));
   return hasCommon ? 'cjk' : 'core';
 }
 

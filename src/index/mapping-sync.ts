@@ -20,11 +20,17 @@ export async function syncIndexMapping(client: Client, indexPrefix: string, enti
   if (mapping === undefined) return true;
   const index = searchAlias(indexPrefix, mapping);
   try {
-    await client.indices.putMapping({ index, properties: { ...mapping.properties, ...syncFieldProperties(entity) } as Record<string, never> });
+    await client.indices.putMapping({
+      index,
+      properties: { ...mapping.properties, ...syncFieldProperties(entity) } as Record<string, never>,
+    });
     return true;
   } catch (error) {
     if (error instanceof errors.ResponseError && error.statusCode === 400) {
-      logger.error({ index, table: entity.table, err: error.message }, 'declared search mapping conflicts with the live index; run npm run reindex');
+      logger.error(
+        { index, table: entity.table, err: error.message },
+        'declared search mapping conflicts with the live index; run npm run reindex',
+      );
       return false;
     }
     throw toSearchError(error, `updating the mapping of ${index}`);

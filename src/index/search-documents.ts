@@ -68,7 +68,9 @@ export function liveDocument(
   writtenAtMs: number,
 ): Record<string, unknown> {
   const document = mapping.toDocument(inputs.row, inputs.related);
-  const embedFields = Object.fromEntries(Object.entries(embeds).map(([table, state]) => [table, { id: state.id, version: formatVersion(state.version) }]));
+  const embedFields = Object.fromEntries(
+    Object.entries(embeds).map(([table, state]) => [table, { id: state.id, version: formatVersion(state.version) }]),
+  );
   return {
     ...document,
     [SYNC_FIELD]: { deleted: false, version: formatVersion(version), written_at: writtenAtMs, embeds: embedFields, inputs },
@@ -76,7 +78,12 @@ export function liveDocument(
 }
 
 /** A deleted row: only its id (when the mapping has the key field) and the delete's version. */
-export function tombstoneDocument(entity: EntityDeclaration, id: string, version: RowVersion, writtenAtMs: number): Record<string, unknown> {
+export function tombstoneDocument(
+  entity: EntityDeclaration,
+  id: string,
+  version: RowVersion,
+  writtenAtMs: number,
+): Record<string, unknown> {
   const keyField = entity.search?.properties[entity.primaryKey] === undefined ? {} : { [entity.primaryKey]: id };
   return { ...keyField, [SYNC_FIELD]: { deleted: true, version: formatVersion(version), written_at: writtenAtMs } };
 }
@@ -112,7 +119,13 @@ export type BulkOperation =
       readonly versionType: 'external' | 'external_gte';
       readonly document: Record<string, unknown>;
     }
-  | { readonly action: 'delete'; readonly index: string; readonly id: string; readonly version: RowVersion; readonly versionType: 'external_gte' };
+  | {
+      readonly action: 'delete';
+      readonly index: string;
+      readonly id: string;
+      readonly version: RowVersion;
+      readonly versionType: 'external_gte';
+    };
 
 /**
  * The _bulk body. Action lines are assembled by hand because versions are bigints: JSON.stringify
@@ -123,7 +136,9 @@ export function bulkNdjson(operations: readonly BulkOperation[]): string {
   const lines: string[] = [];
   for (const operation of operations) {
     if (operation.version < 0n || operation.version > MAX_ROW_VERSION) {
-      throw new RangeError(`bulk ${operation.action} of ${operation.index}/${operation.id}: version ${operation.version} is outside 0..2^63-1`);
+      throw new RangeError(
+        `bulk ${operation.action} of ${operation.index}/${operation.id}: version ${operation.version} is outside 0..2^63-1`,
+      );
     }
     lines.push(
       `{${JSON.stringify(operation.action)}:{"_index":${JSON.stringify(operation.index)},"_id":${JSON.stringify(operation.id)},` +
@@ -162,7 +177,10 @@ export const tombstonesWrittenBefore = (cutoffMs: number) => ({
  * the version test runs in Elasticsearch, so replays touch no document. `id: null` selects every
  * document that embeds any row of the table (a truncate of the related table).
  */
-export function embedsOutdated(table: string, updates: readonly { readonly id: string | null; readonly version: RowVersion }[]): Record<string, unknown> {
+export function embedsOutdated(
+  table: string,
+  updates: readonly { readonly id: string | null; readonly version: RowVersion }[],
+): Record<string, unknown> {
   const idField = `${SYNC_FIELD}.embeds.${table}.id`;
   const versionField = `${SYNC_FIELD}.embeds.${table}.version`;
   const selectors = updates.map((update) => ({

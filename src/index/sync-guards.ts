@@ -47,13 +47,27 @@ export async function readGuardStates(client: Client, index: string, keys: Itera
   let docs: readonly unknown[];
   try {
     // filter_path: a batch reads a guard per changed row; the metadata of each is not worth shipping and parsing.
-    docs = (await client.mget<{ version?: unknown; digests?: unknown }>({ index, ids, _source: ['version', 'digests'], realtime: true, filter_path: ['docs._id', 'docs.found', 'docs._source', 'docs.error'] })).docs ?? [];
+    docs =
+      (
+        await client.mget<{ version?: unknown; digests?: unknown }>({
+          index,
+          ids,
+          _source: ['version', 'digests'],
+          realtime: true,
+          filter_path: ['docs._id', 'docs.found', 'docs._source', 'docs.error'],
+        })
+      ).docs ?? [];
   } catch (error) {
     throw toSearchError(error, `elasticsearch read of ${index}`);
   }
   for (const doc of docs) {
     if (typeof doc !== 'object' || doc === null) continue;
-    const { _id: id, error, found: exists, _source: source } = doc as { _id?: string; error?: { reason?: string }; found?: boolean; _source?: { version?: unknown; digests?: unknown } };
+    const {
+      _id: id,
+      error,
+      found: exists,
+      _source: source,
+    } = doc as { _id?: string; error?: { reason?: string }; found?: boolean; _source?: { version?: unknown; digests?: unknown } };
     if (error !== undefined) throw new GatewayError('SEARCH_UNAVAILABLE', `elasticsearch read of ${index}: ${error.reason ?? 'failed'}`);
     if (exists !== true || id === undefined || typeof source?.version !== 'string') continue;
     const digests = typeof source.digests === 'object' && source.digests !== null ? (source.digests as Record<string, string>) : {};

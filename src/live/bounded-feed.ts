@@ -92,7 +92,11 @@ export function createBoundedFeed<T>(options: BoundedFeedOptions): BoundedFeed<T
       if (ending !== null || finished) return;
       if (queue.length - head >= capacity) {
         options.onOverflow?.();
-        end({ kind: 'end', code: 'SUBSCRIPTION_OVERFLOW', message: `more than ${capacity} events were waiting for this client; resubscribe and refetch` });
+        end({
+          kind: 'end',
+          code: 'SUBSCRIPTION_OVERFLOW',
+          message: `more than ${capacity} events were waiting for this client; resubscribe and refetch`,
+        });
         return;
       }
       if (waiter !== null) settle({ done: false, value: { kind: 'event', value } });

@@ -80,7 +80,11 @@ export function createChangeHub(deps: ChangeHubDependencies): ChangeHub {
   connection.on('close', () => {
     if (!wasReady) return;
     for (const subscriber of [...everyone]) {
-      subscriber.feed.end({ kind: 'end', code: 'SUBSCRIPTION_INTERRUPTED', message: 'the gateway lost its change stream for a moment; resubscribe and refetch' });
+      subscriber.feed.end({
+        kind: 'end',
+        code: 'SUBSCRIPTION_INTERRUPTED',
+        message: 'the gateway lost its change stream for a moment; resubscribe and refetch',
+      });
     }
   });
   connection.on('message', (from: string, message: string) => {
@@ -146,7 +150,8 @@ export function createChangeHub(deps: ChangeHubDependencies): ChangeHub {
     },
     ready: () => subscribed,
     async close() {
-      for (const subscriber of [...everyone]) subscriber.feed.end({ kind: 'end', code: 'SUBSCRIPTION_INTERRUPTED', message: 'the gateway is shutting down; resubscribe' });
+      for (const subscriber of [...everyone])
+        subscriber.feed.end({ kind: 'end', code: 'SUBSCRIPTION_INTERRUPTED', message: 'the gateway is shutting down; resubscribe' });
       wasReady = false;
       connection.disconnect();
       await Promise.resolve();

@@ -37,18 +37,25 @@ export const COUNTERS = {
   live_malformed_messages: { help: 'Entries on the change channel that were not change events (dropped).', labels: [] },
   live_subscriptions_started: { help: 'Subscriptions started, by transport.', labels: ['transport'] },
   live_subscriptions_overflowed: { help: 'Subscriptions ended because the client fell behind its buffer bound.', labels: [] },
-  rate_limit_store_unavailable: { help: 'Rate-limit decisions counted in memory by the insurance limiter because Redis could not answer.', labels: [] },
+  rate_limit_store_unavailable: {
+    help: 'Rate-limit decisions counted in memory by the insurance limiter because Redis could not answer.',
+    labels: [],
+  },
 } as const satisfies Record<string, { help: string; labels: readonly string[] }>;
 
 export type CounterName = keyof typeof COUNTERS;
 
 /** Values that go up and down: per-partition consumer lag (messages, overall and per store) and last-applied time (epoch ms). */
 export const GAUGES = {
-  cdc_lag: { exported: 'gateway_cdc_lag_messages', help: 'Messages after the last one every store applied (what is committed), per partition.', labels: ['topic', 'partition'] },
+  cdc_lag: {
+    exported: 'gateway_cdc_lag_messages',
+    help: 'Messages after the last one every store applied (what is committed), per partition.',
+    labels: ['topic', 'partition'],
+  },
   /** Each store's own position: a slow Elasticsearch would otherwise hide how current Redis is, and the other way round. */
   cdc_watermark_age: {
     exported: 'gateway_cdc_watermark_age_seconds',
-    help: 'Age of the store\'s watermark: every message appended to the CDC topics before now minus this is applied in the store.',
+    help: "Age of the store's watermark: every message appended to the CDC topics before now minus this is applied in the store.",
     labels: ['store'],
   },
   cdc_store_lag: {

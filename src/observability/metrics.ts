@@ -62,8 +62,20 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     buckets: LATENCY_BUCKETS_SECONDS,
     registers: [registry],
   });
-  const sqlSeconds = new Histogram({ name: 'gateway_sql_query_duration_seconds', help: 'SQL statements, by table.', labelNames: ['table'], buckets: LATENCY_BUCKETS_SECONDS, registers: [registry] });
-  const searchSeconds = new Histogram({ name: 'gateway_elasticsearch_request_duration_seconds', help: 'Elasticsearch requests, by endpoint.', labelNames: ['endpoint'], buckets: LATENCY_BUCKETS_SECONDS, registers: [registry] });
+  const sqlSeconds = new Histogram({
+    name: 'gateway_sql_query_duration_seconds',
+    help: 'SQL statements, by table.',
+    labelNames: ['table'],
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers: [registry],
+  });
+  const searchSeconds = new Histogram({
+    name: 'gateway_elasticsearch_request_duration_seconds',
+    help: 'Elasticsearch requests, by endpoint.',
+    labelNames: ['endpoint'],
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers: [registry],
+  });
   const freshnessSeconds = new Histogram({
     name: 'gateway_cdc_freshness_seconds',
     help: 'Source commit to applied in every store, per change (binlog sources stamp commits to the second).',
@@ -126,7 +138,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       searchSeconds.observe({ endpoint }, durationMs / 1000);
     },
     snapshot() {
-      return Object.fromEntries((Object.keys(COUNTERS) as CounterName[]).map((name) => [name, totals.get(name) ?? 0])) as Record<CounterName, number>;
+      return Object.fromEntries((Object.keys(COUNTERS) as CounterName[]).map((name) => [name, totals.get(name) ?? 0])) as Record<
+        CounterName,
+        number
+      >;
     },
     detailed: () => byLabels,
     setGauge(name, labels, value) {
@@ -142,7 +157,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     cdcFreshness() {
       const last = freshnessCount === 0 ? null : (freshness[(freshnessCount - 1) % FRESHNESS_WINDOW] ?? null);
       const sorted = [...freshness].sort((a, b) => a - b);
-      const at = (quantile: number) => (sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] ?? null));
+      const at = (quantile: number) =>
+        sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] ?? null);
       return { count: freshnessCount, lastMs: last, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted.at(-1) ?? null };
     },
     async expose() {

@@ -48,5 +48,11 @@ function lazyChildLogger(parent: Logger, fields: Record<string, unknown>): Logge
 }
 
 export function createRequestScope(requestId: string, logger: Logger): RequestScope {
-  return { requestId, logger: lazyChildLogger(logger, { requestId }), cacheTally: { hits: 0, misses: 0 }, freshness: { touched: new Set(), maxStalenessMs: null, bypassCache: false }, operationName: null };
+  return {
+    requestId,
+    logger: lazyChildLogger(logger, { requestId }),
+    cacheTally: { hits: 0, misses: 0 },
+    freshness: { touched: new Set(), maxStalenessMs: null, bypassCache: false },
+    operationName: null,
+  };
 }

@@ -69,11 +69,18 @@ export async function entitiesNeedingBackfill(deps: ReindexDependencies, leaseMs
 }
 
 /** Reindexes the given entities one after another; resolves with a report per entity. */
-export async function reindexEntities(deps: ReindexDependencies, entities: readonly SearchableEntity[], options: ReindexOptions = {}): Promise<ReindexReport[]> {
+export async function reindexEntities(
+  deps: ReindexDependencies,
+  entities: readonly SearchableEntity[],
+  options: ReindexOptions = {},
+): Promise<ReindexReport[]> {
   const reports: ReindexReport[] = [];
   for (const entity of entities) {
     const report = await reindexEntity(deps, entity, options);
-    deps.logger.info({ entity: report.entity, rows: report.rows, index: report.index, durationMs: report.durationMs }, 'search index backfilled');
+    deps.logger.info(
+      { entity: report.entity, rows: report.rows, index: report.index, durationMs: report.durationMs },
+      'search index backfilled',
+    );
     reports.push(report);
   }
   return reports;

@@ -128,7 +128,9 @@ async function withTransientRetries<T>(attempt: () => Promise<T>, what: string):
     } catch (error) {
       const transient = error instanceof GatewayError && error.code === 'SEARCH_UNAVAILABLE';
       if (!transient || failures >= TRANSIENT_ATTEMPTS) {
-        throw transient ? new GatewayError('SEARCH_UNAVAILABLE', `${what}: still failing after ${failures} attempts`, { cause: error }) : error;
+        throw transient
+          ? new GatewayError('SEARCH_UNAVAILABLE', `${what}: still failing after ${failures} attempts`, { cause: error })
+          : error;
       }
       await sleep(backoffDelay(failures, 500, 8_000));
     }
@@ -144,7 +146,13 @@ async function openPit(client: Client, index: string): Promise<string> {
 }
 
 /** Versions of the snapshot's documents (live and tombstones) with a primary key in (after, upTo]. */
-async function snapshotVersions(client: Client, pitId: string, primaryKey: string, after: string | null, upTo: string | null): Promise<{ pitId: string; versions: Map<string, RowVersion> }> {
+async function snapshotVersions(
+  client: Client,
+  pitId: string,
+  primaryKey: string,
+  after: string | null,
+  upTo: string | null,
+): Promise<{ pitId: string; versions: Map<string, RowVersion> }> {
   const versions = new Map<string, RowVersion>();
   const range: Record<string, string> = {};
   if (after !== null) range.gt = after;

@@ -44,7 +44,12 @@ export interface ProgressRenderer {
 }
 
 /** Redraws at most 10 times a second on a terminal; elsewhere one line every `lineEveryMs`. */
-export function createProgressRenderer(output: ProgressOutput, label: string, now: () => number = Date.now, lineEveryMs = 5_000): ProgressRenderer {
+export function createProgressRenderer(
+  output: ProgressOutput,
+  label: string,
+  now: () => number = Date.now,
+  lineEveryMs = 5_000,
+): ProgressRenderer {
   const started = now();
   let lastDrawn = 0;
   const render = (done: number, total: number) => formatProgress({ label, done, total, elapsedMs: now() - started });

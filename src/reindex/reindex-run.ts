@@ -33,7 +33,12 @@ export interface ReindexOptions {
   readonly allowedCountDifference?: number;
   /** Discard an unfinished build instead of resuming it. */
   readonly restart?: boolean;
-  readonly onProgress?: (progress: { readonly entity: string; readonly done: number; readonly total: number; readonly copyDone: boolean }) => void;
+  readonly onProgress?: (progress: {
+    readonly entity: string;
+    readonly done: number;
+    readonly total: number;
+    readonly copyDone: boolean;
+  }) => void;
   /** Awaited after each page's checkpoint (tests use it to slow the copy down or to crash it). */
   readonly afterPage?: (lastKey: string | null) => Promise<void>;
 }

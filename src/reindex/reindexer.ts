@@ -7,7 +7,16 @@ import { createDocumentWriter } from '../sync/appliers/elasticsearch/document-wr
 import type { SearchableEntity } from '../schema/entity.js';
 import { toSearchError } from '../index/elasticsearch-client.js';
 import { buildAliasOf, deleteIndices, indexBehind, indexExists, readAliases, updateAliases } from '../index/aliases.js';
-import { completeLayout, detectAnalysisLevel, entityIndexBody, guardAlias, mappingFingerprint, physicalIndexName, SEARCH_MAPPING_VERSION, searchAlias } from '../index/index-manager.js';
+import {
+  completeLayout,
+  detectAnalysisLevel,
+  entityIndexBody,
+  guardAlias,
+  mappingFingerprint,
+  physicalIndexName,
+  SEARCH_MAPPING_VERSION,
+  searchAlias,
+} from '../index/index-manager.js';
 import type { CopyTally } from './copy.js';
 import { copyRows } from './copy.js';
 import type { ReindexDependencies, ReindexOptions, ReindexReport, Reindexing } from './reindex-run.js';
@@ -27,7 +36,11 @@ import { createReindexState, deleteReindexState, readReindexState, updateReindex
  * leaves its state behind; the next run resumes it (or, with `restart`, discards it).
  */
 
-export async function reindexEntity(deps: ReindexDependencies, entity: SearchableEntity, options: ReindexOptions = {}): Promise<ReindexReport> {
+export async function reindexEntity(
+  deps: ReindexDependencies,
+  entity: SearchableEntity,
+  options: ReindexOptions = {},
+): Promise<ReindexReport> {
   const run = reindexing(deps, entity, options);
   const started = run.now();
   const resumable = await claimExistingBuild(run);
@@ -42,7 +55,14 @@ export async function reindexEntity(deps: ReindexDependencies, entity: Searchabl
     if (!stored.state.copyDone) {
       const total = await run.source.count(entity);
       const writer = bulkWriter(deps);
-      const documents = createDocumentWriter({ writer, rows: deps.rows, registry: deps.registry, guardIndex: run.guardIndex, pageSize: 500, now: run.now });
+      const documents = createDocumentWriter({
+        writer,
+        rows: deps.rows,
+        registry: deps.registry,
+        guardIndex: run.guardIndex,
+        pageSize: 500,
+        now: run.now,
+      });
       copy = await copyRows(
         {
           client: deps.client,
@@ -54,16 +74,31 @@ export async function reindexEntity(deps: ReindexDependencies, entity: Searchabl
           buildAlias: run.buildAlias,
           chunkSize: options.chunkSize ?? 1000,
           checkpoint: async ({ lastKey, rows, done }) => {
-            stored = await updateReindexState(deps.client, run.guardIndex, stored, { lastKey, copied: stored.state.copied + rows, copyDone: done, heartbeatAt: run.now() });
-            options.onProgress?.({ entity: entity.search.index, done: stored.state.copied, total: Math.max(total, stored.state.copied), copyDone: done });
+            stored = await updateReindexState(deps.client, run.guardIndex, stored, {
+              lastKey,
+              copied: stored.state.copied + rows,
+              copyDone: done,
+              heartbeatAt: run.now(),
+            });
+            options.onProgress?.({
+              entity: entity.search.index,
+              done: stored.state.copied,
+              total: Math.max(total, stored.state.copied),
+              copyDone: done,
+            });
             await options.afterPage?.(lastKey);
           },
         },
         stored.state.lastKey,
       );
-      if (copy.rejected > 0) deps.logger.warn({ alias: run.alias, rejected: copy.rejected }, 'elasticsearch rejected documents during the reindex copy');
+      if (copy.rejected > 0)
+        deps.logger.warn({ alias: run.alias, rejected: copy.rejected }, 'elasticsearch rejected documents during the reindex copy');
     }
-    const counted = await swapWhenCountsAgree(run, () => stored, (next) => (stored = next));
+    const counted = await swapWhenCountsAgree(
+      run,
+      () => stored,
+      (next) => (stored = next),
+    );
     await finishSwap(run, stored);
     return report(run, stored, resumed, copy, counted, started);
   } catch (error) {
@@ -73,8 +108,15 @@ export async function reindexEntity(deps: ReindexDependencies, entity: Searchabl
   }
 }
 
-/** Discards an unfinished build (its index and state); a build already swapped in is finished instead. Resolves false when there is none. */
-export async function abortReindex(deps: ReindexDependencies, entity: SearchableEntity, options: { readonly force?: boolean; readonly leaseMs?: number } = {}): Promise<boolean> {
+/**
+ * Discards an unfinished build (its index and state); a build already swapped in is finished
+ * instead. Resolves false when there is none.
+ */
+export async function abortReindex(
+  deps: ReindexDependencies,
+  entity: SearchableEntity,
+  options: { readonly force?: boolean; readonly leaseMs?: number } = {},
+): Promise<boolean> {
   const run = reindexing(deps, entity, options);
   const stored = await readReindexState(deps.client, run.guardIndex, run.alias);
   if (stored === null) return false;
@@ -87,7 +129,10 @@ export async function abortReindex(deps: ReindexDependencies, entity: Searchable
 export function reindexing(deps: ReindexDependencies, entity: SearchableEntity, options: ReindexOptions): Reindexing {
   const keyMapping = entity.search.properties[entity.primaryKey] as { type?: string } | undefined;
   if (keyMapping?.type !== 'long') {
-    throw new GatewayError('CONFIG_INVALID', `search mapping ${entity.search.index} must map its primary key ${entity.primaryKey} as a long to be reindexed in key order`);
+    throw new GatewayError(
+      'CONFIG_INVALID',
+      `search mapping ${entity.search.index} must map its primary key ${entity.primaryKey} as a long to be reindexed in key order`,
+    );
   }
   const alias = searchAlias(deps.indexPrefix, entity.search);
   return {
@@ -111,9 +156,15 @@ async function claimExistingBuild(run: Reindexing): Promise<StoredReindexState |
   assertLeaseExpired(run, stored);
   const claimed = await updateReindexState(client, run.guardIndex, stored, { owner: run.owner, heartbeatAt: run.now() });
   if (claimed.state.target === (await indexBehind(client, run.alias))) return claimed;
-  const usable = !run.options.restart && (await indexExists(client, claimed.state.target)) && claimed.state.fingerprint === (await currentFingerprint(run));
+  const usable =
+    !run.options.restart &&
+    (await indexExists(client, claimed.state.target)) &&
+    claimed.state.fingerprint === (await currentFingerprint(run));
   if (usable) {
-    run.deps.logger.info({ alias: run.alias, target: claimed.state.target, lastKey: claimed.state.lastKey }, 'resuming an unfinished reindex');
+    run.deps.logger.info(
+      { alias: run.alias, target: claimed.state.target, lastKey: claimed.state.lastKey },
+      'resuming an unfinished reindex',
+    );
     return claimed;
   }
   await discardBuild(run, claimed);
@@ -157,8 +208,16 @@ async function beginBuild(run: Reindexing): Promise<StoredReindexState> {
 /** A build alias left without a state (hand-made, or a failed cleanup) would make the new build's alias ambiguous. */
 async function removeOrphanBuildAlias(run: Reindexing, liveIndex: string): Promise<void> {
   const holders = (await readAliases(run.deps.client, [run.buildAlias])).get(run.buildAlias) ?? [];
-  await deleteIndices(run.deps.client, holders.filter((index) => index !== liveIndex));
-  if (holders.includes(liveIndex)) await updateAliases(run.deps.client, [{ remove: { index: liveIndex, alias: run.buildAlias, must_exist: false } }], `elasticsearch removal of ${run.buildAlias}`);
+  await deleteIndices(
+    run.deps.client,
+    holders.filter((index) => index !== liveIndex),
+  );
+  if (holders.includes(liveIndex))
+    await updateAliases(
+      run.deps.client,
+      [{ remove: { index: liveIndex, alias: run.buildAlias, must_exist: false } }],
+      `elasticsearch removal of ${run.buildAlias}`,
+    );
 }
 
 async function discardBuild(run: Reindexing, stored: StoredReindexState): Promise<void> {
@@ -176,18 +235,28 @@ async function currentFingerprint(run: Reindexing): Promise<string> {
 function assertLeaseExpired(run: Reindexing, stored: StoredReindexState): void {
   const leaseMs = run.options.leaseMs ?? 60_000;
   const idleMs = run.now() - stored.state.heartbeatAt;
-  if (idleMs < leaseMs) throw busy(run.alias, `${stored.state.owner} checkpointed ${Math.round(idleMs / 1000)} s ago (lease ${Math.round(leaseMs / 1000)} s)`);
+  if (idleMs < leaseMs)
+    throw busy(run.alias, `${stored.state.owner} checkpointed ${Math.round(idleMs / 1000)} s ago (lease ${Math.round(leaseMs / 1000)} s)`);
 }
 
 function busy(alias: string, why: string): GatewayError {
-  return new GatewayError('SEARCH_UNAVAILABLE', `a reindex of ${alias} is already running: ${why}`, { details: { alias, reason: 'reindex-in-progress' } });
+  return new GatewayError('SEARCH_UNAVAILABLE', `a reindex of ${alias} is already running: ${why}`, {
+    details: { alias, reason: 'reindex-in-progress' },
+  });
 }
 
 function bulkWriter(deps: ReindexDependencies): BulkWriter {
   return { client: deps.client, logger: deps.logger, metrics: deps.metrics, retry: defaultItemRetry };
 }
 
-function report(run: Reindexing, stored: StoredReindexState, resumed: boolean, copy: CopyTally, counted: { liveDocuments: number; databaseRows: number }, startedMs: number): ReindexReport {
+function report(
+  run: Reindexing,
+  stored: StoredReindexState,
+  resumed: boolean,
+  copy: CopyTally,
+  counted: { liveDocuments: number; databaseRows: number },
+  startedMs: number,
+): ReindexReport {
   return {
     entity: run.entity.search.index,
     alias: run.alias,

@@ -57,10 +57,21 @@ export async function createReindexState(client: Client, guardIndex: string, sta
 }
 
 /** Compare-and-set; throws when another process changed or removed the state meanwhile. */
-export async function updateReindexState(client: Client, guardIndex: string, stored: StoredReindexState, patch: Partial<ReindexState>): Promise<StoredReindexState> {
+export async function updateReindexState(
+  client: Client,
+  guardIndex: string,
+  stored: StoredReindexState,
+  patch: Partial<ReindexState>,
+): Promise<StoredReindexState> {
   const state = { ...stored.state, ...patch };
   try {
-    const written = await client.index({ index: guardIndex, id: stateId(state.alias), document: state, if_seq_no: stored.seqNo, if_primary_term: stored.primaryTerm });
+    const written = await client.index({
+      index: guardIndex,
+      id: stateId(state.alias),
+      document: state,
+      if_seq_no: stored.seqNo,
+      if_primary_term: stored.primaryTerm,
+    });
     return stamped(state, written);
   } catch (error) {
     if (error instanceof errors.ResponseError && error.statusCode === 409) throw leaseLost(state);
@@ -70,7 +81,10 @@ export async function updateReindexState(client: Client, guardIndex: string, sto
 
 export async function deleteReindexState(client: Client, guardIndex: string, stored: StoredReindexState): Promise<void> {
   try {
-    await client.delete({ index: guardIndex, id: stateId(stored.state.alias), if_seq_no: stored.seqNo, if_primary_term: stored.primaryTerm }, { ignore: [404] });
+    await client.delete(
+      { index: guardIndex, id: stateId(stored.state.alias), if_seq_no: stored.seqNo, if_primary_term: stored.primaryTerm },
+      { ignore: [404] },
+    );
   } catch (error) {
     if (error instanceof errors.ResponseError && error.statusCode === 409) throw leaseLost(stored.state);
     throw toSearchError(error, `elasticsearch delete of the reindex state of ${stored.state.alias}`);
@@ -78,12 +92,17 @@ export async function deleteReindexState(client: Client, guardIndex: string, sto
 }
 
 function stamped(state: ReindexState, written: { _seq_no?: number; _primary_term?: number }): StoredReindexState {
-  if (written._seq_no === undefined || written._primary_term === undefined) throw new GatewayError('SEARCH_UNAVAILABLE', `elasticsearch wrote the reindex state of ${state.alias} without a sequence number`);
+  if (written._seq_no === undefined || written._primary_term === undefined)
+    throw new GatewayError('SEARCH_UNAVAILABLE', `elasticsearch wrote the reindex state of ${state.alias} without a sequence number`);
   return { state, seqNo: written._seq_no, primaryTerm: written._primary_term };
 }
 
 function leaseLost(state: ReindexState): GatewayError {
-  return new GatewayError('SEARCH_UNAVAILABLE', `the reindex of ${state.alias} was taken over or aborted by another process; this run stops without swapping`, {
-    details: { alias: state.alias, target: state.target },
-  });
+  return new GatewayError(
+    'SEARCH_UNAVAILABLE',
+    `the reindex of ${state.alias} was taken over or aborted by another process; this run stops without swapping`,
+    {
+      details: { alias: state.alias, target: state.target },
+    },
+  );
 }

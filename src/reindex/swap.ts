@@ -26,7 +26,11 @@ export interface CountCheck {
  * Elasticsearch cannot compare with MySQL at one instant; a persistent gap means the CDC consumer
  * is not keeping up or documents were rejected, and the build is left in place for a rerun.
  */
-export async function swapWhenCountsAgree(run: Reindexing, current: () => StoredReindexState, save: (stored: StoredReindexState) => void): Promise<CountCheck> {
+export async function swapWhenCountsAgree(
+  run: Reindexing,
+  current: () => StoredReindexState,
+  save: (stored: StoredReindexState) => void,
+): Promise<CountCheck> {
   const { client, logger } = run.deps;
   const { source, target } = current().state;
   const layout = completeLayout(run.deps.layout);
@@ -38,7 +42,8 @@ export async function swapWhenCountsAgree(run: Reindexing, current: () => Stored
   }
   const counted = await waitForMatchingCounts(run, current, save);
   const live = await indexBehind(client, run.alias);
-  if (live !== source) throw new GatewayError('SEARCH_UNAVAILABLE', `${run.alias} moved from ${source} to ${live} during the reindex; not swapping`);
+  if (live !== source)
+    throw new GatewayError('SEARCH_UNAVAILABLE', `${run.alias} moved from ${source} to ${live} during the reindex; not swapping`);
   await updateAliases(
     client,
     [{ add: { index: target, alias: run.alias, is_write_index: true } }, { remove: { index: source, alias: run.alias } }],
@@ -48,7 +53,11 @@ export async function swapWhenCountsAgree(run: Reindexing, current: () => Stored
   return counted;
 }
 
-async function waitForMatchingCounts(run: Reindexing, current: () => StoredReindexState, save: (stored: StoredReindexState) => void): Promise<CountCheck> {
+async function waitForMatchingCounts(
+  run: Reindexing,
+  current: () => StoredReindexState,
+  save: (stored: StoredReindexState) => void,
+): Promise<CountCheck> {
   const { client } = run.deps;
   const allowed = run.options.allowedCountDifference ?? 0;
   const deadline = run.now() + (run.options.countCheckTimeoutMs ?? 60_000);
@@ -57,7 +66,8 @@ async function waitForMatchingCounts(run: Reindexing, current: () => StoredReind
     const before = await run.source.count(run.entity);
     const liveDocuments = await countLive(run);
     const databaseRows = await run.source.count(run.entity);
-    if (liveDocuments >= Math.min(before, databaseRows) - allowed && liveDocuments <= Math.max(before, databaseRows) + allowed) return { liveDocuments, databaseRows };
+    if (liveDocuments >= Math.min(before, databaseRows) - allowed && liveDocuments <= Math.max(before, databaseRows) + allowed)
+      return { liveDocuments, databaseRows };
     if (run.now() > deadline) {
       throw new GatewayError(
         'SEARCH_UNAVAILABLE',
@@ -84,7 +94,11 @@ export async function finishSwap(run: Reindexing, stored: StoredReindexState): P
   const { client, logger } = run.deps;
   const { source, target } = stored.state;
   await sleep(run.options.dropDelayMs ?? 5_000);
-  await updateAliases(client, [{ remove: { index: target, alias: run.buildAlias, must_exist: false } }], `elasticsearch removal of ${run.buildAlias}`);
+  await updateAliases(
+    client,
+    [{ remove: { index: target, alias: run.buildAlias, must_exist: false } }],
+    `elasticsearch removal of ${run.buildAlias}`,
+  );
   if (source !== target) await deleteIndices(client, [source]);
   await deleteReindexState(client, run.guardIndex, stored);
   logger.info({ alias: run.alias, dropped: source }, 'reindex finished');

@@ -35,6 +35,7 @@ export function decodeCursor(cursor: string | null | undefined): string | null {
   if (cursor === null || cursor === undefined) return null;
   const decoded = Buffer.from(cursor, 'base64url').toString();
   const id = decoded.startsWith('c:') ? decoded.slice(2) : '';
-  if (!ID_PATTERN.test(id)) throw new GatewayError('BAD_USER_INPUT', `after is not a cursor returned by this API: ${JSON.stringify(cursor.slice(0, 40))}`);
+  if (!ID_PATTERN.test(id))
+    throw new GatewayError('BAD_USER_INPUT', `after is not a cursor returned by this API: ${JSON.stringify(cursor.slice(0, 40))}`);
   return id;
 }

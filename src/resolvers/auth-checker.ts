@@ -29,7 +29,8 @@ export const roleAuthChecker: AuthChecker<RequestContext> = ({ context, root, ar
   }
   if (roles.includes(Roles.personal) && viewer.userId !== null && !viewer.roles.has(Roles.support)) {
     const owner = personalDataOwner(root, args, info.parentType.name);
-    if (owner === null || owner !== viewer.userId) throw new GatewayError('FORBIDDEN', "a user's token reads only that user's personal data");
+    if (owner === null || owner !== viewer.userId)
+      throw new GatewayError('FORBIDDEN', "a user's token reads only that user's personal data");
   }
   return true;
 };

@@ -48,7 +48,12 @@ const noTopicPubSub: PubSub = {
 /** The options every schema over the shop's resolvers is built with (tests add resolvers to them). */
 export const shopSchemaOptions = {
   directives: [...specifiedDirectives, maxStalenessDirective],
-  validate: false, emitSchemaFile: false, authChecker: roleAuthChecker, authMode: 'error', pubSub: noTopicPubSub } satisfies Omit<BuildSchemaOptions, 'resolvers'>;
+  validate: false,
+  emitSchemaFile: false,
+  authChecker: roleAuthChecker,
+  authMode: 'error',
+  pubSub: noTopicPubSub,
+} satisfies Omit<BuildSchemaOptions, 'resolvers'>;
 
 /** The executable schema; built once per process (type-graphql's metadata is global). */
 export function buildShopSchema(): Promise<GraphQLSchema> {

@@ -15,7 +15,11 @@ export class CategoryResolver {
 
   @FieldResolver(() => [Category])
   async children(@Root() category: Category, @Ctx() context: RequestContext) {
-    const page = await context.loaders.children(categoryEntity, 'parent_id', 'asc', { parentId: category.id, first: MAX_PAGE_SIZE, after: null });
+    const page = await context.loaders.children(categoryEntity, 'parent_id', 'asc', {
+      parentId: category.id,
+      first: MAX_PAGE_SIZE,
+      after: null,
+    });
     return loadList(context, categoryEntity, page.ids, asCategory);
   }
 
@@ -26,7 +30,11 @@ export class CategoryResolver {
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ) {
-    const page = await context.loaders.children(productEntity, 'category_id', 'asc', { parentId: category.id, first: parseFirst(first), after: decodeCursor(after) });
+    const page = await context.loaders.children(productEntity, 'category_id', 'asc', {
+      parentId: category.id,
+      first: parseFirst(first),
+      after: decodeCursor(after),
+    });
     return connectionOf(context, productEntity, page, asProduct);
   }
 }

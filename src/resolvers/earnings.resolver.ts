@@ -4,7 +4,14 @@ import { Roles } from '../auth/viewer.js';
 import { GatewayError } from '../errors.js';
 import { commissionEntity } from '../schema/commission.type.js';
 import type { EarningsBucketValue, EarningsFilters } from '../search/earnings-queries.js';
-import { COMMISSION_STATUSES, COMMISSION_TYPES, EARNINGS_SORT_SHAPE, buildEarningsList, buildEarningsSummary, readEarningsSummary } from '../search/earnings-queries.js';
+import {
+  COMMISSION_STATUSES,
+  COMMISSION_TYPES,
+  EARNINGS_SORT_SHAPE,
+  buildEarningsList,
+  buildEarningsSummary,
+  readEarningsSummary,
+} from '../search/earnings-queries.js';
 import { searchAlias } from '../index/index-manager.js';
 import { formatMinorUnits } from '../rows/money.js';
 import { runSearch } from '../search/run-search.js';
@@ -25,7 +32,7 @@ import { asCommission } from './row-objects.js';
 @Resolver()
 export class EarningsResolver {
   @Authorized(Roles.personal)
-  @Query(() => EarningsSummary, { description: 'A user\'s commission totals per type and status.' })
+  @Query(() => EarningsSummary, { description: "A user's commission totals per type and status." })
   async earningsSummary(@Ctx() context: RequestContext, @Arg('userId', () => ID) userId: string): Promise<EarningsSummary> {
     const id = parseId(userId, 'userId');
     const response = await runSearch(searchedBy(context), commissionsAlias(context), buildEarningsSummary(id), 'earnings summary');
@@ -41,12 +48,17 @@ export class EarningsResolver {
       count: buckets.reduce((sum, bucket) => sum + bucket.count, 0),
       byType: asTotals(totalsBy(buckets, (bucket) => bucket.type)),
       byStatus: asTotals(byStatus),
-      breakdown: buckets.map((bucket) => ({ type: bucket.type, status: bucket.status, count: bucket.count, amount: formatMinorUnits(bucket.amountCents) })),
+      breakdown: buckets.map((bucket) => ({
+        type: bucket.type,
+        status: bucket.status,
+        count: bucket.count,
+        amount: formatMinorUnits(bucket.amountCents),
+      })),
     };
   }
 
   @Authorized(Roles.personal)
-  @Query(() => EarningsConnection, { description: 'A user\'s commission records, newest first, loaded through the cache.' })
+  @Query(() => EarningsConnection, { description: "A user's commission records, newest first, loaded through the cache." })
   async earnings(
     @Ctx() context: RequestContext,
     @Arg('userId', () => ID) userId: string,
@@ -63,9 +75,17 @@ export class EarningsResolver {
     };
     const fingerprint = searchFingerprint({ id, filters });
     const afterValues = decodeSearchCursor(after, fingerprint, EARNINGS_SORT_SHAPE);
-    const response = await runSearch(searchedBy(context), commissionsAlias(context), buildEarningsList(id, filters, size, afterValues), 'earnings list');
+    const response = await runSearch(
+      searchedBy(context),
+      commissionsAlias(context),
+      buildEarningsList(id, filters, size, afterValues),
+      'earnings list',
+    );
     const hits = response.hits.hits.slice(0, size);
-    const rows = await context.loaders.rows(commissionEntity, hits.map((hit) => hit._id ?? ''));
+    const rows = await context.loaders.rows(
+      commissionEntity,
+      hits.map((hit) => hit._id ?? ''),
+    );
     const edges = hits.flatMap((hit, position): EarningsEdge[] => {
       const row = rows[position] ?? null;
       return row === null ? [] : [{ cursor: encodeSearchCursor(fingerprint, hit.sort ?? []), node: asCommission(row) }];
@@ -76,12 +96,18 @@ export class EarningsResolver {
       totalCount: typeof total === 'number' ? total : (total?.value ?? 0),
       edges,
       nodes: edges.map((edge) => edge.node),
-      pageInfo: { hasNextPage: response.hits.hits.length > size, endCursor: last === undefined ? null : encodeSearchCursor(fingerprint, last.sort ?? []) },
+      pageInfo: {
+        hasNextPage: response.hits.hits.length > size,
+        endCursor: last === undefined ? null : encodeSearchCursor(fingerprint, last.sort ?? []),
+      },
     };
   }
 }
 
-function totalsBy(buckets: readonly EarningsBucketValue[], key: (bucket: EarningsBucketValue) => string): Map<string, { count: number; amountCents: bigint }> {
+function totalsBy(
+  buckets: readonly EarningsBucketValue[],
+  key: (bucket: EarningsBucketValue) => string,
+): Map<string, { count: number; amountCents: bigint }> {
   const totals = new Map<string, { count: number; amountCents: bigint }>();
   for (const bucket of buckets) {
     const entry = totals.get(key(bucket)) ?? { count: 0, amountCents: 0n };
@@ -96,7 +122,9 @@ function asTotals(totals: Map<string, { count: number; amountCents: bigint }>): 
 
 function enumValues(values: readonly string[] | null | undefined, allowed: readonly string[], argument: string): string[] | null {
   if (values === null || values === undefined || values.length === 0) return null;
-  for (const value of values) if (!allowed.includes(value)) throw new GatewayError('BAD_USER_INPUT', `${argument} accepts ${allowed.join(', ')}; got ${JSON.stringify(value.slice(0, 20))}`);
+  for (const value of values)
+    if (!allowed.includes(value))
+      throw new GatewayError('BAD_USER_INPUT', `${argument} accepts ${allowed.join(', ')}; got ${JSON.stringify(value.slice(0, 20))}`);
   return [...new Set(values)];
 }
 

@@ -16,15 +16,23 @@ export class OrderResolver {
     return loadOne(context, userEntity, order.userId, asUser);
   }
 
-  @FieldResolver(() => [OrderItem], { description: 'The order\'s line items (at most 100).' })
+  @FieldResolver(() => [OrderItem], { description: "The order's line items (at most 100)." })
   async items(@Root() order: Order, @Ctx() context: RequestContext) {
-    const page = await context.loaders.children(orderItemEntity, 'order_id', 'asc', { parentId: order.id, first: MAX_PAGE_SIZE, after: null });
+    const page = await context.loaders.children(orderItemEntity, 'order_id', 'asc', {
+      parentId: order.id,
+      first: MAX_PAGE_SIZE,
+      after: null,
+    });
     return loadList(context, orderItemEntity, page.ids, asOrderItem);
   }
 
   @FieldResolver(() => [Commission], { description: 'Commissions this order earned (at most 100).' })
   async commissions(@Root() order: Order, @Ctx() context: RequestContext) {
-    const page = await context.loaders.children(commissionEntity, 'order_id', 'asc', { parentId: order.id, first: MAX_PAGE_SIZE, after: null });
+    const page = await context.loaders.children(commissionEntity, 'order_id', 'asc', {
+      parentId: order.id,
+      first: MAX_PAGE_SIZE,
+      after: null,
+    });
     return loadList(context, commissionEntity, page.ids, asCommission);
   }
 }

@@ -18,7 +18,13 @@ import { runSearch } from '../search/run-search.js';
 import { decodeSearchCursor, encodeSearchCursor, searchFingerprint } from '../search/search-cursor.js';
 import { parseFirst, parseIds } from './arguments.js';
 import type { ProductSearchEdge } from '../schema/product-search.types.js';
-import { CategoryFacet, ProductSearchFilter, ProductSearchConnection, ProductSearchSort, ProductSuggestion } from '../schema/product-search.types.js';
+import {
+  CategoryFacet,
+  ProductSearchFilter,
+  ProductSearchConnection,
+  ProductSearchSort,
+  ProductSuggestion,
+} from '../schema/product-search.types.js';
 import type { RequestContext } from './request-context.js';
 import { asCategory, asProduct, loadOne } from './row-objects.js';
 
@@ -36,7 +42,8 @@ export class ProductSearchResolver {
   @Query(() => ProductSearchConnection, { description: 'Full-text product search with filters, facets, highlights and cursor pagination.' })
   async searchProducts(
     @Ctx() context: RequestContext,
-    @Arg('query', () => String, { nullable: true, description: 'Plain text (at most 200 characters); typos are tolerated.' }) query: string | null,
+    @Arg('query', () => String, { nullable: true, description: 'Plain text (at most 200 characters); typos are tolerated.' })
+    query: string | null,
     @Arg('filter', () => ProductSearchFilter, { nullable: true }) filter: ProductSearchFilter | null,
     @Arg('sort', () => ProductSearchSort, { defaultValue: ProductSearchSort.RELEVANCE }) sort: ProductSearchSort,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
@@ -48,15 +55,27 @@ export class ProductSearchResolver {
     const requested = readFilter(filter);
     const fingerprint = searchFingerprint({ text, requested, sort });
     const afterValues = decodeSearchCursor(after, fingerprint, productSortShape(sort));
-    const categoryIds = requested.categoryIds === null ? null : await withDescendants({ client: context.search, indexPrefix: indexPrefix(context) }, requested.categoryIds);
+    const categoryIds =
+      requested.categoryIds === null
+        ? null
+        : await withDescendants({ client: context.search, indexPrefix: indexPrefix(context) }, requested.categoryIds);
     const compute = { facets: selects(info, ['facets']), highlights: selects(info, ['edges', 'highlights']) };
     const body = buildProductSearch({ text, filters: { ...requested, categoryIds }, sort, first: size, after: afterValues, compute });
     const page = readProductSearch(await runSearch(searchedBy(context), productsAlias(context), body, 'product search'), size);
-    const rows = await context.loaders.rows(productEntity, page.hits.map((hit) => hit.id));
+    const rows = await context.loaders.rows(
+      productEntity,
+      page.hits.map((hit) => hit.id),
+    );
     const edges = page.hits.flatMap((hit, position): ProductSearchEdge[] => {
       const row = rows[position] ?? null;
       if (!isActive(row)) return [];
-      return [{ cursor: encodeSearchCursor(fingerprint, hit.sortValues), node: asProduct(row), highlights: hit.highlights.map(({ field, snippets }) => ({ field, snippets: [...snippets] })) }];
+      return [
+        {
+          cursor: encodeSearchCursor(fingerprint, hit.sortValues),
+          node: asProduct(row),
+          highlights: hit.highlights.map(({ field, snippets }) => ({ field, snippets: [...snippets] })),
+        },
+      ];
     });
     const last = page.hits[page.hits.length - 1];
     return {
@@ -78,24 +97,37 @@ export class ProductSearchResolver {
   }
 
   @Authorized(Roles.public)
-  @Query(() => [ProductSuggestion], { description: 'Products whose name (or a word of it onwards) or brand starts with the prefix, typos tolerated.' })
+  @Query(() => [ProductSuggestion], {
+    description: 'Products whose name (or a word of it onwards) or brand starts with the prefix, typos tolerated.',
+  })
   async suggestProducts(
     @Ctx() context: RequestContext,
     @Arg('prefix', () => String) prefix: string,
     @Arg('first', () => Int, { defaultValue: 8 }) first: number,
   ): Promise<ProductSuggestion[]> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_SUGGESTIONS) throw new GatewayError('BAD_USER_INPUT', `first must be between 1 and ${MAX_SUGGESTIONS}, got ${first}`);
+    if (!Number.isInteger(first) || first < 1 || first > MAX_SUGGESTIONS)
+      throw new GatewayError('BAD_USER_INPUT', `first must be between 1 and ${MAX_SUGGESTIONS}, got ${first}`);
     const text = normalizeSearchText(prefix, MAX_PREFIX_LENGTH);
     if (text === null) return [];
     const body: estypes.SearchRequest = {
       _source: false,
       // Twice as many as asked: some may have been deleted or deactivated since they were indexed.
-      suggest: { products: { prefix: text, completion: { field: 'name_suggest', size: first * 2, fuzzy: { fuzziness: 'AUTO' }, contexts: { status: ['active'] } } } },
+      suggest: {
+        products: {
+          prefix: text,
+          completion: { field: 'name_suggest', size: first * 2, fuzzy: { fuzziness: 'AUTO' }, contexts: { status: ['active'] } },
+        },
+      },
     };
     const response = await runSearch(searchedBy(context), productsAlias(context), body, 'product suggestions');
     const options = (response.suggest?.products?.[0]?.options ?? []) as { text?: string; _id?: string }[];
-    const unique = [...new Map(options.flatMap((option) => (option._id === undefined ? [] : [[option._id, option.text ?? ''] as const]))).entries()];
-    const rows = await context.loaders.rows(productEntity, unique.map(([id]) => id));
+    const unique = [
+      ...new Map(options.flatMap((option) => (option._id === undefined ? [] : [[option._id, option.text ?? ''] as const]))).entries(),
+    ];
+    const rows = await context.loaders.rows(
+      productEntity,
+      unique.map(([id]) => id),
+    );
     return unique
       .flatMap(([, matched], position): ProductSuggestion[] => {
         const row = rows[position] ?? null;
@@ -137,9 +169,17 @@ export function selects(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments
  * The ids of a search's first page (relevance order), as searchProducts would find them: what
  * searchProductsChanged watches.
  */
-export async function firstPageProductIds(context: RequestContext, query: string | null, filter: ProductSearchFilter | null, first: number): Promise<string[]> {
+export async function firstPageProductIds(
+  context: RequestContext,
+  query: string | null,
+  filter: ProductSearchFilter | null,
+  first: number,
+): Promise<string[]> {
   const requested = readFilter(filter);
-  const categoryIds = requested.categoryIds === null ? null : await withDescendants({ client: context.search, indexPrefix: indexPrefix(context) }, requested.categoryIds);
+  const categoryIds =
+    requested.categoryIds === null
+      ? null
+      : await withDescendants({ client: context.search, indexPrefix: indexPrefix(context) }, requested.categoryIds);
   const body = buildProductSearch({
     text: normalizeSearchText(query),
     filters: { ...requested, categoryIds },
@@ -148,14 +188,18 @@ export async function firstPageProductIds(context: RequestContext, query: string
     after: null,
     compute: { facets: false, highlights: false },
   });
-  return readProductSearch(await runSearch(context.search, productsAlias(context), body, 'product search'), first).hits.map((hit) => hit.id);
+  return readProductSearch(await runSearch(context.search, productsAlias(context), body, 'product search'), first).hits.map(
+    (hit) => hit.id,
+  );
 }
 
 function readFilter(filter: ProductSearchFilter | null): ProductFilters {
   const minPriceCents = filter?.minPrice == null ? null : parseMoneyArgument(filter.minPrice, 'filter.minPrice');
   const maxPriceCents = filter?.maxPrice == null ? null : parseMoneyArgument(filter.maxPrice, 'filter.maxPrice');
-  if (minPriceCents !== null && maxPriceCents !== null && minPriceCents > maxPriceCents) throw new GatewayError('BAD_USER_INPUT', 'filter.minPrice is above filter.maxPrice');
-  const categoryIds = filter?.categoryIds == null || filter.categoryIds.length === 0 ? null : parseIds(filter.categoryIds, 'filter.categoryIds');
+  if (minPriceCents !== null && maxPriceCents !== null && minPriceCents > maxPriceCents)
+    throw new GatewayError('BAD_USER_INPUT', 'filter.minPrice is above filter.maxPrice');
+  const categoryIds =
+    filter?.categoryIds == null || filter.categoryIds.length === 0 ? null : parseIds(filter.categoryIds, 'filter.categoryIds');
   return {
     categoryIds,
     brands: filterValues(filter?.brands, 'filter.brands'),

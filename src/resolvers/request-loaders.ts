@@ -84,7 +84,12 @@ export function createRequestLoaders(dependencies: LoaderDependencies): RequestL
           await Promise.all(
             [...groups.values()].map(async (group) => {
               const head = group[0] as ChildKey;
-              const found = await rows.selectChildIds(entity, foreignKey, group.map((key) => key.parentId), { first: head.first, after: head.after, order });
+              const found = await rows.selectChildIds(
+                entity,
+                foreignKey,
+                group.map((key) => key.parentId),
+                { first: head.first, after: head.after, order },
+              );
               for (const key of group) pages.set(childKeyOf(key), found.get(key.parentId) ?? { ids: [], hasNextPage: false });
             }),
           );

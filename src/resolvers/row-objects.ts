@@ -25,21 +25,40 @@ export const asOrder = (row: Row) => toGraphQLObject<Order>(row, orderIdColumns)
 export const asOrderItem = (row: Row) => toGraphQLObject<OrderItem>(row, orderItemIdColumns);
 export const asCommission = (row: Row) => toGraphQLObject<Commission>(row, commissionIdColumns);
 
-export async function loadOne<T>(context: RequestContext, entity: EntityDeclaration, id: string | null, convert: (row: Row) => T): Promise<T | null> {
+export async function loadOne<T>(
+  context: RequestContext,
+  entity: EntityDeclaration,
+  id: string | null,
+  convert: (row: Row) => T,
+): Promise<T | null> {
   if (id === null) return null;
   const row = await context.loaders.row(entity, id);
   return row === null ? null : convert(row);
 }
 
-export async function loadList<T>(context: RequestContext, entity: EntityDeclaration, ids: readonly string[], convert: (row: Row) => T): Promise<T[]> {
+export async function loadList<T>(
+  context: RequestContext,
+  entity: EntityDeclaration,
+  ids: readonly string[],
+  convert: (row: Row) => T,
+): Promise<T[]> {
   const rows = await context.loaders.rows(entity, ids);
   return rows.filter((row): row is Row => row !== null).map(convert);
 }
 
 /** A page of child ids → a connection; a row deleted between the id query and the load is left out. */
-export async function connectionOf<T>(context: RequestContext, entity: EntityDeclaration, page: ChildPage, convert: (row: Row) => T): Promise<Connection<T>> {
+export async function connectionOf<T>(
+  context: RequestContext,
+  entity: EntityDeclaration,
+  page: ChildPage,
+  convert: (row: Row) => T,
+): Promise<Connection<T>> {
   const rows = await context.loaders.rows(entity, page.ids);
   const edges = rows.flatMap((row, index) => (row === null ? [] : [{ cursor: encodeCursor(page.ids[index] ?? ''), node: convert(row) }]));
   const lastId = page.ids[page.ids.length - 1];
-  return { edges, nodes: edges.map((edge) => edge.node), pageInfo: { hasNextPage: page.hasNextPage, endCursor: lastId === undefined ? null : encodeCursor(lastId) } };
+  return {
+    edges,
+    nodes: edges.map((edge) => edge.node),
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: lastId === undefined ? null : encodeCursor(lastId) },
+  };
 }

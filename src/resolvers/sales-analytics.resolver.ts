@@ -38,21 +38,35 @@ const MAX_TOP_PRODUCTS = 100;
 @Resolver()
 export class SalesAnalyticsResolver {
   @Authorized(Roles.analyst)
-  @Query(() => [SalesBucket], { description: 'Orders and revenue per calendar bucket of [from, to) in one currency; empty buckets included.' })
+  @Query(() => [SalesBucket], {
+    description: 'Orders and revenue per calendar bucket of [from, to) in one currency; empty buckets included.',
+  })
   async salesOverTime(
     @Ctx() context: RequestContext,
     @Arg('range', () => TimeRangeInput) range: TimeRangeInput,
     @Arg('interval', () => SalesInterval) interval: SalesInterval,
     @Arg('currency', () => String) currency: string,
     @Arg('timeZone', () => String, { defaultValue: 'UTC' }) timeZone: string,
-    @Arg('categoryId', () => ID, { nullable: true, description: 'Only lines of products in this category or below it.' }) categoryId: string | null,
+    @Arg('categoryId', () => ID, { nullable: true, description: 'Only lines of products in this category or below it.' })
+    categoryId: string | null,
   ): Promise<SalesBucket[]> {
     const window = timeRange(range.from, range.to);
     checkBucketCount(window, interval);
     const category = optionalId(categoryId, 'categoryId');
     const categoryIds = category === null ? null : await withDescendants(treeReader(context), [category]);
-    const { byItems, body } = buildSalesOverTime({ range: window, interval, timeZone: checkTimeZone(timeZone), currency: checkCurrency(currency), categoryIds });
-    const response = await runSearch(searchedBy(context), alias(context, byItems ? orderItemEntity.search : orderEntity.search), body, 'sales over time');
+    const { byItems, body } = buildSalesOverTime({
+      range: window,
+      interval,
+      timeZone: checkTimeZone(timeZone),
+      currency: checkCurrency(currency),
+      categoryIds,
+    });
+    const response = await runSearch(
+      searchedBy(context),
+      alias(context, byItems ? orderItemEntity.search : orderEntity.search),
+      body,
+      'sales over time',
+    );
     return readSalesOverTime(response, byItems).map((bucket) => ({
       start: new Date(bucket.startMs).toISOString(),
       label: bucket.label,
@@ -77,7 +91,9 @@ export class SalesAnalyticsResolver {
   }
 
   @Authorized(Roles.analyst)
-  @Query(() => [CategorySales], { description: 'Sales per child of parentId (per root category when omitted), each including its sub-categories, largest first.' })
+  @Query(() => [CategorySales], {
+    description: 'Sales per child of parentId (per root category when omitted), each including its sub-categories, largest first.',
+  })
   async categoryBreakdown(
     @Ctx() context: RequestContext,
     @Arg('range', () => TimeRangeInput) range: TimeRangeInput,
@@ -87,7 +103,12 @@ export class SalesAnalyticsResolver {
     const window = timeRange(range.from, range.to);
     const subtrees = await subtreesBelow(treeReader(context), optionalId(parentId, 'parentId'));
     if (subtrees.size === 0) return [];
-    const response = await runSearch(searchedBy(context), alias(context, orderItemEntity.search), buildCategoryBreakdown(window, checkCurrency(currency), subtrees), 'category breakdown');
+    const response = await runSearch(
+      searchedBy(context),
+      alias(context, orderItemEntity.search),
+      buildCategoryBreakdown(window, checkCurrency(currency), subtrees),
+      'category breakdown',
+    );
     return readCategoryBreakdown(response).map((value) => ({ categoryId: value.key, ...salesFields(value) }));
   }
 }
@@ -122,4 +143,5 @@ function badFirst(first: number): GatewayError {
 }
 
 const treeReader = (context: RequestContext) => ({ client: context.search, indexPrefix: context.config.elasticsearch.indexPrefix });
-const alias = (context: RequestContext, mapping: SearchMapping | undefined) => searchAlias(context.config.elasticsearch.indexPrefix, mapping as SearchMapping);
+const alias = (context: RequestContext, mapping: SearchMapping | undefined) =>
+  searchAlias(context.config.elasticsearch.indexPrefix, mapping as SearchMapping);

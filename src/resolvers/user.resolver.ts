@@ -14,25 +14,33 @@ export class UserResolver {
     return loadOne(context, userEntity, user.referrerId, asUser);
   }
 
-  @FieldResolver(() => OrderConnection, { description: 'The user\'s orders, newest first.' })
+  @FieldResolver(() => OrderConnection, { description: "The user's orders, newest first." })
   async orders(
     @Root() user: User,
     @Ctx() context: RequestContext,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ) {
-    const page = await context.loaders.children(orderEntity, 'user_id', 'desc', { parentId: user.id, first: parseFirst(first), after: decodeCursor(after) });
+    const page = await context.loaders.children(orderEntity, 'user_id', 'desc', {
+      parentId: user.id,
+      first: parseFirst(first),
+      after: decodeCursor(after),
+    });
     return connectionOf(context, orderEntity, page, asOrder);
   }
 
-  @FieldResolver(() => CommissionConnection, { description: 'The user\'s earnings records, newest first.' })
+  @FieldResolver(() => CommissionConnection, { description: "The user's earnings records, newest first." })
   async commissions(
     @Root() user: User,
     @Ctx() context: RequestContext,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ) {
-    const page = await context.loaders.children(commissionEntity, 'user_id', 'desc', { parentId: user.id, first: parseFirst(first), after: decodeCursor(after) });
+    const page = await context.loaders.children(commissionEntity, 'user_id', 'desc', {
+      parentId: user.id,
+      first: parseFirst(first),
+      after: decodeCursor(after),
+    });
     return connectionOf(context, commissionEntity, page, asCommission);
   }
 }

@@ -43,6 +43,10 @@ export function exactIntegerSum(value: unknown, what: string): bigint {
 /** A client-supplied Decimal (already syntax-checked by the scalar) as cents; more than 2 decimals is an error. */
 export function parseMoneyArgument(text: string, argument: string): number {
   const cents = decimalToMinorUnits(text);
-  if (cents === null) throw new GatewayError('BAD_USER_INPUT', `${argument} must be an amount with at most 2 decimals, got ${JSON.stringify(text.slice(0, 40))}`);
+  if (cents === null)
+    throw new GatewayError(
+      'BAD_USER_INPUT',
+      `${argument} must be an amount with at most 2 decimals, got ${JSON.stringify(text.slice(0, 40))}`,
+    );
   return cents;
 }

@@ -73,8 +73,7 @@ export function canonicalTimeText(text: string): string {
   const [, sign, hours = '', minutes = '', seconds = '', fraction = ''] = match;
   if (Number(minutes) > 59 || Number(seconds) > 59) throw new Error('minutes or seconds out of range');
   const micros =
-    (BigInt(hours) * 3600n + BigInt(minutes) * 60n + BigInt(seconds)) * MICROS_PER_SECOND +
-    BigInt(fraction.padEnd(6, '0').slice(0, 6));
+    (BigInt(hours) * 3600n + BigInt(minutes) * 60n + BigInt(seconds)) * MICROS_PER_SECOND + BigInt(fraction.padEnd(6, '0').slice(0, 6));
   return microsToTimeText(sign === '-' ? -micros : micros);
 }
 
@@ -93,7 +92,7 @@ export function microsToTimeText(micros: bigint): string {
 
 export function floorDiv(dividend: bigint, divisor: bigint): bigint {
   const quotient = dividend / divisor;
-  return dividend % divisor !== 0n && (dividend < 0n) !== (divisor < 0n) ? quotient - 1n : quotient;
+  return dividend % divisor !== 0n && dividend < 0n !== divisor < 0n ? quotient - 1n : quotient;
 }
 
 function checkDateParts(month: number, day: number): void {

@@ -18,7 +18,10 @@ export enum TopProductsBy {
   UNITS = 'UNITS',
 }
 
-registerEnumType(SalesInterval, { name: 'SalesInterval', description: 'Calendar buckets in the requested time zone (weeks start on Monday).' });
+registerEnumType(SalesInterval, {
+  name: 'SalesInterval',
+  description: 'Calendar buckets in the requested time zone (weeks start on Monday).',
+});
 registerEnumType(TopProductsBy, { name: 'TopProductsBy' });
 
 @InputType('TimeRangeInput', { description: 'The half-open interval [from, to).' })
@@ -29,10 +32,11 @@ export class TimeRangeInput {
 
 @ObjectType('SalesBucket', { simpleResolvers: true })
 export class SalesBucket {
-  @Field(() => DateTimeScalar, { description: 'Start of the bucket (local midnight, hour… in the time zone) as a UTC instant.' }) start!: string;
+  @Field(() => DateTimeScalar, { description: 'Start of the bucket (local midnight, hour… in the time zone) as a UTC instant.' })
+  start!: string;
   @Field(() => String, { description: 'The same instant in local time with its offset, e.g. 2025-03-01T00:00:00+08:00.' }) label!: string;
   @Field(() => Int, { description: 'Orders placed in the bucket (with a category: orders with a line in it).' }) orders!: number;
-  @Field(() => DecimalScalar, { description: 'Order totals (with a category: that category\'s line revenue), exact.' }) revenue!: string;
+  @Field(() => DecimalScalar, { description: "Order totals (with a category: that category's line revenue), exact." }) revenue!: string;
 }
 
 @ObjectType('ProductSales')
@@ -83,7 +87,7 @@ export class EarningsSummary {
 export class EarningsFilter {
   @Field(() => [String], { nullable: true }) types?: string[] | null;
   @Field(() => [String], { nullable: true }) statuses?: string[] | null;
-  @Field(() => TimeRangeInput, { nullable: true, description: 'On the commission\'s creation time.' }) range?: TimeRangeInput | null;
+  @Field(() => TimeRangeInput, { nullable: true, description: "On the commission's creation time." }) range?: TimeRangeInput | null;
 }
 
 @ObjectType('EarningsEdge', { simpleResolvers: true })

@@ -20,7 +20,8 @@ export function toGraphQLObject<T>(row: Row, idColumns: readonly string[]): T {
   const object: Record<string, RowValue> = {};
   for (const column in row) {
     const value = row[column] ?? null;
-    object[fieldNameOf(column)] = idColumns.includes(column) && (typeof value === 'number' || typeof value === 'string') ? String(value) : value;
+    object[fieldNameOf(column)] =
+      idColumns.includes(column) && (typeof value === 'number' || typeof value === 'string') ? String(value) : value;
   }
   return object as T;
 }

@@ -17,7 +17,10 @@ export const maxStalenessDirective = new GraphQLDirective({
 export const MAX_STALENESS_HEADER = 'x-max-staleness-ms';
 
 /** The bound an operation states, from its directive (already validated, so `ms` is an Int literal or a variable). */
-export function maxStalenessOf(operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | undefined): number | null {
+export function maxStalenessOf(
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>> | undefined,
+): number | null {
   const directive = operation.directives?.find((candidate) => candidate.name.value === 'maxStaleness');
   const argument = directive?.arguments?.find((candidate) => candidate.name.value === 'ms')?.value;
   if (argument === undefined) return null;

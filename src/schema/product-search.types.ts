@@ -20,15 +20,20 @@ registerEnumType(ProductSearchSort, {
 
 @InputType('ProductSearchFilter', { description: 'Every given condition must hold; list conditions match any of their values.' })
 export class ProductSearchFilter {
-  @Field(() => [ID], { nullable: true, description: 'Products in any of these categories or their sub-categories.' }) categoryIds?: string[] | null;
+  @Field(() => [ID], { nullable: true, description: 'Products in any of these categories or their sub-categories.' }) categoryIds?:
+    string[] | null;
   @Field(() => [String], { nullable: true, description: 'Exact brand names, as in the brands facet.' }) brands?: string[] | null;
   @Field(() => DecimalScalar, { nullable: true, description: 'Inclusive lower price bound.' }) minPrice?: string | null;
   @Field(() => DecimalScalar, { nullable: true, description: 'Inclusive upper price bound.' }) maxPrice?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'true: only products in stock; false: only those out of stock.' }) inStock?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'true: only products in stock; false: only those out of stock.' }) inStock?:
+    boolean | null;
   @Field(() => [String], { nullable: true, description: 'Products carrying any of these tags.' }) tags?: string[] | null;
 }
 
-@ObjectType('SearchHighlight', { simpleResolvers: true, description: 'Fragments of a field with the matched words in <em>; the rest is HTML-escaped.' })
+@ObjectType('SearchHighlight', {
+  simpleResolvers: true,
+  description: 'Fragments of a field with the matched words in <em>; the rest is HTML-escaped.',
+})
 export class SearchHighlight {
   @Field(() => String) field!: string;
   @Field(() => [String]) snippets!: string[];
@@ -38,7 +43,8 @@ export class SearchHighlight {
 export class ProductSearchEdge {
   @Field(() => String) cursor!: string;
   @Field(() => Product) node!: Product;
-  @Field(() => [SearchHighlight], { description: 'Highlights from the search index (they can trail the node by the sync delay).' }) highlights!: SearchHighlight[];
+  @Field(() => [SearchHighlight], { description: 'Highlights from the search index (they can trail the node by the sync delay).' })
+  highlights!: SearchHighlight[];
 }
 
 @ObjectType('FacetCount', { simpleResolvers: true })
@@ -69,7 +75,8 @@ export class ProductFacets {
 
 @ObjectType('ProductSearchConnection', { simpleResolvers: true })
 export class ProductSearchConnection {
-  @Field(() => Int, { description: 'Matching products in the search index (a product deleted a moment ago may still count).' }) totalCount!: number;
+  @Field(() => Int, { description: 'Matching products in the search index (a product deleted a moment ago may still count).' })
+  totalCount!: number;
   @Field(() => [ProductSearchEdge]) edges!: ProductSearchEdge[];
   @Field(() => [Product]) nodes!: Product[];
   @Field(() => PageInfo) pageInfo!: PageInfo;

@@ -45,9 +45,19 @@ export const productEntity = defineEntity({
         fields: { keyword: { type: 'keyword', ignore_above: 256 } },
       },
       description: { type: 'text', analyzer: 'multilingual', copy_to: 'search_text' },
-      brand: { type: 'text', analyzer: 'multilingual', copy_to: 'search_text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
+      brand: {
+        type: 'text',
+        analyzer: 'multilingual',
+        copy_to: 'search_text',
+        fields: { keyword: { type: 'keyword', ignore_above: 256 } },
+      },
       category_id: { type: 'long' },
-      category_name: { type: 'text', analyzer: 'multilingual', copy_to: 'search_text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
+      category_name: {
+        type: 'text',
+        analyzer: 'multilingual',
+        copy_to: 'search_text',
+        fields: { keyword: { type: 'keyword', ignore_above: 256 } },
+      },
       category_path: { type: 'long' },
       search_text: { type: 'text', analyzer: 'multilingual' },
       // Suggestions: the core `completion` type (an FST prefix lookup, fuzzy-capable). The

@@ -41,7 +41,8 @@ export const DateTimeScalar = new GraphQLScalarType<string, string>({
   },
   parseLiteral: (ast) => {
     const value = literalString(ast.kind, 'value' in ast ? ast.value : undefined, 'DateTime');
-    if (!ISO_DATETIME.test(value) || Number.isNaN(Date.parse(value))) throw new GraphQLError(`DateTime expects an ISO-8601 string, got ${JSON.stringify(value)}`);
+    if (!ISO_DATETIME.test(value) || Number.isNaN(Date.parse(value)))
+      throw new GraphQLError(`DateTime expects an ISO-8601 string, got ${JSON.stringify(value)}`);
     return new Date(value).toISOString();
   },
 });

@@ -31,7 +31,10 @@ export async function withDescendants(reader: CategoryTreeReader, ids: readonly 
  * child id → [child id, …descendant ids].
  */
 export async function subtreesBelow(reader: CategoryTreeReader, parentId: string | null): Promise<Map<string, string[]>> {
-  const top = parentId === null ? await categoryIds(reader, { bool: { filter: [liveDocumentsFilter], must_not: [{ exists: { field: 'parent_id' } }] } }) : [...(await childrenOf(reader, [parentId])).keys()];
+  const top =
+    parentId === null
+      ? await categoryIds(reader, { bool: { filter: [liveDocumentsFilter], must_not: [{ exists: { field: 'parent_id' } }] } })
+      : [...(await childrenOf(reader, [parentId])).keys()];
   const groups = new Map<string, string[]>(top.map((id) => [id, []]));
   for (const [id, group] of await walkDown(reader, new Map(top.map((id) => [id, id])))) groups.get(group)?.push(id);
   return groups;
@@ -43,7 +46,10 @@ async function walkDown(reader: CategoryTreeReader, start: Map<string, string>):
   let frontier = [...start.keys()];
   for (let depth = 0; frontier.length > 0; depth += 1) {
     if (depth >= MAX_DEPTH || reached.size > MAX_CATEGORIES) {
-      throw new GatewayError('QUERY_TOO_COMPLEX', `the category tree below ${[...start.keys()].slice(0, 5).join(', ')} is deeper than ${MAX_DEPTH} levels or larger than ${MAX_CATEGORIES} categories`);
+      throw new GatewayError(
+        'QUERY_TOO_COMPLEX',
+        `the category tree below ${[...start.keys()].slice(0, 5).join(', ')} is deeper than ${MAX_DEPTH} levels or larger than ${MAX_CATEGORIES} categories`,
+      );
     }
     const next: string[] = [];
     for (const [child, parent] of await childrenOf(reader, frontier)) {
@@ -73,6 +79,11 @@ async function categoryIds(reader: CategoryTreeReader, query: estypes.QueryDslQu
 
 async function searchCategories(reader: CategoryTreeReader, query: estypes.QueryDslQueryContainer): Promise<estypes.SearchHit<unknown>[]> {
   const index = searchAlias(reader.indexPrefix, categoryEntity.search);
-  const found = await runSearch(reader.client, index, { query, size: MAX_CATEGORIES, _source: ['parent_id'], track_total_hits: false }, 'category lookup');
+  const found = await runSearch(
+    reader.client,
+    index,
+    { query, size: MAX_CATEGORIES, _source: ['parent_id'], track_total_hits: false },
+    'category lookup',
+  );
   return found.hits.hits;
 }

@@ -26,7 +26,9 @@ function earningsFilter(userId: string, filters: EarningsFilters): estypes.Query
     { term: { user_id: userId } },
     ...(filters.types === null ? [] : [{ terms: { type: [...filters.types] } }]),
     ...(filters.statuses === null ? [] : [{ terms: { status: [...filters.statuses] } }]),
-    ...(filters.range === null ? [] : [{ range: { created_at: { gte: filters.range.fromMs, lt: filters.range.toMs, format: 'epoch_millis' } } }]),
+    ...(filters.range === null
+      ? []
+      : [{ range: { created_at: { gte: filters.range.fromMs, lt: filters.range.toMs, format: 'epoch_millis' } } }]),
   ];
 }
 
@@ -53,7 +55,9 @@ export interface EarningsBucketValue {
 }
 
 export function readEarningsSummary(response: estypes.SearchResponse<unknown>): EarningsBucketValue[] {
-  const composite = (response.aggregations?.combinations ?? {}) as { buckets?: { key: { type?: unknown; status?: unknown }; doc_count: number; amount?: { value?: number | null } }[] };
+  const composite = (response.aggregations?.combinations ?? {}) as {
+    buckets?: { key: { type?: unknown; status?: unknown }; doc_count: number; amount?: { value?: number | null } }[];
+  };
   return (composite.buckets ?? []).map((bucket) => ({
     type: String(bucket.key.type),
     status: String(bucket.key.status),
@@ -65,7 +69,12 @@ export function readEarningsSummary(response: estypes.SearchResponse<unknown>): 
 export const EARNINGS_SORT_SHAPE: readonly SortValueKind[] = ['integer', 'integer'];
 
 /** Newest first; size first + 1 tells whether a next page exists. */
-export function buildEarningsList(userId: string, filters: EarningsFilters, first: number, after: readonly (number | string)[] | null): estypes.SearchRequest {
+export function buildEarningsList(
+  userId: string,
+  filters: EarningsFilters,
+  first: number,
+  after: readonly (number | string)[] | null,
+): estypes.SearchRequest {
   return {
     query: { bool: { filter: earningsFilter(userId, filters) } },
     sort: [{ created_at: { order: 'desc' } }, { id: { order: 'desc' } }],

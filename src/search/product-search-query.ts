@@ -61,16 +61,21 @@ export const PRICE_RANGES_CENTS: readonly { readonly from?: number; readonly to?
 /** Trimmed text with control characters removed and whitespace collapsed; null when nothing is left. */
 export function normalizeSearchText(text: string | null | undefined, maxLength = MAX_QUERY_LENGTH): string | null {
   if (text === null || text === undefined) return null;
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  const cleaned = text.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
-  if (cleaned.length > maxLength) throw new GatewayError('BAD_USER_INPUT', `the search text is limited to ${maxLength} characters, got ${cleaned.length}`);
+  const cleaned = text
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (cleaned.length > maxLength)
+    throw new GatewayError('BAD_USER_INPUT', `the search text is limited to ${maxLength} characters, got ${cleaned.length}`);
   return cleaned === '' ? null : cleaned;
 }
 
 /** A filter list: bounded in length, each value trimmed and bounded. Null or empty means no filter. */
 export function filterValues(values: readonly string[] | null | undefined, argument: string): string[] | null {
   if (values === null || values === undefined || values.length === 0) return null;
-  if (values.length > MAX_FILTER_VALUES) throw new GatewayError('BAD_USER_INPUT', `${argument} accepts at most ${MAX_FILTER_VALUES} values, got ${values.length}`);
+  if (values.length > MAX_FILTER_VALUES)
+    throw new GatewayError('BAD_USER_INPUT', `${argument} accepts at most ${MAX_FILTER_VALUES} values, got ${values.length}`);
   return values.map((value, position) => {
     const trimmed = value.trim();
     if (trimmed === '' || trimmed.length > MAX_FILTER_VALUE_LENGTH) {
@@ -106,7 +111,14 @@ function filterClauses(filters: ProductFilters, except: Dimension | null): estyp
   if (filters.categoryIds !== null && except !== 'categories') clauses.push({ terms: { category_id: [...filters.categoryIds] } });
   if (filters.brands !== null && except !== 'brands') clauses.push({ terms: { 'brand.keyword': [...filters.brands] } });
   if ((filters.minPriceCents !== null || filters.maxPriceCents !== null) && except !== 'price') {
-    clauses.push({ range: { price_cents: { ...(filters.minPriceCents === null ? {} : { gte: filters.minPriceCents }), ...(filters.maxPriceCents === null ? {} : { lte: filters.maxPriceCents }) } } });
+    clauses.push({
+      range: {
+        price_cents: {
+          ...(filters.minPriceCents === null ? {} : { gte: filters.minPriceCents }),
+          ...(filters.maxPriceCents === null ? {} : { lte: filters.maxPriceCents }),
+        },
+      },
+    });
   }
   if (filters.inStock !== null && except !== 'stock') clauses.push({ term: { in_stock: filters.inStock } });
   if (filters.tags !== null && except !== 'tags') clauses.push({ terms: { tags: [...filters.tags] } });
@@ -125,7 +137,10 @@ function textQuery(text: string): { must: estypes.QueryDslQueryContainer[]; shou
 }
 
 function facetAggregations(filters: ProductFilters): Record<string, estypes.AggregationsAggregationContainer> {
-  const facet = (dimension: Dimension, aggregation: estypes.AggregationsAggregationContainer): estypes.AggregationsAggregationContainer => ({
+  const facet = (
+    dimension: Dimension,
+    aggregation: estypes.AggregationsAggregationContainer,
+  ): estypes.AggregationsAggregationContainer => ({
     filter: { bool: { filter: filterClauses(filters, dimension) } },
     aggs: { values: aggregation },
   });
@@ -161,7 +176,11 @@ export function buildProductSearch(request: ProductSearchRequest): estypes.Searc
             pre_tags: ['<em>'],
             post_tags: ['</em>'],
             require_field_match: false,
-            fields: { name: { number_of_fragments: 0 }, brand: { number_of_fragments: 0 }, description: { fragment_size: 120, number_of_fragments: 2 } },
+            fields: {
+              name: { number_of_fragments: 0 },
+              brand: { number_of_fragments: 0 },
+              description: { fragment_size: 120, number_of_fragments: 2 },
+            },
           },
         }),
   };

@@ -28,7 +28,11 @@ export interface ProductSearchPage {
   readonly total: number;
   readonly hits: readonly ProductHit[];
   readonly hasNextPage: boolean;
-  readonly facets: { readonly brands: readonly FacetBucket[]; readonly categories: readonly FacetBucket[]; readonly priceRanges: readonly PriceRangeBucket[] };
+  readonly facets: {
+    readonly brands: readonly FacetBucket[];
+    readonly categories: readonly FacetBucket[];
+    readonly priceRanges: readonly PriceRangeBucket[];
+  };
 }
 
 interface Buckets<T> {
@@ -40,7 +44,13 @@ export function readProductSearch(response: estypes.SearchResponse<unknown>, fir
   const hits = all.slice(0, first).flatMap((hit): ProductHit[] =>
     hit._id === undefined
       ? []
-      : [{ id: hit._id, sortValues: hit.sort ?? [], highlights: Object.entries(hit.highlight ?? {}).map(([field, snippets]) => ({ field, snippets })) }],
+      : [
+          {
+            id: hit._id,
+            sortValues: hit.sort ?? [],
+            highlights: Object.entries(hit.highlight ?? {}).map(([field, snippets]) => ({ field, snippets })),
+          },
+        ],
   );
   const total = response.hits.total;
   const aggregations = (response.aggregations ?? {}) as Record<string, unknown>;
@@ -51,11 +61,13 @@ export function readProductSearch(response: estypes.SearchResponse<unknown>, fir
     facets: {
       brands: termBuckets(aggregations.brands),
       categories: termBuckets(aggregations.categories),
-      priceRanges: (((aggregations.prices ?? {}) as Buckets<{ from?: number; to?: number; doc_count: number }>).values?.buckets ?? []).map((bucket) => ({
-        fromCents: bucket.from ?? null,
-        toCents: bucket.to ?? null,
-        count: bucket.doc_count,
-      })),
+      priceRanges: (((aggregations.prices ?? {}) as Buckets<{ from?: number; to?: number; doc_count: number }>).values?.buckets ?? []).map(
+        (bucket) => ({
+          fromCents: bucket.from ?? null,
+          toCents: bucket.to ?? null,
+          count: bucket.doc_count,
+        }),
+      ),
     },
   };
 }

@@ -9,12 +9,18 @@ import { toSearchError } from '../index/elasticsearch-client.js';
  * SEARCH_UNAVAILABLE: Elasticsearch is down, slow or missing the index. INTERNAL: it rejected the
  * request as malformed, which the input validation in front of every query exists to prevent.
  */
-export async function runSearch(client: Client, index: string, body: estypes.SearchRequest, what: string): Promise<estypes.SearchResponse<unknown>> {
+export async function runSearch(
+  client: Client,
+  index: string,
+  body: estypes.SearchRequest,
+  what: string,
+): Promise<estypes.SearchResponse<unknown>> {
   try {
     return await client.search<unknown>({ ...body, index });
   } catch (error) {
     const mapped = toSearchError(error, what);
-    const message = mapped.code === 'SEARCH_UNAVAILABLE' ? `search is unavailable right now (${what}); entity reads still work` : `${what} failed`;
+    const message =
+      mapped.code === 'SEARCH_UNAVAILABLE' ? `search is unavailable right now (${what}); entity reads still work` : `${what} failed`;
     throw new GatewayError(mapped.code, message, { cause: mapped, details: { what } });
   }
 }

@@ -26,18 +26,28 @@ export interface TimeRange {
 }
 
 const NOMINAL_MS: Record<SalesInterval, number> = { HOUR: 3_600_000, DAY: 86_400_000, WEEK: 7 * 86_400_000, MONTH: 28 * 86_400_000 };
-const CALENDAR_INTERVAL: Record<SalesInterval, estypes.AggregationsCalendarInterval> = { HOUR: 'hour', DAY: 'day', WEEK: 'week', MONTH: 'month' };
+const CALENDAR_INTERVAL: Record<SalesInterval, estypes.AggregationsCalendarInterval> = {
+  HOUR: 'hour',
+  DAY: 'day',
+  WEEK: 'week',
+  MONTH: 'month',
+};
 
 export function timeRange(from: string, to: string): TimeRange {
   const fromMs = Date.parse(from);
   const toMs = Date.parse(to);
-  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || toMs <= fromMs) throw new GatewayError('BAD_USER_INPUT', `the time range must have from before to, got ${from} .. ${to}`);
+  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || toMs <= fromMs)
+    throw new GatewayError('BAD_USER_INPUT', `the time range must have from before to, got ${from} .. ${to}`);
   return { fromMs, toMs };
 }
 
 export function checkBucketCount(range: TimeRange, interval: SalesInterval): void {
   const buckets = Math.ceil((range.toMs - range.fromMs) / NOMINAL_MS[interval]) + 1;
-  if (buckets > MAX_BUCKETS) throw new GatewayError('BAD_USER_INPUT', `${interval} buckets over this range would be about ${buckets}; at most ${MAX_BUCKETS} are allowed`);
+  if (buckets > MAX_BUCKETS)
+    throw new GatewayError(
+      'BAD_USER_INPUT',
+      `${interval} buckets over this range would be about ${buckets}; at most ${MAX_BUCKETS} are allowed`,
+    );
 }
 
 let timeZones: ReadonlySet<string> | undefined;
@@ -45,16 +55,29 @@ let timeZones: ReadonlySet<string> | undefined;
 /** A canonical IANA time zone id (as Intl lists them, which java.time in Elasticsearch also knows), or UTC. */
 export function checkTimeZone(timeZone: string): string {
   timeZones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
-  if (!timeZones.has(timeZone)) throw new GatewayError('BAD_USER_INPUT', `timeZone must be an IANA time zone such as "Asia/Shanghai" or "UTC", got ${JSON.stringify(timeZone.slice(0, 40))}`);
+  if (!timeZones.has(timeZone))
+    throw new GatewayError(
+      'BAD_USER_INPUT',
+      `timeZone must be an IANA time zone such as "Asia/Shanghai" or "UTC", got ${JSON.stringify(timeZone.slice(0, 40))}`,
+    );
   return timeZone;
 }
 
 export function checkCurrency(currency: string): string {
-  if (!/^[A-Z]{3}$/.test(currency)) throw new GatewayError('BAD_USER_INPUT', `currency must be an ISO 4217 code such as "CNY", got ${JSON.stringify(currency.slice(0, 10))}`);
+  if (!/^[A-Z]{3}$/.test(currency))
+    throw new GatewayError(
+      'BAD_USER_INPUT',
+      `currency must be an ISO 4217 code such as "CNY", got ${JSON.stringify(currency.slice(0, 10))}`,
+    );
   return currency;
 }
 
-function salesFilter(range: TimeRange, currency: string, byItems: boolean, categoryIds: readonly string[] | null): estypes.QueryDslQueryContainer[] {
+function salesFilter(
+  range: TimeRange,
+  currency: string,
+  byItems: boolean,
+  categoryIds: readonly string[] | null,
+): estypes.QueryDslQueryContainer[] {
   const time = byItems ? 'ordered_at' : 'created_at';
   return [
     liveDocumentsFilter,
@@ -86,12 +109,20 @@ export function buildSalesOverTime(request: SalesOverTimeRequest): { readonly by
       format: "yyyy-MM-dd'T'HH:mm:ssXXX",
     },
     aggs: byItems
-      ? { revenue: { sum: { field: 'revenue_cents' } }, orders: { cardinality: { field: 'order_id', precision_threshold: CARDINALITY_PRECISION } } }
+      ? {
+          revenue: { sum: { field: 'revenue_cents' } },
+          orders: { cardinality: { field: 'order_id', precision_threshold: CARDINALITY_PRECISION } },
+        }
       : { revenue: { sum: { field: 'total_cents' } } },
   };
   return {
     byItems,
-    body: { size: 0, track_total_hits: false, query: { bool: { filter: salesFilter(request.range, request.currency, byItems, request.categoryIds) } }, aggs: { over_time: histogram } },
+    body: {
+      size: 0,
+      track_total_hits: false,
+      query: { bool: { filter: salesFilter(request.range, request.currency, byItems, request.categoryIds) } },
+      aggs: { over_time: histogram },
+    },
   };
 }
 
@@ -107,7 +138,9 @@ interface ValueAgg {
 }
 
 export function readSalesOverTime(response: estypes.SearchResponse<unknown>, byItems: boolean): SalesBucketValue[] {
-  const histogram = (response.aggregations?.over_time ?? {}) as { buckets?: { key: number; key_as_string?: string; doc_count: number; revenue?: ValueAgg; orders?: ValueAgg }[] };
+  const histogram = (response.aggregations?.over_time ?? {}) as {
+    buckets?: { key: number; key_as_string?: string; doc_count: number; revenue?: ValueAgg; orders?: ValueAgg }[];
+  };
   return (histogram.buckets ?? []).map((bucket) => ({
     startMs: bucket.key,
     label: bucket.key_as_string ?? new Date(bucket.key).toISOString(),
@@ -140,7 +173,12 @@ export function buildTopProducts(range: TimeRange, currency: string, by: TopProd
     query: { bool: { filter: salesFilter(range, currency, true, null) } },
     aggs: {
       products: {
-        terms: { field: 'product_id', size: first, shard_size: Math.max(100, first * 10), order: [{ [by === 'REVENUE' ? 'revenue' : 'units']: 'desc' }, { _key: 'asc' }] },
+        terms: {
+          field: 'product_id',
+          size: first,
+          shard_size: Math.max(100, first * 10),
+          order: [{ [by === 'REVENUE' ? 'revenue' : 'units']: 'desc' }, { _key: 'asc' }],
+        },
         aggs: lineMetrics,
       },
     },
@@ -148,7 +186,11 @@ export function buildTopProducts(range: TimeRange, currency: string, by: TopProd
 }
 
 /** One `filters` bucket per top-level category, each matching its whole subtree, so orders are counted once per subtree. */
-export function buildCategoryBreakdown(range: TimeRange, currency: string, subtrees: ReadonlyMap<string, readonly string[]>): estypes.SearchRequest {
+export function buildCategoryBreakdown(
+  range: TimeRange,
+  currency: string,
+  subtrees: ReadonlyMap<string, readonly string[]>,
+): estypes.SearchRequest {
   const filters = Object.fromEntries([...subtrees].map(([id, ids]) => [id, { terms: { category_id: [...ids] } }]));
   return {
     size: 0,

@@ -25,9 +25,14 @@ export function encodeSearchCursor(fingerprint: string, values: readonly unknown
 }
 
 /** The sort values to pass as `search_after`, or null when there is no cursor. */
-export function decodeSearchCursor(cursor: string | null | undefined, fingerprint: string, shape: readonly SortValueKind[]): SortValue[] | null {
+export function decodeSearchCursor(
+  cursor: string | null | undefined,
+  fingerprint: string,
+  shape: readonly SortValueKind[],
+): SortValue[] | null {
   if (cursor === null || cursor === undefined) return null;
-  const invalid = (why: string) => new GatewayError('BAD_USER_INPUT', `after is not a cursor of this search (${why}): ${JSON.stringify(cursor.slice(0, 40))}`);
+  const invalid = (why: string) =>
+    new GatewayError('BAD_USER_INPUT', `after is not a cursor of this search (${why}): ${JSON.stringify(cursor.slice(0, 40))}`);
   if (cursor.length > MAX_CURSOR_LENGTH) throw invalid('too long');
   let parsed: unknown;
   try {

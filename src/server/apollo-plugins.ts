@@ -65,7 +65,10 @@ export function errorAttribution(): ErrorAttribution {
     loggerFor(error) {
       if (typeof error !== 'object' || error === null) return undefined;
       // Apollo wraps a non-GraphQL failure of context creation in a GraphQLError of its own.
-      return loggers.get(error) ?? (error instanceof GraphQLError && error.originalError !== undefined ? loggers.get(error.originalError) : undefined);
+      return (
+        loggers.get(error) ??
+        (error instanceof GraphQLError && error.originalError !== undefined ? loggers.get(error.originalError) : undefined)
+      );
     },
   };
 }

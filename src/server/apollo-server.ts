@@ -53,7 +53,11 @@ export interface ApolloServerOptions {
  * client whose hash is unknown to the instance it reaches just sends the full query once more, so a
  * shared store would save one round trip per instance and query while adding a dependency.
  */
-export function createApolloServer(schema: GraphQLSchema, services: GatewayServices, options: ApolloServerOptions): ApolloServer<RequestContext> {
+export function createApolloServer(
+  schema: GraphQLSchema,
+  services: GatewayServices,
+  options: ApolloServerOptions,
+): ApolloServer<RequestContext> {
   const production = services.config.mode === 'production';
   const { introspection } = services.config.http;
   const { errors } = options;

@@ -20,7 +20,11 @@ import type { GatewayServices } from './gateway-services.js';
  * lane of its own, so Redis stays fresh while Elasticsearch works through a backlog; the group's
  * committed offsets follow the slower of the two.
  */
-export function createCdcRuntime(services: GatewayServices, extraAppliers: readonly StoreApplier[] = [], trace?: ConsumerTrace): CdcConsumer {
+export function createCdcRuntime(
+  services: GatewayServices,
+  extraAppliers: readonly StoreApplier[] = [],
+  trace?: ConsumerTrace,
+): CdcConsumer {
   const { config, rows, metrics, logger, registry } = services;
   const search = services.syncSearch();
   const indexPrefix = config.elasticsearch.indexPrefix;

@@ -35,7 +35,10 @@ export function createClientAddressResolver(trustProxy: boolean, trustedProxies:
       const peer = normalizeAddress(remoteAddress);
       // A request that did not come through one of our proxies has no forwarded chain we can trust.
       if (!trustProxy || forwardedFor === undefined || !isTrusted(trusted, peer)) return peer;
-      const hops = forwardedFor.split(',').map(normalizeAddress).filter((hop) => hop !== '');
+      const hops = forwardedFor
+        .split(',')
+        .map(normalizeAddress)
+        .filter((hop) => hop !== '');
       let nearest = peer;
       for (let index = hops.length - 1; index >= 0; index -= 1) {
         const hop = hops[index] as string;

@@ -12,7 +12,10 @@ import type { RequestContext } from '../resolvers/request-context.js';
  * one-off texts (a scanner, a fuzzer) should not pay a compile (~1 ms) each.
  */
 
-export type ExecutionPlan = (context: RequestContext, variables: Record<string, unknown> | undefined) => Promise<ExecutionResult> | ExecutionResult;
+export type ExecutionPlan = (
+  context: RequestContext,
+  variables: Record<string, unknown> | undefined,
+) => Promise<ExecutionResult> | ExecutionResult;
 
 /** The plans of one validated document, by operation name ('' for the document's only operation). */
 export interface PlannedDocument {

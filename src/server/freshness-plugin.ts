@@ -57,7 +57,12 @@ const DATABASE: StoreFreshness = { appliedThroughMs: null, ageMs: 0, caughtUp: t
 function storeFreshness(watermark: StoreWatermark | undefined, nowMs: number): StoreFreshness {
   if (watermark === undefined) return { appliedThroughMs: null, ageMs: null, caughtUp: false, newestAppliedCommitMs: null };
   const { appliedThroughMs, caughtUp, newestAppliedCommitMs } = watermark;
-  return { appliedThroughMs, ageMs: appliedThroughMs === null ? null : Math.max(0, nowMs - appliedThroughMs), caughtUp, newestAppliedCommitMs };
+  return {
+    appliedThroughMs,
+    ageMs: appliedThroughMs === null ? null : Math.max(0, nowMs - appliedThroughMs),
+    caughtUp,
+    newestAppliedCommitMs,
+  };
 }
 
 const withinBound = (freshness: StoreFreshness, boundMs: number) => freshness.ageMs !== null && freshness.ageMs <= boundMs;
@@ -97,7 +102,9 @@ export function freshnessPlugin(sources: FreshnessSources): ApolloServerPlugin<R
           if (!asked && scope.maxStalenessMs === null) return;
           const known = await read();
           const at = now();
-          const stores = Object.fromEntries([...scope.touched].map((store) => [store, store === 'mysql' ? DATABASE : storeFreshness(known.get(store), at)]));
+          const stores = Object.fromEntries(
+            [...scope.touched].map((store) => [store, store === 'mysql' ? DATABASE : storeFreshness(known.get(store), at)]),
+          );
           const freshness: FreshnessExtension = {
             cacheHits: cacheTally.hits,
             cacheMisses: cacheTally.misses,
@@ -106,9 +113,18 @@ export function freshnessPlugin(sources: FreshnessSources): ApolloServerPlugin<R
             maxStalenessMs: scope.maxStalenessMs,
           };
           const bound = scope.maxStalenessMs;
-          const warnings = bound === null ? [] : (['elasticsearch', 'elasticsearch-embeds'] as const)
-            .filter((store) => stores[store] !== undefined && !withinBound(stores[store], bound))
-            .map((store) => ({ code: 'STALE_BEYOND_BOUND', store, boundMs: bound, ageMs: stores[store]?.ageMs ?? null, message: `${store} may be older than the ${bound} ms asked for` }));
+          const warnings =
+            bound === null
+              ? []
+              : (['elasticsearch', 'elasticsearch-embeds'] as const)
+                  .filter((store) => stores[store] !== undefined && !withinBound(stores[store], bound))
+                  .map((store) => ({
+                    code: 'STALE_BEYOND_BOUND',
+                    store,
+                    boundMs: bound,
+                    ageMs: stores[store]?.ageMs ?? null,
+                    message: `${store} may be older than the ${bound} ms asked for`,
+                  }));
           const result = response.body.singleResult;
           result.extensions = { ...result.extensions, freshness, ...(warnings.length === 0 ? {} : { warnings }) };
         },

@@ -47,7 +47,15 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
   const apollo = withGraphQL ? createApolloServer(schema, services, { consumerStatus: options.consumerStatus ?? null, errors }) : null;
   await apollo?.start();
   const limiterOf = (name: string, limit: number, windowMs: number) =>
-    createRateLimiter({ redis: services.redis, keyPrefix: config.redis.keyPrefix, name, limit, windowMs, metrics: services.metrics, logger: services.logger });
+    createRateLimiter({
+      redis: services.redis,
+      keyPrefix: config.redis.keyPrefix,
+      name,
+      limit,
+      windowMs,
+      metrics: services.metrics,
+      logger: services.logger,
+    });
   // Keys are imported once here; a bad key or JWKS URL was refused by the config loader already.
   const jwt = await createJwtVerifier(config.auth.jwt);
   let draining = false;
@@ -65,7 +73,9 @@ export async function startGatewayApi(schema: GraphQLSchema, services: GatewaySe
   // Shared by queries and subscriptions: one budget per client whichever way it asks.
   const requests = limiterOf('rl', config.rateLimit.requests, config.rateLimit.windowMs);
   const authFailures = limiterOf('authfail', config.rateLimit.authFailures, config.rateLimit.authFailureWindowMs);
-  const live: LiveApi | null = withGraphQL ? await startLiveApi({ schema, services, requests, authFailures, jwt, validationRules: gatewayValidationRules(config) }) : null;
+  const live: LiveApi | null = withGraphQL
+    ? await startLiveApi({ schema, services, requests, authFailures, jwt, validationRules: gatewayValidationRules(config) })
+    : null;
   const http = createHttpGateway({
     apollo,
     eventStreams: live?.eventStreams ?? null,

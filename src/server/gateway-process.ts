@@ -87,7 +87,9 @@ async function shutdownGateway(
   const stopConsumer = async () => {
     if (started.consumer === null) return;
     await started.consumer.stop();
-    const applied = started.consumer.status().partitions.map(({ topic, partition, lastAppliedOffset }) => ({ topic, partition, lastAppliedOffset }));
+    const applied = started.consumer
+      .status()
+      .partitions.map(({ topic, partition, lastAppliedOffset }) => ({ topic, partition, lastAppliedOffset }));
     logger.info({ partitions: applied }, 'consumer stopped; applied offsets committed');
   };
   // Requests get most of the bound; what remains covers closing the clients.

@@ -81,7 +81,12 @@ function timeSearchRequests(search: ElasticsearchClient, metrics: Metrics): void
     const path = event?.meta.request.params.path ?? '';
     // `/gw-products/_search` → `_search`, `/_cluster/health` → `_cluster`: never an index or a
     // document id, so the label set stays small.
-    const endpoint = path.split('/').filter((part) => part.startsWith('_')).join('/') || (event?.meta.request.params.method ?? 'request');
+    const endpoint =
+      path
+        .split('/')
+        .filter((part) => part.startsWith('_'))
+        .join('/') ||
+      (event?.meta.request.params.method ?? 'request');
     if (started.size > 10_000) started.clear();
     started.set(id, { at: performance.now(), endpoint });
   });
@@ -96,10 +101,21 @@ function timeSearchRequests(search: ElasticsearchClient, metrics: Metrics): void
 
 export function createGatewayServices(config: GatewayConfig, logger: Logger, registry: EntityRegistry): GatewayServices {
   const metrics = createMetrics({ processMetrics: true });
-  const pool = createMysqlPool({ url: config.mysql.url, poolSize: config.mysql.poolSize, connectTimeoutMs: config.mysql.connectTimeoutMs, tls: config.mysql.tls });
+  const pool = createMysqlPool({
+    url: config.mysql.url,
+    poolSize: config.mysql.poolSize,
+    connectTimeoutMs: config.mysql.connectTimeoutMs,
+    tls: config.mysql.tls,
+  });
   const redisWarning = (message: string) => throttled(1_000, (error: Error) => logger.warn({ err: error.message }, message));
   const openRedis = (commandTimeoutMs: number, onError: (error: Error) => void) =>
-    createRedisConnection({ url: config.redis.url, clusterNodes: config.redis.clusterNodes, commandTimeoutMs, security: config.redis, onError });
+    createRedisConnection({
+      url: config.redis.url,
+      clusterNodes: config.redis.clusterNodes,
+      commandTimeoutMs,
+      security: config.redis,
+      onError,
+    });
   const redis = openRedis(config.redis.commandTimeoutMs, redisWarning('redis unavailable; reads go to the database'));
   const cache = createEntityCache({ redis, keyPrefix: config.redis.keyPrefix });
   const rows = createRowSource({ pool, metrics, queryTimeoutMs: config.mysql.queryTimeoutMs });
@@ -131,7 +147,10 @@ export function createGatewayServices(config: GatewayConfig, logger: Logger, reg
     },
     syncSearch() {
       if (sync === null) {
-        sync = createElasticsearchClient({ url: config.elasticsearch.url, requestTimeoutMs: Math.max(config.elasticsearch.requestTimeoutMs, SYNC_TIMEOUT_MS) });
+        sync = createElasticsearchClient({
+          url: config.elasticsearch.url,
+          requestTimeoutMs: Math.max(config.elasticsearch.requestTimeoutMs, SYNC_TIMEOUT_MS),
+        });
         timeSearchRequests(sync, metrics);
       }
       return sync;

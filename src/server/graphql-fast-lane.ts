@@ -100,7 +100,10 @@ export function createGraphQLFastLane(options: FastLaneOptions): GraphQLFastLane
   const rules = [...specifiedRules, ...options.validationRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   const documents = createDocumentCache(options.documents ?? { maxDocuments: 1_000, maxCharacters: 1024 * 1024 });
   const served = { outcome: 'served' } as const;
-  const toApollo = (outcome: 'not_eligible' | 'invalid' | 'context_failed' | 'errors', context: (() => Promise<RequestContext>) | null): FastLaneOutcome => {
+  const toApollo = (
+    outcome: 'not_eligible' | 'invalid' | 'context_failed' | 'errors',
+    context: (() => Promise<RequestContext>) | null,
+  ): FastLaneOutcome => {
     metrics.increment('graphql_fast_lane', { outcome });
     return { kind: 'fallback', context };
   };
@@ -132,7 +135,8 @@ export function createGraphQLFastLane(options: FastLaneOptions): GraphQLFastLane
       if (planned === null) return toApollo('invalid', null);
       const operation = getOperationAST(planned.document, request.operationName);
       if (operation?.operation !== OperationTypeNode.QUERY) return toApollo('not_eligible', null);
-      if (requestCostError(schema, planned.document, request.operationName, request.variables, options) !== null) return toApollo('invalid', null);
+      if (requestCostError(schema, planned.document, request.operationName, request.variables, options) !== null)
+        return toApollo('invalid', null);
       let context: RequestContext;
       try {
         context = await createContext();

@@ -40,9 +40,16 @@ export function consumerReadiness(status: () => ConsumerStatus): ReadinessCheck 
   return () => {
     const current = status();
     // Each store applies at its own pace: its own lag says which one is behind.
-    const stores = current.stores === undefined ? {} : { stores: Object.fromEntries(current.stores.map((store) => [store.store, lagSummary(store.partitions)])) };
+    const stores =
+      current.stores === undefined
+        ? {}
+        : { stores: Object.fromEntries(current.stores.map((store) => [store.store, lagSummary(store.partitions)])) };
     const detail = { partitions: current.partitions.length, ...lagSummary(current.partitions), ...stores };
-    return Promise.resolve(current.joined ? { ok: true, latencyMs: 0, detail } : { ok: false, latencyMs: 0, error: 'not a member of the consumer group', detail });
+    return Promise.resolve(
+      current.joined
+        ? { ok: true, latencyMs: 0, detail }
+        : { ok: false, latencyMs: 0, error: 'not a member of the consumer group', detail },
+    );
   };
 }
 
@@ -73,7 +80,9 @@ function cachedChecks(checks: Readonly<Record<string, ReadinessCheck>>, cacheMs:
   return () => {
     if (round === null || (finishedAt !== null && performance.now() - finishedAt >= cacheMs)) {
       finishedAt = null;
-      const current = Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await check()] as const)).then((entries) => Object.fromEntries(entries));
+      const current = Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await check()] as const)).then((entries) =>
+        Object.fromEntries(entries),
+      );
       round = current;
       void current.then(() => {
         if (round === current) finishedAt = performance.now();
@@ -97,7 +106,8 @@ export function healthRoutes(services: GatewayServices, options: HealthOptions =
     {
       mysql: () => probe(() => services.pool.query('SELECT 1'), PROBE_TIMEOUT_MS),
       redis: () => probe(() => pingRedis(services.redis), PROBE_TIMEOUT_MS),
-      elasticsearch: () => probe(() => services.search.cluster.health({}, { requestTimeout: PROBE_TIMEOUT_MS, maxRetries: 0 }), PROBE_TIMEOUT_MS),
+      elasticsearch: () =>
+        probe(() => services.search.cluster.health({}, { requestTimeout: PROBE_TIMEOUT_MS, maxRetries: 0 }), PROBE_TIMEOUT_MS),
       ...options.extraChecks,
     },
     services.config.http.readinessCacheMs,

@@ -83,7 +83,12 @@ function sendError(response: ServerResponse, metrics: Metrics, code: ErrorCode |
 }
 
 /** Parses the body as Apollo expects it; false when an error response was already sent. */
-async function parseBody(options: HttpGatewayOptions, request: IncomingMessage, response: ServerResponse, headers: HeaderMap): Promise<{ body: unknown } | false> {
+async function parseBody(
+  options: HttpGatewayOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+  headers: HeaderMap,
+): Promise<{ body: unknown } | false> {
   const { maxBodyBytes, maxBatchOperations } = options.limits;
   const tooLarge = async () => {
     // Answer once the upload is read (and discarded): closing with it unread resets the connection,
@@ -119,7 +124,12 @@ async function parseBody(options: HttpGatewayOptions, request: IncomingMessage, 
     return false;
   }
   if (Array.isArray(body) && body.length > maxBatchOperations) {
-    sendError(response, options.metrics, 'BATCH_TOO_LARGE', `a batch may hold at most ${maxBatchOperations} operations, got ${body.length}`);
+    sendError(
+      response,
+      options.metrics,
+      'BATCH_TOO_LARGE',
+      `a batch may hold at most ${maxBatchOperations} operations, got ${body.length}`,
+    );
     return false;
   }
   return { body };
@@ -131,7 +141,14 @@ async function parseBody(options: HttpGatewayOptions, request: IncomingMessage, 
  * itself and hands Apollo a ready request. A plain JSON query goes through the fast lane first, which
  * answers it when it succeeds and otherwise hands Apollo the context it already built.
  */
-async function handleGraphQL(options: HttpGatewayOptions, apollo: ApolloServer<RequestContext>, request: IncomingMessage, response: ServerResponse, search: string, scope: RequestScope): Promise<void> {
+async function handleGraphQL(
+  options: HttpGatewayOptions,
+  apollo: ApolloServer<RequestContext>,
+  request: IncomingMessage,
+  response: ServerResponse,
+  search: string,
+  scope: RequestScope,
+): Promise<void> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -142,7 +159,10 @@ async function handleGraphQL(options: HttpGatewayOptions, apollo: ApolloServer<R
     if (parsed === false) return;
     body = parsed.body;
   }
-  const client: ClientInfo = { remoteAddress: request.socket.remoteAddress ?? 'unknown', operations: Array.isArray(body) ? Math.max(1, body.length) : 1 };
+  const client: ClientInfo = {
+    remoteAddress: request.socket.remoteAddress ?? 'unknown',
+    operations: Array.isArray(body) ? Math.max(1, body.length) : 1,
+  };
   let context = () => options.createContext(headers, client, scope);
   if (options.fastLane !== null && request.method === 'POST') {
     const outcome = await options.fastLane.serve(headers, body, context);
@@ -223,7 +243,10 @@ export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
       return;
     }
     handling.catch((error: unknown) => {
-      scope.logger.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), path }, 'request failed');
+      scope.logger.error(
+        { err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), path },
+        'request failed',
+      );
       if (!response.headersSent) sendError(response, options.metrics, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else response.destroy();
     });

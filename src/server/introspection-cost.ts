@@ -107,7 +107,11 @@ export function introspectionMultiplier(fieldName: string, sizes: IntrospectionL
 }
 
 /** The field a selection names, including the meta fields (`__schema`, `__type`, `__typename`) no type lists. */
-export function fieldOf(schema: GraphQLSchema, parentType: GraphQLNamedType | undefined, name: string): GraphQLField<unknown, unknown> | undefined {
+export function fieldOf(
+  schema: GraphQLSchema,
+  parentType: GraphQLNamedType | undefined,
+  name: string,
+): GraphQLField<unknown, unknown> | undefined {
   if (parentType === undefined) return undefined;
   if (name === TypeNameMetaFieldDef.name) return TypeNameMetaFieldDef;
   if (parentType === schema.getQueryType()) {

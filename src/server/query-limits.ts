@@ -75,13 +75,15 @@ function sizeOf(value: ValueNode, walk: Walk): number | null {
  * the connection field's `first` already counted.
  */
 function multiplierOf(node: FieldNode, field: GraphQLField<unknown, unknown>, parentType: GraphQLNamedType, walk: Walk): number {
-  if (parentType.name.startsWith('__') || node.name.value.startsWith('__')) return introspectionMultiplier(node.name.value, walk.introspectionSizes);
+  if (parentType.name.startsWith('__') || node.name.value.startsWith('__'))
+    return introspectionMultiplier(node.name.value, walk.introspectionSizes);
   for (const name of SIZE_ARGUMENTS) {
     const given = node.arguments?.find((argument) => argument.name.value === name);
     const declared = field.args.find((argument) => argument.name === name);
     // A variable the request leaves unset (and the operation gives no default) leaves the argument
     // unset: the field's own default applies at execution, so it is costed at that default.
-    const unset = given?.value.kind === Kind.VARIABLE && !walk.variables.has(given.value.name.value) && typeof declared?.defaultValue === 'number';
+    const unset =
+      given?.value.kind === Kind.VARIABLE && !walk.variables.has(given.value.name.value) && typeof declared?.defaultValue === 'number';
     if (unset) walk.usesVariableSizes = true;
     const size = given !== undefined && !unset ? sizeOf(given.value, walk) : null;
     if (size !== null) return Math.max(1, size);
@@ -121,8 +123,23 @@ function measureSelection(
       const level = chain > 0 ? depth : depth + 1;
       maxDepth = Math.max(maxDepth, level);
       if (selection.selectionSet !== undefined) {
-        const times = field === undefined || parentType === undefined ? 1 : chain > walk.introspectionSizes.wrappers ? 0 : multiplierOf(selection, field, parentType, walk);
-        add(measureSelection(selection.selectionSet, field === undefined ? undefined : getNamedType(field.type), multiplier * times, level, walk, seen, chain));
+        const times =
+          field === undefined || parentType === undefined
+            ? 1
+            : chain > walk.introspectionSizes.wrappers
+              ? 0
+              : multiplierOf(selection, field, parentType, walk);
+        add(
+          measureSelection(
+            selection.selectionSet,
+            field === undefined ? undefined : getNamedType(field.type),
+            multiplier * times,
+            level,
+            walk,
+            seen,
+            chain,
+          ),
+        );
       }
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const type = selection.typeCondition === undefined ? parentType : walk.schema.getType(selection.typeCondition.name.value);
@@ -135,7 +152,14 @@ function measureSelection(
       let measured = walk.fragmentMeasures.get(name);
       if (measured === undefined) {
         const aliasesBefore = walk.aliases;
-        const inner = measureSelection(fragment.selectionSet, walk.schema.getType(fragment.typeCondition.name.value) ?? undefined, 1, 0, walk, new Set([...seen, name]));
+        const inner = measureSelection(
+          fragment.selectionSet,
+          walk.schema.getType(fragment.typeCondition.name.value) ?? undefined,
+          1,
+          0,
+          walk,
+          new Set([...seen, name]),
+        );
         measured = { ...inner, aliases: walk.aliases - aliasesBefore };
         walk.fragmentMeasures.set(name, measured);
         walk.aliases = aliasesBefore;
@@ -164,15 +188,25 @@ export function measureOperation(
     if (Object.hasOwn(variables, name) && variables[name] !== null) values.set(name, variables[name]);
     else if (definition.defaultValue !== undefined) values.set(name, valueFromASTUntyped(definition.defaultValue));
   }
-  const walk: Walk = { schema, fragments, variables: values, usesVariableSizes: false, introspectionSizes: introspectionListSizes(schema), aliases: 0, fragmentMeasures: new Map() };
+  const walk: Walk = {
+    schema,
+    fragments,
+    variables: values,
+    usesVariableSizes: false,
+    introspectionSizes: introspectionListSizes(schema),
+    aliases: 0,
+    fragmentMeasures: new Map(),
+  };
   const root = schema.getRootType(operation.operation) ?? undefined;
   const { depth, cost } = measureSelection(operation.selectionSet, root, 1, 0, walk, new Set());
   // Introspection's mean list lengths are fractional; the cost reported is whole.
   return { depth, aliases: walk.aliases, cost: Math.ceil(cost), usesVariableSizes: walk.usesVariableSizes };
 }
 
-const costMessage = (name: string, cost: number, maxCost: number) => `${name} has an estimated cost of ${cost} (fields × list sizes); the limit is ${maxCost}`;
-const operationLabel = (operation: OperationDefinitionNode) => (operation.name === undefined ? 'the operation' : `operation ${operation.name.value}`);
+const costMessage = (name: string, cost: number, maxCost: number) =>
+  `${name} has an estimated cost of ${cost} (fields × list sizes); the limit is ${maxCost}`;
+const operationLabel = (operation: OperationDefinitionNode) =>
+  operation.name === undefined ? 'the operation' : `operation ${operation.name.value}`;
 
 /** Operations whose cost depends on the request's variables (validation cannot check those once per text). */
 const variableCostOperations = new WeakMap<OperationDefinitionNode, boolean>();
@@ -191,12 +225,19 @@ export function requestCostError(
 ): GraphQLError | null {
   const operation = getOperationAST(document, operationName);
   if (operation === null || operation === undefined || variableCostOperations.get(operation) === false) return null;
-  const fragments = (name: string) => document.definitions.find((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name);
+  const fragments = (name: string) =>
+    document.definitions.find(
+      (definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name,
+    );
   const measure = measureOperation(schema, operation, fragments, variables ?? {});
   variableCostOperations.set(operation, measure.usesVariableSizes);
   if (measure.cost <= limits.maxCost) return null;
   const message = costMessage(operationLabel(operation), measure.cost, limits.maxCost);
-  return new GraphQLError(message, { nodes: [operation], originalError: new GatewayError('QUERY_TOO_COMPLEX', message), extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
+  return new GraphQLError(message, {
+    nodes: [operation],
+    originalError: new GatewayError('QUERY_TOO_COMPLEX', message),
+    extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
+  });
 }
 
 function reject(context: ValidationContext, operation: OperationDefinitionNode, code: ErrorCode, message: string): void {
@@ -220,10 +261,13 @@ export function queryLimitsRule(limits: QueryLimits) {
       }
       const measure = measureOperation(context.getSchema(), operation, (name) => context.getFragment(name));
       const name = operationLabel(operation);
-      if (measure.depth > limits.maxDepth) reject(context, operation, 'QUERY_TOO_DEEP', `${name} is ${measure.depth} levels deep; the limit is ${limits.maxDepth}`);
-      if (measure.aliases > limits.maxAliases) reject(context, operation, 'TOO_MANY_ALIASES', `${name} uses ${measure.aliases} aliases; the limit is ${limits.maxAliases}`);
+      if (measure.depth > limits.maxDepth)
+        reject(context, operation, 'QUERY_TOO_DEEP', `${name} is ${measure.depth} levels deep; the limit is ${limits.maxDepth}`);
+      if (measure.aliases > limits.maxAliases)
+        reject(context, operation, 'TOO_MANY_ALIASES', `${name} uses ${measure.aliases} aliases; the limit is ${limits.maxAliases}`);
       // A cost that depends on variables is checked per request (requestCostError), with their values.
-      if (!measure.usesVariableSizes && measure.cost > limits.maxCost) reject(context, operation, 'QUERY_TOO_COMPLEX', costMessage(name, measure.cost, limits.maxCost));
+      if (!measure.usesVariableSizes && measure.cost > limits.maxCost)
+        reject(context, operation, 'QUERY_TOO_COMPLEX', costMessage(name, measure.cost, limits.maxCost));
       return false;
     },
   });

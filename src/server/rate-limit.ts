@@ -53,7 +53,11 @@ export function createRateLimiter(deps: RateLimiterDependencies): RateLimiter {
       requestLogger.warn({ limiter: deps.name }, 'rate limiter store (Redis) unavailable; counting in memory on this instance');
     }
   };
-  const options: IRateLimiterOptions = { keyPrefix: `${deps.keyPrefix}${deps.name}`, points: limit, duration: Math.max(1, Math.round(deps.windowMs / 1000)) };
+  const options: IRateLimiterOptions = {
+    keyPrefix: `${deps.keyPrefix}${deps.name}`,
+    points: limit,
+    duration: Math.max(1, Math.round(deps.windowMs / 1000)),
+  };
   class InsuranceLimiter extends RateLimiterMemory {
     override consume(...args: Parameters<RateLimiterMemory['consume']>) {
       noteInsurance(args[2]);
@@ -64,7 +68,12 @@ export function createRateLimiter(deps: RateLimiterDependencies): RateLimiter {
       return super.get(...args);
     }
   }
-  const limiter = new RateLimiterRedis({ ...options, storeClient: deps.redis, rejectIfRedisNotReady: true, insuranceLimiter: new InsuranceLimiter(options) });
+  const limiter = new RateLimiterRedis({
+    ...options,
+    storeClient: deps.redis,
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: new InsuranceLimiter(options),
+  });
   const refused = (result: RateLimiterRes): RateDecision => {
     metrics.increment('rate_limit_rejections', {});
     return { allowed: false, retryAfterMs: Math.max(1, result.msBeforeNext), limit };
@@ -84,7 +93,9 @@ export function createRateLimiter(deps: RateLimiterDependencies): RateLimiter {
     async peek(client) {
       try {
         const result = await limiter.get(client);
-        return result !== null && result.consumedPoints >= limit ? refused(result) : { allowed: true, remaining: result === null ? limit : result.remainingPoints };
+        return result !== null && result.consumedPoints >= limit
+          ? refused(result)
+          : { allowed: true, remaining: result === null ? limit : result.remainingPoints };
       } catch {
         return allowedWithoutLimit;
       }

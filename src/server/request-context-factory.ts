@@ -34,7 +34,9 @@ function asGraphQLError(error: GatewayError): GraphQLError {
 function rateLimited(decision: Extract<RateDecision, { allowed: false }>, message: string): GraphQLError {
   const seconds = Math.ceil(decision.retryAfterMs / 1000);
   const retryAfter = new ApolloHeaderMap([['retry-after', String(seconds)]]);
-  return new GraphQLError(`${message}; retry in ${seconds} s`, { extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: retryAfter } } });
+  return new GraphQLError(`${message}; retry in ${seconds} s`, {
+    extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: retryAfter } },
+  });
 }
 
 /**
@@ -57,7 +59,8 @@ export function requestContextFactory(deps: RequestContextDependencies) {
     const failureWindow = `${config.rateLimit.authFailureWindowMs / 1000} s`;
     if (presentsCredentials(headers)) {
       const blocked = await deps.authFailures.peek(address);
-      if (!blocked.allowed) throw refuse(rateLimited(blocked, `${guessing} failed authentications per ${failureWindow} from this address`), 'RATE_LIMITED');
+      if (!blocked.allowed)
+        throw refuse(rateLimited(blocked, `${guessing} failed authentications per ${failureWindow} from this address`), 'RATE_LIMITED');
     }
     let viewer: Viewer;
     try {
@@ -66,16 +69,26 @@ export function requestContextFactory(deps: RequestContextDependencies) {
       if (!isGatewayError(error)) throw error;
       if (presentsCredentials(headers)) {
         const failures = await deps.authFailures.take(address, 1, scope.logger);
-        if (!failures.allowed) throw refuse(rateLimited(failures, `${guessing} failed authentications per ${failureWindow} from this address`), 'RATE_LIMITED');
+        if (!failures.allowed)
+          throw refuse(rateLimited(failures, `${guessing} failed authentications per ${failureWindow} from this address`), 'RATE_LIMITED');
       }
       throw refuse(asGraphQLError(error), error.code);
     }
     const decision = await deps.requests.take(viewer.subject ?? address, client.operations, scope.logger);
     if (!decision.allowed) {
-      throw refuse(rateLimited(decision, `rate limit of ${decision.limit} requests per ${config.rateLimit.windowMs / 1000} s exceeded`), 'RATE_LIMITED');
+      throw refuse(
+        rateLimited(decision, `rate limit of ${decision.limit} requests per ${config.rateLimit.windowMs / 1000} s exceeded`),
+        'RATE_LIMITED',
+      );
     }
     return {
-      loaders: createRequestLoaders({ reader: services.reader, rows: services.rows, batching: deps.batching, cacheTally: scope.cacheTally, freshness: scope.freshness }),
+      loaders: createRequestLoaders({
+        reader: services.reader,
+        rows: services.rows,
+        batching: deps.batching,
+        cacheTally: scope.cacheTally,
+        freshness: scope.freshness,
+      }),
       scope,
       metrics,
       viewer,

@@ -8,7 +8,9 @@ import type { Logger } from '../observability/logger.js';
 import { createKafka } from '../sync/kafka-client.js';
 
 function unreachable(variable: string, value: string, error: unknown): GatewayError {
-  return new GatewayError('CONFIG_INVALID', `${variable}=${redactUrl(value)} is unreachable: ${errorMessage(error)}`, { details: { variable } });
+  return new GatewayError('CONFIG_INVALID', `${variable}=${redactUrl(value)} is unreachable: ${errorMessage(error)}`, {
+    details: { variable },
+  });
 }
 
 /**
@@ -24,7 +26,9 @@ export async function checkDependencies(config: GatewayConfig, services: Gateway
   try {
     await waitForRedis(services.redis, timeoutMs);
   } catch (error) {
-    throw config.redis.clusterNodes.length > 0 ? unreachable('REDIS_CLUSTER_NODES', config.redis.clusterNodes.join(','), error) : unreachable('REDIS_URL', config.redis.url, error);
+    throw config.redis.clusterNodes.length > 0
+      ? unreachable('REDIS_CLUSTER_NODES', config.redis.clusterNodes.join(','), error)
+      : unreachable('REDIS_URL', config.redis.url, error);
   }
   try {
     // cluster health rather than ping: HEAD / answers 405 on some builds.
@@ -37,7 +41,13 @@ export async function checkDependencies(config: GatewayConfig, services: Gateway
 /** Creates each searchable entity's index and alias when missing (idempotent, safe to race). */
 export async function ensureSearchIndices(services: GatewayServices): Promise<void> {
   const { indexPrefix, refreshInterval } = services.config.elasticsearch;
-  await ensureIndices({ client: services.search, registry: services.registry, indexPrefix, logger: services.logger, layout: { settings: { refresh_interval: refreshInterval } } });
+  await ensureIndices({
+    client: services.search,
+    registry: services.registry,
+    indexPrefix,
+    logger: services.logger,
+    layout: { settings: { refresh_interval: refreshInterval } },
+  });
 }
 
 /**
@@ -53,9 +63,13 @@ export async function checkKafka(config: GatewayConfig, logger: Logger, timeoutM
     const { sasl } = config.kafka;
     // By name: kafkajs is CommonJS and its error classes are not named exports under ESM.
     if (sasl !== null && error instanceof Error && error.name === 'KafkaJSSASLAuthenticationError') {
-      throw new GatewayError('CONFIG_INVALID', `KAFKA_SASL_PASSWORD (user ${sasl.username}, ${sasl.mechanism}) was rejected by the broker: ${errorMessage(error)}`, {
-        details: { variable: 'KAFKA_SASL_PASSWORD' },
-      });
+      throw new GatewayError(
+        'CONFIG_INVALID',
+        `KAFKA_SASL_PASSWORD (user ${sasl.username}, ${sasl.mechanism}) was rejected by the broker: ${errorMessage(error)}`,
+        {
+          details: { variable: 'KAFKA_SASL_PASSWORD' },
+        },
+      );
     }
     throw unreachable('KAFKA_BROKERS', config.kafka.brokers.join(','), error);
   } finally {

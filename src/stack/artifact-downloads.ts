@@ -28,7 +28,10 @@ export async function copyMavenDependencies(
 ): Promise<void> {
   mkdirSync(workDirectory, { recursive: true });
   const xml = dependencies
-    .map((d) => `<dependency><groupId>${d.groupId}</groupId><artifactId>${d.artifactId}</artifactId><version>${d.version}</version></dependency>`)
+    .map(
+      (d) =>
+        `<dependency><groupId>${d.groupId}</groupId><artifactId>${d.artifactId}</artifactId><version>${d.version}</version></dependency>`,
+    )
     .join('\n');
   writeFileSync(
     join(workDirectory, 'pom.xml'),
@@ -39,7 +42,13 @@ export async function copyMavenDependencies(
   await runChecked(
     'mvn',
     [
-      '-q', '-B', '-f', join(workDirectory, 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${outputDirectory}`,
+      '-q',
+      '-B',
+      '-f',
+      join(workDirectory, 'pom.xml'),
+      'dependency:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${outputDirectory}`,
       ...(options.excludeGroupIds === undefined ? [] : [`-DexcludeGroupIds=${options.excludeGroupIds.join(',')}`]),
     ],
     { timeoutMs: 15 * 60_000 },

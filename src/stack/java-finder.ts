@@ -43,9 +43,7 @@ export function pickJava(
   range: { min: number; max: number },
   component: string,
 ): JavaInstallation {
-  const suitable = installations
-    .filter((java) => java.major >= range.min && java.major <= range.max)
-    .sort((a, b) => b.major - a.major);
+  const suitable = installations.filter((java) => java.major >= range.min && java.major <= range.max).sort((a, b) => b.major - a.major);
   const chosen = suitable[0];
   if (chosen === undefined) {
     const seen = installations.map((java) => `${java.major} (${java.home})`).join(', ') || 'none';

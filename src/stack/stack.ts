@@ -61,7 +61,11 @@ async function startService(context: StackContext, service: ServiceDefinition): 
   if (pid === null) {
     const port = service.port(context.config);
     if (await isPortOpen(port)) {
-      throw serviceFailure(context, service.name, `port ${port} is already in use by a process this stack did not start; stop it or choose another port`);
+      throw serviceFailure(
+        context,
+        service.name,
+        `port ${port} is already in use by a process this stack did not start; stop it or choose another port`,
+      );
     }
     const launch = await service.prepareLaunch(context);
     pid = spawnDetached({ ...launch, logFile: logFileOf(context.paths, service.name), pidFile });
@@ -101,7 +105,9 @@ export async function stackUp(context: StackContext, only?: readonly ServiceName
       .filter((s): s is ServiceDefinition => s !== undefined);
     const promise = Promise.all(dependencies.map(start)).then(async () => {
       const outcome = await startService(context, service);
-      context.log(`${service.name}: ready on port ${service.port(context.config)}${outcome === 'already running' ? ' (already running)' : ''}`);
+      context.log(
+        `${service.name}: ready on port ${service.port(context.config)}${outcome === 'already running' ? ' (already running)' : ''}`,
+      );
     });
     started.set(service.name, promise);
     return promise;

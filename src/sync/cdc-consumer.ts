@@ -23,7 +23,6 @@ import { createOffsetCommitter } from './offset-committer.js';
 export type { ConsumerStatus, PartitionStatus, StoreStatus } from './consumer-status.js';
 export type { ConsumerTrace } from './consumer-trace.js';
 
-
 export interface CdcConsumerDependencies {
   readonly kafka: Kafka;
   readonly config: GatewayConfig['kafka'];
@@ -73,7 +72,15 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
   let joined = false;
   let running: Running | null = null;
   let committer: OffsetCommitter | null = null;
-  const work = createPartitionWork({ appliers: deps.appliers, tuning, metrics, logger, now, onCompleted: () => committer?.request(), ...(deps.trace === undefined ? {} : { trace: deps.trace }) });
+  const work = createPartitionWork({
+    appliers: deps.appliers,
+    tuning,
+    metrics,
+    logger,
+    now,
+    onCompleted: () => committer?.request(),
+    ...(deps.trace === undefined ? {} : { trace: deps.trace }),
+  });
 
   function watchGroup(consumer: Consumer, signal: AbortSignal): void {
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -111,7 +118,10 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
       const intake = work.intakeFor(prepareChunk, pipeline, stopping);
       // kafkajs restarts a consumer whose eachBatch throws: a new generation fetches from the committed offsets.
       if (intake.failure !== undefined) {
-        logger.error({ topic: batch.topic, partition: batch.partition, err: intake.failure }, 'preparing a fetched batch failed; restarting the consumer');
+        logger.error(
+          { topic: batch.topic, partition: batch.partition, err: intake.failure },
+          'preparing a fetched batch failed; restarting the consumer',
+        );
         throw intake.failure instanceof Error ? intake.failure : new GatewayError('INTERNAL', errorMessage(intake.failure));
       }
       intake.push({ messages: batch.messages, fetchedAtMs }, () => payload.pause());
@@ -129,7 +139,9 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
       positions: () =>
         work.pipelines().flatMap((pipeline) => {
           const completed = pipeline.completedOffset();
-          return completed === null ? [] : [{ topic: pipeline.topic, partition: pipeline.partition, offset: (BigInt(completed) + 1n).toString() }];
+          return completed === null
+            ? []
+            : [{ topic: pipeline.topic, partition: pipeline.partition, offset: (BigInt(completed) + 1n).toString() }];
         }),
       intervalMs: tuning.autoCommitIntervalMs,
       logger,
@@ -155,7 +167,15 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
       partitionsConsumedConcurrently: tuning.partitionsConsumedConcurrently,
       eachBatch: batchHandler(prepareChunk, stopping.signal),
     });
-    logger.info({ groupId: config.groupId, topicPattern: config.topicPattern, format: config.format, stores: deps.appliers.map((applier) => applier.store) }, 'cdc consumer started');
+    logger.info(
+      {
+        groupId: config.groupId,
+        topicPattern: config.topicPattern,
+        format: config.format,
+        stores: deps.appliers.map((applier) => applier.store),
+      },
+      'cdc consumer started',
+    );
   }
 
   function status(): ConsumerStatus {

@@ -53,12 +53,23 @@ export function lowestOffset(offsets: readonly (string | null)[]): string | null
 }
 
 /** Per-store partition lists, grouped by store in the order the stores were first seen. */
-export function groupByStore(entries: readonly { readonly store: StoreApplier['store']; readonly status: PartitionStatus; readonly freshnessMs: number | null; readonly atMs: number | null }[]): StoreStatus[] {
-  const byStore = new Map<StoreApplier['store'], { partitions: PartitionStatus[]; freshest: { atMs: number; freshnessMs: number } | null }>();
+export function groupByStore(
+  entries: readonly {
+    readonly store: StoreApplier['store'];
+    readonly status: PartitionStatus;
+    readonly freshnessMs: number | null;
+    readonly atMs: number | null;
+  }[],
+): StoreStatus[] {
+  const byStore = new Map<
+    StoreApplier['store'],
+    { partitions: PartitionStatus[]; freshest: { atMs: number; freshnessMs: number } | null }
+  >();
   for (const { store, status, freshnessMs, atMs } of entries) {
     const entry = byStore.get(store) ?? { partitions: [], freshest: null };
     entry.partitions.push(status);
-    if (freshnessMs !== null && atMs !== null && (entry.freshest === null || atMs > entry.freshest.atMs)) entry.freshest = { atMs, freshnessMs };
+    if (freshnessMs !== null && atMs !== null && (entry.freshest === null || atMs > entry.freshest.atMs))
+      entry.freshest = { atMs, freshnessMs };
     byStore.set(store, entry);
   }
   return [...byStore].map(([store, { partitions, freshest }]) => ({ store, partitions, lastFreshnessMs: freshest?.freshnessMs ?? null }));

@@ -31,7 +31,12 @@ const MAX_ERROR_TEXT = 2000;
  * Publishes dead letters with acks from all in-sync replicas: the consumer commits past a poison
  * message only after this resolves, so a message is never both skipped and lost.
  */
-export function createDeadLetterPublisher(options: { producer: Pick<Producer, 'send'>; topic: string; timeoutMs?: number; maxRecordBytes?: number }): DeadLetterPublisher {
+export function createDeadLetterPublisher(options: {
+  producer: Pick<Producer, 'send'>;
+  topic: string;
+  timeoutMs?: number;
+  maxRecordBytes?: number;
+}): DeadLetterPublisher {
   const { producer, topic } = options;
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   return {
@@ -54,7 +59,11 @@ const DEFAULT_MAX_RECORD_BYTES = 1_000_000;
 const bytesOf = (value: Message['key'] | undefined): number => (value === null || value === undefined ? 0 : Buffer.byteLength(value));
 
 function recordBytes(record: Message): number {
-  const headers = Object.entries(record.headers ?? {}).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + (value === undefined ? 0 : [value].flat().reduce((inner, item) => inner + bytesOf(item), 0)), 0);
+  const headers = Object.entries(record.headers ?? {}).reduce(
+    (sum, [name, value]) =>
+      sum + Buffer.byteLength(name) + (value === undefined ? 0 : [value].flat().reduce((inner, item) => inner + bytesOf(item), 0)),
+    0,
+  );
   return bytesOf(record.key) + bytesOf(record.value) + headers;
 }
 
@@ -64,7 +73,11 @@ function fitWithin(record: Message, maxBytes: number): Message {
   if (size <= maxBytes || record.value === null || record.value === undefined) return record;
   const value = Buffer.isBuffer(record.value) ? record.value : Buffer.from(record.value);
   const keep = Math.max(0, value.length - (size - maxBytes) - 256);
-  return { ...record, value: value.subarray(0, keep), headers: { ...record.headers, [DEAD_LETTER_HEADERS.truncated]: String(value.length) } };
+  return {
+    ...record,
+    value: value.subarray(0, keep),
+    headers: { ...record.headers, [DEAD_LETTER_HEADERS.truncated]: String(value.length) },
+  };
 }
 
 /** Consecutive records in produce requests of at most `maxBytes` each (one record batch per request). */

@@ -19,7 +19,11 @@ export function kafkaSecurityOptions(security: KafkaSecurity): Pick<KafkaConfig,
   if (sasl === null) return { ssl };
   const credentials = { username: sasl.username, password: sasl.password };
   const mechanism =
-    sasl.mechanism === 'plain' ? { mechanism: 'plain' as const, ...credentials } : sasl.mechanism === 'scram-sha-256' ? { mechanism: 'scram-sha-256' as const, ...credentials } : { mechanism: 'scram-sha-512' as const, ...credentials };
+    sasl.mechanism === 'plain'
+      ? { mechanism: 'plain' as const, ...credentials }
+      : sasl.mechanism === 'scram-sha-256'
+        ? { mechanism: 'scram-sha-256' as const, ...credentials }
+        : { mechanism: 'scram-sha-512' as const, ...credentials };
   return { ssl, sasl: mechanism };
 }
 

@@ -117,7 +117,11 @@ export function createPartitionPipeline(deps: PartitionPipelineDependencies): Pa
         metrics.observeCdcFreshness(Math.max(0, at - change.committedAtMs));
       }
       for (const { entity } of chunk.batch.truncates) metrics.increment('cdc_changes_applied', { table: entity.table, op: 'truncate' });
-      completed = { offset: chunk.lastOffset, atMs: at, freshnessMs: chunk.newestCommitMs === null ? (completed?.freshnessMs ?? null) : Math.max(0, at - chunk.newestCommitMs) };
+      completed = {
+        offset: chunk.lastOffset,
+        atMs: at,
+        freshnessMs: chunk.newestCommitMs === null ? (completed?.freshnessMs ?? null) : Math.max(0, at - chunk.newestCommitMs),
+      };
       metrics.setGauge('cdc_lag', labels, lagOf(highWatermark, completed.offset, firstSeen) ?? 0);
       metrics.setGauge('cdc_last_applied_ms', labels, at);
       deps.onCompleted(pipeline, chunk);
@@ -150,7 +154,10 @@ export function createPartitionPipeline(deps: PartitionPipelineDependencies): Pa
           onFailure: (error, failures, delayMs) => {
             metrics.increment('cdc_retries', { step });
             preparing = { step, failures, error: errorMessage(error) };
-            deps.logger.warn({ topic, partition, offset: firstOffset, step, failures, delayMs, err: error }, 'step failed; retrying the chunk');
+            deps.logger.warn(
+              { topic, partition, offset: firstOffset, step, failures, delayMs, err: error },
+              'step failed; retrying the chunk',
+            );
           },
         });
         preparing = null;

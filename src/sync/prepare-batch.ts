@@ -114,9 +114,13 @@ function normalizeChange(entity: EntityDeclaration, change: RowChange): EntityCh
   const key = normalizeRow(change.key, entity.columns);
   const id = key[entity.primaryKey];
   if (id === undefined || id === null || typeof id === 'object') {
-    throw new GatewayError('CDC_DECODE_FAILED', `${entity.table} change key ${JSON.stringify(change.key)} has no primary key "${entity.primaryKey}"`, {
-      details: { table: entity.table },
-    });
+    throw new GatewayError(
+      'CDC_DECODE_FAILED',
+      `${entity.table} change key ${JSON.stringify(change.key)} has no primary key "${entity.primaryKey}"`,
+      {
+        details: { table: entity.table },
+      },
+    );
   }
   const normalized: RowChange = {
     ...change,

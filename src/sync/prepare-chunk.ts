@@ -134,7 +134,10 @@ async function rereadRows(rows: RowSource, rereads: readonly EntityChange[]): Pr
   }
   const completed = await Promise.all(
     [...byEntity].map(async ([entity, items]) => {
-      const found = await rows.selectByIds(entity, items.map((item) => item.id));
+      const found = await rows.selectByIds(
+        entity,
+        items.map((item) => item.id),
+      );
       return items.map((item) => completeReread(item, found.get(item.id)));
     }),
   );

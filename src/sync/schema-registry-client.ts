@@ -44,7 +44,10 @@ export function createSchemaRegistryClient(options: SchemaRegistryClientOptions)
   async function fetchSchema(id: number): Promise<void> {
     let response: Response;
     try {
-      response = await fetchImpl(`${base}/schemas/ids/${id}`, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+      response = await fetchImpl(`${base}/schemas/ids/${id}`, {
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: { accept: 'application/json' },
+      });
     } catch (error) {
       throw unavailable(id, errorMessage(error));
     }

@@ -88,7 +88,12 @@ export function createStoreLane(deps: StoreLaneDependencies): StoreLane {
   let held = 0;
   let applyingFrom: string | null = null;
   let inFlight: Promise<void> | null = null;
-  let state: Omit<LaneState, 'heldChanges' | 'store'> = { lastAppliedOffset: null, lastAppliedAtMs: null, lastFreshnessMs: null, retrying: null };
+  let state: Omit<LaneState, 'heldChanges' | 'store'> = {
+    lastAppliedOffset: null,
+    lastAppliedAtMs: null,
+    lastFreshnessMs: null,
+    retrying: null,
+  };
 
   const retry: Retry = (step, attempt) =>
     retryUntilDone(attempt, {
@@ -98,7 +103,16 @@ export function createStoreLane(deps: StoreLaneDependencies): StoreLane {
       onFailure: (error, failures, delayMs) => {
         metrics.increment('cdc_retries', { step });
         state = { ...state, retrying: { step, failures, error: errorMessage(error) } };
-        const fields = { topic: deps.topic, partition: deps.partition, offset: applyingFrom, store: applier.store, step, failures, delayMs, err: error };
+        const fields = {
+          topic: deps.topic,
+          partition: deps.partition,
+          offset: applyingFrom,
+          store: applier.store,
+          step,
+          failures,
+          delayMs,
+          err: error,
+        };
         // A store that is down is expected now and then; anything else is a bug worth shouting about.
         if (isRetriable(error)) deps.logger.warn(fields, 'store step failed; retrying');
         else deps.logger.error(fields, 'store step failed with a non-retriable error; retrying rather than skipping it');
@@ -138,7 +152,8 @@ export function createStoreLane(deps: StoreLaneDependencies): StoreLane {
     if (group === undefined) return;
     inFlight = applyGroup(group)
       .catch((error: unknown) => {
-        if (!(error instanceof RetryAborted)) deps.logger.error({ topic: deps.topic, partition: deps.partition, store: applier.store, err: error }, 'store lane failed');
+        if (!(error instanceof RetryAborted))
+          deps.logger.error({ topic: deps.topic, partition: deps.partition, store: applier.store, err: error }, 'store lane failed');
       })
       .finally(() => {
         inFlight = null;

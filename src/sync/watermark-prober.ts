@@ -53,8 +53,12 @@ export function startWatermarkProber(deps: WatermarkProberDependencies): Waterma
       Promise.all(topics.map(async (topic) => ({ topic, offsets: await deps.admin.fetchTopicOffsets(topic) }))),
       deps.admin.fetchOffsets({ groupId: deps.groupId, topics }),
     ]);
-    const committedOf = new Map(committed.flatMap(({ topic, partitions }) => partitions.map(({ partition, offset }) => [`${topic}:${partition}`, offset])));
-    const endOf = new Map(ends.flatMap(({ topic, offsets }) => offsets.map(({ partition, high }) => [`${topic}:${partition}`, BigInt(high)])));
+    const committedOf = new Map(
+      committed.flatMap(({ topic, partitions }) => partitions.map(({ partition, offset }) => [`${topic}:${partition}`, offset])),
+    );
+    const endOf = new Map(
+      ends.flatMap(({ topic, offsets }) => offsets.map(({ partition, high }) => [`${topic}:${partition}`, BigInt(high)])),
+    );
     // Positions are read after the probe answered: what was applied meanwhile counts, as it should.
     const entries: PartitionWatermarkEntry[] = [];
     for (const store of deps.status().stores ?? []) {
@@ -67,8 +71,19 @@ export function startWatermarkProber(deps: WatermarkProberDependencies): Waterma
         watermark.probed({ atMs, end });
         const position = positionOf(partition.lastAppliedOffset, committedOf.get(key));
         const watermarkMs = watermark.advance(position);
-        const newestCommitMs = partition.lastAppliedAtMs === null || partition.lastFreshnessMs === null ? null : partition.lastAppliedAtMs - partition.lastFreshnessMs;
-        entries.push({ store: store.store, topic: partition.topic, partition: partition.partition, watermarkMs, caughtUp: watermark.caughtUp(position), newestCommitMs, writtenAtMs: now() });
+        const newestCommitMs =
+          partition.lastAppliedAtMs === null || partition.lastFreshnessMs === null
+            ? null
+            : partition.lastAppliedAtMs - partition.lastFreshnessMs;
+        entries.push({
+          store: store.store,
+          topic: partition.topic,
+          partition: partition.partition,
+          watermarkMs,
+          caughtUp: watermark.caughtUp(position),
+          newestCommitMs,
+          writtenAtMs: now(),
+        });
         if (watermarkMs !== null) oldest = oldest === null ? watermarkMs : Math.min(oldest, watermarkMs);
       }
       if (oldest !== null) deps.metrics.setGauge('cdc_watermark_age', { store: store.store }, Math.max(0, now() - oldest) / 1000);

@@ -74,13 +74,20 @@ describe('fault: a stack service restarted during writes', () => {
           faults: `${service} stopped (SIGTERM) 8 s into the writes, started again 5 s later through the stack control`,
           load: `3 writers updating, deleting and re-inserting ${ids.length} products`,
           inputs: { committedChanges: writeFigures.committed, failedStatementsRetried: writeFigures.failed, restarts: 1 },
-          outcome: { serviceStartMs: restartMs, sentinelVisibleAfterWritesStoppedMs: streamResumedMs ?? `not within ${sentinelTimeoutMs / 1000} s`, catchUpMs },
+          outcome: {
+            serviceStartMs: restartMs,
+            sentinelVisibleAfterWritesStoppedMs: streamResumedMs ?? `not within ${sentinelTimeoutMs / 1000} s`,
+            catchUpMs,
+          },
           problems,
           passed: streamResumedMs !== null && problems === 0,
         },
         began,
       );
-      assert.ok(streamResumedMs !== null, `a change written after the ${service} restart reached Elasticsearch within ${sentinelTimeoutMs / 1000} s`);
+      assert.ok(
+        streamResumedMs !== null,
+        `a change written after the ${service} restart reached Elasticsearch within ${sentinelTimeoutMs / 1000} s`,
+      );
       assert.equal(problems, 0, 'check finds no problem');
     });
   }

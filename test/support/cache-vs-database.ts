@@ -12,7 +12,12 @@ export interface CacheComparison {
 }
 
 /** Compares the cache entries of `ids` with MySQL, row by row. */
-export async function compareCacheWithDatabase(cache: EntityCache, rows: RowSource, entity: EntityDeclaration, ids: readonly string[]): Promise<CacheComparison> {
+export async function compareCacheWithDatabase(
+  cache: EntityCache,
+  rows: RowSource,
+  entity: EntityDeclaration,
+  ids: readonly string[],
+): Promise<CacheComparison> {
   const [lookups, found] = await Promise.all([cache.lookup(entity, ids), rows.selectByIds(entity, ids)]);
   const stale: string[] = [];
   const missing: string[] = [];

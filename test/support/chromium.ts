@@ -13,6 +13,15 @@ export async function launchChromium(): Promise<Browser> {
   await ensureDebianPackages([{ name: 'chromium', binary: CHROMIUM }], (line) => console.error(`[chromium] ${line}`));
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }

@@ -42,7 +42,13 @@ export function testConfig(overrides: Record<string, string> = {}): GatewayConfi
  * of its own so tests never see each other's cache entries.
  */
 export async function startHarness(
-  options: { env?: Record<string, string>; batching?: boolean; registry?: EntityRegistry; schema?: GraphQLSchema; searchIndices?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    batching?: boolean;
+    registry?: EntityRegistry;
+    schema?: GraphQLSchema;
+    searchIndices?: boolean;
+  } = {},
 ): Promise<GatewayHarness> {
   const unique = randomBytes(4).toString('hex');
   const config = testConfig({ REDIS_KEY_PREFIX: `it:${unique}:`, ELASTICSEARCH_INDEX_PREFIX: `it-${unique}-`, ...options.env });

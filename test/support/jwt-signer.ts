@@ -22,7 +22,11 @@ export function unsigned(claims: Record<string, unknown>): string {
 }
 
 export function rsaKeyPair(): { publicKey: string; privateKey: string } {
-  return generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
 }
 
 /** Claims valid for the next hour. */
@@ -32,11 +36,20 @@ export function claims(overrides: Record<string, unknown> = {}): Record<string, 
 }
 
 /** ES256 (P-256, signature as r||s) or EdDSA (Ed25519), optionally naming the key (`kid`) as a JWKS issuer does. */
-export function signAsymmetric(alg: 'ES256' | 'EdDSA' | 'RS256', claims: Record<string, unknown>, privateKey: KeyObject, kid?: string): string {
+export function signAsymmetric(
+  alg: 'ES256' | 'EdDSA' | 'RS256',
+  claims: Record<string, unknown>,
+  privateKey: KeyObject,
+  kid?: string,
+): string {
   const signed = `${part({ alg, typ: 'JWT', ...(kid === undefined ? {} : { kid }) })}.${part(claims)}`;
   const data = Buffer.from(signed);
   const signature =
-    alg === 'ES256' ? sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' }) : alg === 'EdDSA' ? sign(null, data, privateKey) : sign('sha256', data, privateKey);
+    alg === 'ES256'
+      ? sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' })
+      : alg === 'EdDSA'
+        ? sign(null, data, privateKey)
+        : sign('sha256', data, privateKey);
   return `${signed}.${signature.toString('base64url')}`;
 }
 

@@ -39,7 +39,11 @@ export async function poll<T>(probe: () => T | null | Promise<T | null>, timeout
 }
 
 /** A graphql-ws client of the gateway at `httpUrl` (its /graphql URL), without retries, so failures show. */
-export function connectLive(httpUrl: string, connectionParams: Record<string, string> = {}, socketClass: typeof WebSocket = WebSocket): LiveConnection {
+export function connectLive(
+  httpUrl: string,
+  connectionParams: Record<string, string> = {},
+  socketClass: typeof WebSocket = WebSocket,
+): LiveConnection {
   let closed: { code: number; reason: string } | null = null;
   const client = createClient({
     url: httpUrl.replace(/^http/, 'ws'),

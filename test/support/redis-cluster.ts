@@ -66,7 +66,10 @@ let schema: Promise<GraphQLSchema> | undefined;
  * cluster. gateway-services.ts still builds a single-server client; until it builds its client
  * with createRedisConnection, this swaps the cluster in (the one cast below).
  */
-export async function startClusterGateway(nodes: readonly string[], options: { env?: Record<string, string>; keyPrefix?: string } = {}): Promise<ClusterGateway> {
+export async function startClusterGateway(
+  nodes: readonly string[],
+  options: { env?: Record<string, string>; keyPrefix?: string } = {},
+): Promise<ClusterGateway> {
   const keyPrefix = options.keyPrefix ?? `itc:${randomBytes(4).toString('hex')}:`;
   const config = testConfig({ REDIS_KEY_PREFIX: keyPrefix, REDIS_CLUSTER_NODES: nodes.join(','), ...options.env });
   const base = createGatewayServices(config, silentLogger, createShopRegistry());
@@ -91,7 +94,11 @@ export async function startClusterGateway(nodes: readonly string[], options: { e
     cluster,
     api,
     async query(query, variables, headers = {}) {
-      const response = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+      const response = await fetch(api.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
       const text = await response.text();
       return { status: response.status, text, body: JSON.parse(text) as GraphQLResponse['body'] };
     },

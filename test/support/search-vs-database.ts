@@ -34,7 +34,10 @@ export async function compareSearchWithDatabase(
   for (const embed of mapping.embeds) {
     const relatedEntity = registry.byTable(embed.table);
     if (relatedEntity === undefined) continue;
-    const keys = [...found.values()].map((row) => row[embed.foreignKey]).filter((key): key is number | string => typeof key === 'number' || typeof key === 'string').map(String);
+    const keys = [...found.values()]
+      .map((row) => row[embed.foreignKey])
+      .filter((key): key is number | string => typeof key === 'number' || typeof key === 'string')
+      .map(String);
     related[embed.table] = await rows.selectByIds(relatedEntity, [...new Set(keys)]);
   }
   const result = { equal: 0, stale: [] as string[], missing: [] as string[], resurrected: [] as string[] };
@@ -53,7 +56,9 @@ export async function compareSearchWithDatabase(
       return;
     }
     const keyOf = (value: Row[string]) => (typeof value === 'number' || typeof value === 'string' ? String(value) : '');
-    const relatedRows = Object.fromEntries(mapping.embeds.map((embed) => [embed.table, related[embed.table]?.get(keyOf(row[embed.foreignKey] ?? null)) ?? null]));
+    const relatedRows = Object.fromEntries(
+      mapping.embeds.map((embed) => [embed.table, related[embed.table]?.get(keyOf(row[embed.foreignKey] ?? null)) ?? null]),
+    );
     const expected = JSON.parse(JSON.stringify(mapping.toDocument(row, relatedRows))) as Record<string, unknown>;
     const { [SYNC_FIELD]: _sync, ...actual } = source;
     if (isDeepStrictEqual(actual, expected)) result.equal += 1;

@@ -9,7 +9,10 @@ export interface TopicEnds {
 export async function topicEnds(admin: Admin, topicPattern: RegExp): Promise<TopicEnds[]> {
   const topics = (await admin.listTopics()).filter((topic) => topicPattern.test(topic));
   return Promise.all(
-    topics.map(async (topic) => ({ topic, partitions: (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ partition, offset: high })) })),
+    topics.map(async (topic) => ({
+      topic,
+      partitions: (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ partition, offset: high })),
+    })),
   );
 }
 
@@ -19,7 +22,10 @@ export async function recentHistory(admin: Admin, topicPattern: RegExp, messages
   return Promise.all(
     topics.map(async (topic) => ({
       topic,
-      partitions: (await admin.fetchTopicOffsets(topic)).map(({ partition, high, low }) => ({ partition, offset: String(Math.max(Number(low), Number(high) - messages)) })),
+      partitions: (await admin.fetchTopicOffsets(topic)).map(({ partition, high, low }) => ({
+        partition,
+        offset: String(Math.max(Number(low), Number(high) - messages)),
+      })),
     })),
   );
 }

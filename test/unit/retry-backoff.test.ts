@@ -5,7 +5,10 @@ import { RetryAborted, backoffDelay, retryUntilDone } from '../../src/retry-back
 
 describe('backoffDelay', () => {
   it('doubles from the initial delay up to the cap', () => {
-    assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8].map((failures) => backoffDelay(failures, 100, 5_000)), [100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((failures) => backoffDelay(failures, 100, 5_000)),
+      [100, 200, 400, 800, 1600, 3200, 5000, 5000],
+    );
   });
 });
 
@@ -20,15 +23,21 @@ describe('retryUntilDone', () => {
   it('retries every failure until the attempt succeeds', async () => {
     const seen: unknown[] = [];
     let calls = 0;
-    const result = await retryUntilDone(() => {
-      calls += 1;
-      if (calls === 1) return Promise.reject(new GatewayError('CACHE_UNAVAILABLE', 'down'));
-      if (calls === 2) return Promise.reject(new Error('unexpected'));
-      return Promise.resolve('applied');
-    }, options(new AbortController().signal, seen));
+    const result = await retryUntilDone(
+      () => {
+        calls += 1;
+        if (calls === 1) return Promise.reject(new GatewayError('CACHE_UNAVAILABLE', 'down'));
+        if (calls === 2) return Promise.reject(new Error('unexpected'));
+        return Promise.resolve('applied');
+      },
+      options(new AbortController().signal, seen),
+    );
     assert.equal(result, 'applied');
     assert.equal(calls, 3);
-    assert.deepEqual(seen.map((error) => (error as Error).message), ['down', 'unexpected']);
+    assert.deepEqual(
+      seen.map((error) => (error as Error).message),
+      ['down', 'unexpected'],
+    );
   });
 
   it('stops waiting as soon as the signal aborts, without another attempt', async () => {

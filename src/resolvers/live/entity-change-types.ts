@@ -28,7 +28,8 @@ export interface ResolvedChange {
 }
 
 /** `Product` → `productChanged`, `OrderItem` → `orderItemChanged`. */
-export const changeFieldNameOf = (entity: EntityDeclaration): string => `${entity.name.charAt(0).toLowerCase()}${entity.name.slice(1)}Changed`;
+export const changeFieldNameOf = (entity: EntityDeclaration): string =>
+  `${entity.name.charAt(0).toLowerCase()}${entity.name.slice(1)}Changed`;
 
 /**
  * The row of an event, as a query would return it: the event carries the columns Redis now holds
@@ -41,12 +42,17 @@ export async function resolveChange(context: RequestContext, live: LiveEntity, i
   const change = item.value;
   const kind = changeKindOf(change.kind);
   let row: object | null = null;
-  if (kind !== ChangeKind.DELETE) row = change.row !== null ? live.convert(change.row) : await loadOne(context, live.entity, change.id, live.convert);
+  if (kind !== ChangeKind.DELETE)
+    row = change.row !== null ? live.convert(change.row) : await loadOne(context, live.entity, change.id, live.convert);
   return { type: live.entity.name, id: change.id, version: change.version, kind, row };
 }
 
 /** The subscription's feed: its entity's changes, of the given rows only when `ids` is given. */
-export function changeFeed(context: RequestContext, entity: EntityDeclaration, ids: readonly string[] | null | undefined): AsyncIterable<FeedItem<LiveChange>> {
+export function changeFeed(
+  context: RequestContext,
+  entity: EntityDeclaration,
+  ids: readonly string[] | null | undefined,
+): AsyncIterable<FeedItem<LiveChange>> {
   const wanted = ids === null || ids === undefined ? null : new Set(parseIds(ids));
   return liveContextOf(context).changes.subscribe({ entity: entity.name, ids: wanted });
 }
@@ -57,10 +63,14 @@ export function changeSubscriptionOf(live: LiveEntity): { eventType: ClassType; 
 
   // Lean on purpose: every member of every type adds to what the standard introspection query costs
   // (MAX_QUERY_COST), and tooling must stay able to run it.
-  @ObjectType(`${entity.name}Change`, { description: `A committed change of a ${entity.name}, delivered once the gateway's cache holds it.` })
+  @ObjectType(`${entity.name}Change`, {
+    description: `A committed change of a ${entity.name}, delivered once the gateway's cache holds it.`,
+  })
   class EntityChangeEvent {
     @Field(() => ID) id!: string;
-    @Field(() => String, { description: 'The row version (19 digits): rises with every change of the row; events of a row arrive in this order.' })
+    @Field(() => String, {
+      description: 'The row version (19 digits): rises with every change of the row; events of a row arrive in this order.',
+    })
     version!: string;
     @Field(() => ChangeKind) kind!: ChangeKind;
     @Field(() => live.type, { nullable: true, description: 'The row after the change; null for a delete.' }) row!: object | null;

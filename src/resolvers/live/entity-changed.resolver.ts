@@ -22,7 +22,7 @@ export function entityChangedResolverOf(lives: readonly LiveEntity[]): { types: 
     resolveType: (value: object) => byName.get(String((value as Record<symbol, unknown>)[ENTITY_TYPE]))?.type.name,
   });
 
-  @ObjectType('EntityChange', { description: 'A committed change of a row of any entity, delivered once the gateway\'s cache holds it.' })
+  @ObjectType('EntityChange', { description: "A committed change of a row of any entity, delivered once the gateway's cache holds it." })
   class EntityChange {
     @Field(() => String, { description: 'The entity (GraphQL type) name.' }) type!: string;
     @Field(() => ID) id!: string;
@@ -33,14 +33,15 @@ export function entityChangedResolverOf(lives: readonly LiveEntity[]): { types: 
 
   const liveOf = (type: string): LiveEntity => {
     const live = byName.get(type);
-    if (live === undefined) throw new GatewayError('BAD_USER_INPUT', `type must be one of ${[...byName.keys()].join(', ')}; got ${JSON.stringify(type)}`);
+    if (live === undefined)
+      throw new GatewayError('BAD_USER_INPUT', `type must be one of ${[...byName.keys()].join(', ')}; got ${JSON.stringify(type)}`);
     return live;
   };
 
   @Resolver()
   class EntityChangedResolver {
     @Subscription(() => EntityChange, {
-      description: 'Changes of one entity\'s rows (of the given ids only, when ids is given), in version order per row.',
+      description: "Changes of one entity's rows (of the given ids only, when ids is given), in version order per row.",
       subscribe: ({ args, context }) => {
         const { type, ids } = args as { type: string; ids?: string[] | null };
         return changeFeed(context as RequestContext, liveOf(type).entity, ids);

@@ -10,7 +10,7 @@ import type { RequestContext } from '../request-context.js';
 import { ChangeKind, changeKindOf } from './change-kind.js';
 import { liveContextOf } from './live-context.js';
 
-@ObjectType('SearchResultsChange', { description: 'A search\'s first page would now differ: refetch it.' })
+@ObjectType('SearchResultsChange', { description: "A search's first page would now differ: refetch it." })
 export class SearchResultsChange {
   @Field(() => ID, { description: 'The product whose change touched the page.' }) productId!: string;
   @Field(() => ChangeKind) kind!: ChangeKind;
@@ -26,7 +26,12 @@ const REFRESH_DELAY_MS = 1_000;
  * A plain iterator, not an async generator: a generator waiting for the next event could not be
  * closed until one arrives, and an unsubscribed client would hold its feed until then.
  */
-async function pageChanges(context: RequestContext, query: string | null, filter: ProductSearchFilter | null, first: number): Promise<AsyncIterableIterator<FeedItem<LiveChange>>> {
+async function pageChanges(
+  context: RequestContext,
+  query: string | null,
+  filter: ProductSearchFilter | null,
+  first: number,
+): Promise<AsyncIterableIterator<FeedItem<LiveChange>>> {
   const source = liveContextOf(context).changes.subscribe({ entity: productEntity.name, ids: null })[Symbol.asyncIterator]();
   let watched: ReadonlySet<string> = new Set();
   let closed = false;

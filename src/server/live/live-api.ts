@@ -40,8 +40,17 @@ const CHANNEL_WAIT_MS = 5_000;
 export async function startLiveApi(deps: LiveApiDependencies): Promise<LiveApi> {
   const { services } = deps;
   const { config, metrics, logger } = services;
-  const changes = createChangeHub({ redis: services.redis, channel: liveChannelOf(config.redis.keyPrefix), bufferEvents: config.live.bufferEvents, metrics, logger });
-  const waited = await Promise.race([changes.ready().then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), CHANNEL_WAIT_MS).unref())]);
+  const changes = createChangeHub({
+    redis: services.redis,
+    channel: liveChannelOf(config.redis.keyPrefix),
+    bufferEvents: config.live.bufferEvents,
+    metrics,
+    logger,
+  });
+  const waited = await Promise.race([
+    changes.ready().then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), CHANNEL_WAIT_MS).unref()),
+  ]);
   if (!waited) logger.warn({}, 'change channel not subscribed yet (Redis unreachable?); subscriptions deliver once it is');
   const operations = createLiveOperations({
     schema: deps.schema,
@@ -57,7 +66,14 @@ export async function startLiveApi(deps: LiveApiDependencies): Promise<LiveApi> 
     changes,
     eventStreams: createSseTransport({ operations, maxBodyBytes: config.limits.maxBodyBytes, metrics }),
     attach(server) {
-      sockets = attachWebSocketTransport({ server, operations, path: '/graphql', subscriptionsPerConnection: config.live.subscriptionsPerConnection, metrics, logger });
+      sockets = attachWebSocketTransport({
+        server,
+        operations,
+        path: '/graphql',
+        subscriptionsPerConnection: config.live.subscriptionsPerConnection,
+        metrics,
+        logger,
+      });
     },
     async close() {
       await changes.close();

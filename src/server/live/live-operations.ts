@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult, GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
+import type {
+  ExecutionArgs,
+  ExecutionResult,
+  FormattedExecutionResult,
+  GraphQLFormattedError,
+  GraphQLSchema,
+  ValidationRule,
+} from 'graphql';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate } from 'graphql';
 import { authenticate, presentsCredentials } from '../../auth/authenticate.js';
 import type { JwtVerifier } from '../../auth/jwt.js';
@@ -90,7 +97,8 @@ export function createLiveOperations(deps: LiveOperationsDependencies): LiveOper
 
   function contextFor(viewer: Viewer): LiveContext {
     const scope = createRequestScope(randomUUID(), logger);
-    const freshLoaders = () => createRequestLoaders({ reader: services.reader, rows: services.rows, batching: true, cacheTally: scope.cacheTally });
+    const freshLoaders = () =>
+      createRequestLoaders({ reader: services.reader, rows: services.rows, batching: true, cacheTally: scope.cacheTally });
     let loaders = freshLoaders();
     return {
       get loaders() {
@@ -118,14 +126,20 @@ export function createLiveOperations(deps: LiveOperationsDependencies): LiveOper
         const viewer = await authenticate(headers, config.auth, deps.jwt);
         return { viewer, key: viewer.subject ?? address };
       } catch (error) {
-        if (isGatewayError(error) && credentials && !(await deps.authFailures.take(address, 1)).allowed) throw new GatewayError('RATE_LIMITED', guessing);
+        if (isGatewayError(error) && credentials && !(await deps.authFailures.take(address, 1)).allowed)
+          throw new GatewayError('RATE_LIMITED', guessing);
         throw error;
       }
     },
     async prepare(client, request) {
       const decision = await deps.requests.take(client.key, 1);
       if (!decision.allowed) {
-        return rejected(new GatewayError('RATE_LIMITED', `rate limit of ${decision.limit} requests per ${config.rateLimit.windowMs / 1000} s exceeded; retry in ${Math.ceil(decision.retryAfterMs / 1000)} s`));
+        return rejected(
+          new GatewayError(
+            'RATE_LIMITED',
+            `rate limit of ${decision.limit} requests per ${config.rateLimit.windowMs / 1000} s exceeded; retry in ${Math.ceil(decision.retryAfterMs / 1000)} s`,
+          ),
+        );
       }
       if (typeof request.query !== 'string') return rejected(new GatewayError('BAD_USER_INPUT', 'the operation needs a query string'));
       const variables = request.variables ?? undefined;
@@ -136,7 +150,11 @@ export function createLiveOperations(deps: LiveOperationsDependencies): LiveOper
       try {
         document = parse(request.query, { maxTokens: config.limits.maxTokens });
       } catch (error) {
-        return { kind: 'rejected', code: 'BAD_USER_INPUT', errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] };
+        return {
+          kind: 'rejected',
+          code: 'BAD_USER_INPUT',
+          errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))],
+        };
       }
       const errors = validate(schema, document, rules);
       if (errors.length > 0) {
@@ -144,7 +162,13 @@ export function createLiveOperations(deps: LiveOperationsDependencies): LiveOper
         return { kind: 'rejected', code: limit?.code ?? 'BAD_USER_INPUT', errors };
       }
       // Validation costs a list sized by a variable at its largest; with the request's values it may pass.
-      const costError = requestCostError(schema, document, typeof request.operationName === 'string' ? request.operationName : null, variables as Record<string, unknown> | null | undefined, config.limits);
+      const costError = requestCostError(
+        schema,
+        document,
+        typeof request.operationName === 'string' ? request.operationName : null,
+        variables as Record<string, unknown> | null | undefined,
+        config.limits,
+      );
       if (costError !== null) return { kind: 'rejected', code: 'QUERY_TOO_COMPLEX', errors: [costError] };
       return {
         kind: 'ready',
@@ -158,7 +182,9 @@ export function createLiveOperations(deps: LiveOperationsDependencies): LiveOper
       };
     },
     formatResult(result) {
-      return result.errors === undefined ? { data: result.data ?? null } : { ...(result.data === undefined ? {} : { data: result.data }), errors: formatErrors(result.errors) };
+      return result.errors === undefined
+        ? { data: result.data ?? null }
+        : { ...(result.data === undefined ? {} : { data: result.data }), errors: formatErrors(result.errors) };
     },
     formatErrors,
   };

@@ -40,7 +40,10 @@ function readBoundedBody(request: IncomingMessage, maxBytes: number): Promise<st
 }
 
 const refusal = (code: string, message: string, status: number) =>
-  [JSON.stringify({ errors: [{ message, extensions: { code } }] }), { status, statusText: code, headers: { 'content-type': 'application/json; charset=utf-8' } }] as const;
+  [
+    JSON.stringify({ errors: [{ message, extensions: { code } }] }),
+    { status, statusText: code, headers: { 'content-type': 'application/json; charset=utf-8' } },
+  ] as const;
 
 /**
  * The GraphQL over Server-Sent Events protocol (graphql-sse), for clients that prefer plain HTTP:
@@ -52,22 +55,28 @@ export function createSseTransport(deps: SseTransportDependencies): SseTransport
   const { operations, metrics } = deps;
   const handler = createHandler<IncomingMessage>({
     async onSubscribe(request, params): Promise<Response | OperationArgs<undefined>> {
-        let client;
-        try {
-          client = await operations.identify({ get: (name) => request.headers.get(name) ?? undefined }, request.raw.socket.remoteAddress ?? 'unknown');
-        } catch (error) {
-          if (!isGatewayError(error)) throw error;
-          metrics.increment('graphql_errors', { code: error.code });
-          return refusal(error.code, error.message, statusOf(error.code));
-        }
-        const prepared = await operations.prepare(client, params);
-        if (prepared.kind === 'rejected') {
-          const formatted = operations.formatErrors(prepared.errors);
-          return [JSON.stringify({ errors: formatted }), { status: statusOf(prepared.code), statusText: prepared.code, headers: { 'content-type': 'application/json; charset=utf-8' } }] as const;
-        }
-        metrics.increment('live_subscriptions_started', { transport: 'sse' });
-        // graphql-sse types its context as the handler's (none here); graphql-js passes it on as it is.
-        return prepared.args as OperationArgs<undefined>;
+      let client;
+      try {
+        client = await operations.identify(
+          { get: (name) => request.headers.get(name) ?? undefined },
+          request.raw.socket.remoteAddress ?? 'unknown',
+        );
+      } catch (error) {
+        if (!isGatewayError(error)) throw error;
+        metrics.increment('graphql_errors', { code: error.code });
+        return refusal(error.code, error.message, statusOf(error.code));
+      }
+      const prepared = await operations.prepare(client, params);
+      if (prepared.kind === 'rejected') {
+        const formatted = operations.formatErrors(prepared.errors);
+        return [
+          JSON.stringify({ errors: formatted }),
+          { status: statusOf(prepared.code), statusText: prepared.code, headers: { 'content-type': 'application/json; charset=utf-8' } },
+        ] as const;
+      }
+      metrics.increment('live_subscriptions_started', { transport: 'sse' });
+      // graphql-sse types its context as the handler's (none here); graphql-js passes it on as it is.
+      return prepared.args as OperationArgs<undefined>;
     },
     // Formatted errors are plain objects; graphql-sse only serializes what it is given.
     onNext: (_context, _request, result) => ('hasNext' in result ? result : (operations.formatResult(result) as ExecutionResult)),
@@ -75,13 +84,20 @@ export function createSseTransport(deps: SseTransportDependencies): SseTransport
   return {
     accepts(request) {
       const accept = request.headers.accept ?? '';
-      return accept.includes('text/event-stream') || request.headers['x-graphql-event-stream-token'] !== undefined || request.method === 'PUT';
+      return (
+        accept.includes('text/event-stream') || request.headers['x-graphql-event-stream-token'] !== undefined || request.method === 'PUT'
+      );
     },
     async handle(request, response) {
       const [body, init] = await handler({
         method: request.method ?? 'GET',
         url: request.url ?? '/graphql',
-        headers: { get: (name) => { const value = request.headers[name]; return Array.isArray(value) ? value.join('\n') : value; } },
+        headers: {
+          get: (name) => {
+            const value = request.headers[name];
+            return Array.isArray(value) ? value.join('\n') : value;
+          },
+        },
         body: () => readBoundedBody(request, deps.maxBodyBytes),
         raw: request,
         context: undefined,
@@ -98,7 +114,9 @@ export function createSseTransport(deps: SseTransportDependencies): SseTransport
         // stalls here, and its events wait (bounded) in its feed.
         for await (const value of body) {
           if (!response.writable) break;
-          await new Promise<void>((resolve, reject) => response.write(value, (error) => (error === undefined || error === null ? resolve() : reject(error))));
+          await new Promise<void>((resolve, reject) =>
+            response.write(value, (error) => (error === undefined || error === null ? resolve() : reject(error))),
+          );
         }
       } finally {
         response.off('close', stop);

@@ -32,7 +32,10 @@ interface ConnectionExtra {
 }
 
 /** Connection params a client may pass credentials in (browsers cannot set headers on a WebSocket). */
-function credentialHeaders(params: Readonly<Record<string, unknown>> | undefined, request: IncomingMessage): { get(name: string): string | undefined } {
+function credentialHeaders(
+  params: Readonly<Record<string, unknown>> | undefined,
+  request: IncomingMessage,
+): { get(name: string): string | undefined } {
   const given = new Map<string, string>();
   for (const [name, value] of Object.entries(params ?? {})) if (typeof value === 'string') given.set(name.toLowerCase(), value);
   return {
@@ -44,7 +47,11 @@ function credentialHeaders(params: Readonly<Record<string, unknown>> | undefined
 }
 
 /** A WebSocket close reason is at most 123 bytes. */
-const closeReason = (text: string) => Buffer.from(text).subarray(0, 123).toString('utf8').replace(/\uFFFD$/, '');
+const closeReason = (text: string) =>
+  Buffer.from(text)
+    .subarray(0, 123)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
 
 /**
  * graphql-ws (the graphql-transport-ws protocol) on the HTTP server's own port and path: an upgrade
@@ -55,13 +62,20 @@ const closeReason = (text: string) => Buffer.from(text).subarray(0, 123).toStrin
 export function attachWebSocketTransport(deps: WebSocketTransportDependencies): WebSocketTransport {
   const { operations, metrics, logger } = deps;
   const keepAliveMs = deps.keepAliveMs ?? 12_000;
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1_048_576, handleProtocols: (protocols) => handleProtocols(protocols) });
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: 1_048_576,
+    handleProtocols: (protocols) => handleProtocols(protocols),
+  });
   let closing = false;
   const protocolServer = makeServer<Record<string, unknown> | undefined, ConnectionExtra>({
     connectionInitWaitTimeout: 10_000,
     async onConnect(ctx) {
       try {
-        ctx.extra.client = await operations.identify(credentialHeaders(ctx.connectionParams, ctx.extra.request), ctx.extra.request.socket.remoteAddress ?? 'unknown');
+        ctx.extra.client = await operations.identify(
+          credentialHeaders(ctx.connectionParams, ctx.extra.request),
+          ctx.extra.request.socket.remoteAddress ?? 'unknown',
+        );
         return true;
       } catch (error) {
         if (!isGatewayError(error)) throw error;
@@ -72,7 +86,8 @@ export function attachWebSocketTransport(deps: WebSocketTransportDependencies): 
     },
     async onSubscribe(ctx, _id, payload) {
       const client = ctx.extra.client;
-      if (client === null) return [new GraphQLError('not connected', { originalError: new GatewayError('UNAUTHENTICATED', 'not connected') })];
+      if (client === null)
+        return [new GraphQLError('not connected', { originalError: new GatewayError('UNAUTHENTICATED', 'not connected') })];
       // The new operation is already among the connection's subscriptions.
       if (Object.keys(ctx.subscriptions).length > deps.subscriptionsPerConnection) {
         const message = `a connection may hold at most ${deps.subscriptionsPerConnection} subscriptions`;

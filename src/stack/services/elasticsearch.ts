@@ -99,12 +99,14 @@ export const elasticsearchService: ServiceDefinition = {
   },
 
   async isReady(context) {
-    const response = await fetch(`http://127.0.0.1:${context.config.ports.elasticsearch}/_cluster/health?wait_for_status=yellow&timeout=1s`, {
-      signal: AbortSignal.timeout(3_000),
-    });
+    const response = await fetch(
+      `http://127.0.0.1:${context.config.ports.elasticsearch}/_cluster/health?wait_for_status=yellow&timeout=1s`,
+      {
+        signal: AbortSignal.timeout(3_000),
+      },
+    );
     if (!response.ok) return false;
     const health = (await response.json()) as { status?: string };
     return health.status === 'green' || health.status === 'yellow';
   },
 };
-

@@ -31,7 +31,11 @@ async function installAvroConverter(context: StackContext): Promise<void> {
 }
 
 function toProperties(entries: Record<string, string>): string {
-  return Object.entries(entries).map(([key, value]) => `${key}=${value}`).join('\n') + '\n';
+  return (
+    Object.entries(entries)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n') + '\n'
+  );
 }
 
 interface ConnectorStatus {
@@ -115,6 +119,11 @@ async function isConnectorRunning(context: StackContext, name: string): Promise<
   if (!response.ok) return false;
   const status = (await response.json()) as ConnectorStatus;
   const failed = [status.connector, ...(status.tasks ?? [])].find((part) => part?.state === 'FAILED');
-  if (failed !== undefined) throw new FatalProbeError(`connector ${name} FAILED: ${(failed.trace ?? '').split('\n').slice(0, 3).join(' ')}`);
-  return status.connector?.state === 'RUNNING' && (status.tasks ?? []).length > 0 && (status.tasks ?? []).every((task) => task.state === 'RUNNING');
+  if (failed !== undefined)
+    throw new FatalProbeError(`connector ${name} FAILED: ${(failed.trace ?? '').split('\n').slice(0, 3).join(' ')}`);
+  return (
+    status.connector?.state === 'RUNNING' &&
+    (status.tasks ?? []).length > 0 &&
+    (status.tasks ?? []).every((task) => task.state === 'RUNNING')
+  );
 }

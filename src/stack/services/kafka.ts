@@ -51,8 +51,17 @@ export function kafkaJvmCommand(context: StackContext, mainClass: string, args: 
   writeFileSync(log4j, log4jConfig());
   return {
     command: join(java.home, 'bin', 'java'),
-    args: [`-Xms${heap}`, `-Xmx${heap}`, '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4j}`,
-      '-cp', `${kafkaLibsDir(context)}/*`, mainClass, ...args],
+    args: [
+      `-Xms${heap}`,
+      `-Xmx${heap}`,
+      '-XX:+UseG1GC',
+      '-Djava.awt.headless=true',
+      `-Dlog4j.configuration=file:${log4j}`,
+      '-cp',
+      `${kafkaLibsDir(context)}/*`,
+      mainClass,
+      ...args,
+    ],
   };
 }
 
@@ -104,7 +113,14 @@ export const kafkaService: ServiceDefinition = {
       const existing = new Set(await admin.listTopics());
       const wanted = cdcTopics(context.config.kafkaPartitions).filter((topic) => !existing.has(topic.topic));
       if (wanted.length > 0) {
-        await admin.createTopics({ topics: wanted.map((topic) => ({ replicationFactor: 1, ...topic, configEntries: topic.configEntries ? [...topic.configEntries] : [] })), waitForLeaders: true });
+        await admin.createTopics({
+          topics: wanted.map((topic) => ({
+            replicationFactor: 1,
+            ...topic,
+            configEntries: topic.configEntries ? [...topic.configEntries] : [],
+          })),
+          waitForLeaders: true,
+        });
         context.log(`kafka: created topics ${wanted.map((topic) => topic.topic).join(', ')}`);
       }
     } finally {

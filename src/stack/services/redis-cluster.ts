@@ -31,7 +31,12 @@ async function cli(port: number, ...args: string[]): Promise<string> {
 }
 
 function clusterInfo(text: string): Record<string, string> {
-  return Object.fromEntries(text.split(/\r?\n/).map((line) => line.split(':', 2) as [string, string]).filter(([key]) => key !== ''));
+  return Object.fromEntries(
+    text
+      .split(/\r?\n/)
+      .map((line) => line.split(':', 2) as [string, string])
+      .filter(([key]) => key !== ''),
+  );
 }
 
 async function startNode(dir: string, port: number, log: (line: string) => void, env: NodeJS.ProcessEnv): Promise<number> {
@@ -39,7 +44,11 @@ async function startNode(dir: string, port: number, log: (line: string) => void,
   const running = livePid(pidFile);
   if (running !== null) return running;
   if (await isPortOpen(port)) {
-    throw new GatewayError('STACK_FAILED', `redis cluster: port ${port} is in use by a process this stack did not start; choose other REDIS_CLUSTER_PORTS`, { details: { service: 'redis-cluster', port } });
+    throw new GatewayError(
+      'STACK_FAILED',
+      `redis cluster: port ${port} is in use by a process this stack did not start; choose other REDIS_CLUSTER_PORTS`,
+      { details: { service: 'redis-cluster', port } },
+    );
   }
   const data = nodeDir(dir, port);
   mkdirSync(data, { recursive: true });
@@ -61,7 +70,14 @@ cluster-node-timeout 5000
 cluster-require-full-coverage yes
 `,
   );
-  const pid = spawnDetached({ command: '/usr/bin/redis-server', args: [configFile], env, cwd: data, logFile: join(data, 'redis.log'), pidFile });
+  const pid = spawnDetached({
+    command: '/usr/bin/redis-server',
+    args: [configFile],
+    env,
+    cwd: data,
+    logFile: join(data, 'redis.log'),
+    pidFile,
+  });
   log(`redis-cluster: node ${port} started (pid ${pid})`);
   return pid;
 }
@@ -77,10 +93,13 @@ export async function ensureRedisCluster(options: RedisClusterOptions): Promise<
   for (const port of ports) await startNode(dir, port, log, env);
   for (const port of ports) {
     const answered = await waitUntil(async () => (await cli(port, 'ping')) === 'PONG', { timeoutMs, intervalMs: 200 });
-    if (!answered.ready) throw new GatewayError('STACK_FAILED', `redis cluster node ${port}: ${answered.reason}`, { details: { service: 'redis-cluster' } });
+    if (!answered.ready)
+      throw new GatewayError('STACK_FAILED', `redis cluster node ${port}: ${answered.reason}`, { details: { service: 'redis-cluster' } });
   }
   const [first, ...others] = ports as [number, ...number[]];
-  const assigned = await Promise.all(ports.map(async (port) => Number(clusterInfo(await cli(port, 'cluster', 'info')).cluster_slots_assigned ?? 0)));
+  const assigned = await Promise.all(
+    ports.map(async (port) => Number(clusterInfo(await cli(port, 'cluster', 'info')).cluster_slots_assigned ?? 0)),
+  );
   if (assigned.every((count) => count === 0)) {
     log(`redis-cluster: assigning ${SLOT_COUNT} slots over ${ports.length} masters`);
     for (const port of others) await cli(first, 'cluster', 'meet', '127.0.0.1', String(port));
@@ -95,16 +114,25 @@ export async function ensureRedisCluster(options: RedisClusterOptions): Promise<
     async () => {
       for (const port of ports) {
         const info = clusterInfo(await cli(port, 'cluster', 'info'));
-        if (info.cluster_state !== 'ok' || Number(info.cluster_known_nodes) !== ports.length || Number(info.cluster_slots_ok) !== SLOT_COUNT) return false;
+        if (
+          info.cluster_state !== 'ok' ||
+          Number(info.cluster_known_nodes) !== ports.length ||
+          Number(info.cluster_slots_ok) !== SLOT_COUNT
+        )
+          return false;
       }
       return true;
     },
     { timeoutMs, intervalMs: 250 },
   );
   if (!converged.ready) {
-    throw new GatewayError('STACK_FAILED', `redis cluster on ports ${ports.join(',')} did not reach cluster_state:ok: ${converged.reason}; a stale ${dir} can be deleted once the nodes are stopped`, {
-      details: { service: 'redis-cluster' },
-    });
+    throw new GatewayError(
+      'STACK_FAILED',
+      `redis cluster on ports ${ports.join(',')} did not reach cluster_state:ok: ${converged.reason}; a stale ${dir} can be deleted once the nodes are stopped`,
+      {
+        details: { service: 'redis-cluster' },
+      },
+    );
   }
   return { nodes: ports.map((port) => `127.0.0.1:${port}`) };
 }
@@ -121,6 +149,8 @@ export async function stopRedisCluster(options: Pick<RedisClusterOptions, 'dir' 
  */
 export async function stopRedisClusterIn(dir: string): Promise<number> {
   if (!existsSync(dir)) return 0;
-  const ports = readdirSync(dir).filter((name) => /^\d+$/.test(name)).map(Number);
+  const ports = readdirSync(dir)
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
   return stopRedisCluster({ dir, ports });
 }

@@ -34,7 +34,9 @@ maxmemory-policy noeviction
   },
 
   async isReady(context) {
-    const result = await runCommand('redis-cli', ['-h', '127.0.0.1', '-p', String(context.config.ports.redis), 'ping'], { timeoutMs: 3_000 });
+    const result = await runCommand('redis-cli', ['-h', '127.0.0.1', '-p', String(context.config.ports.redis), 'ping'], {
+      timeoutMs: 3_000,
+    });
     return result.stdout.trim() === 'PONG';
   },
 };

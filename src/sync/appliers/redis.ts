@@ -106,7 +106,10 @@ export function declaredColumnsOf(row: Row, entity: EntityDeclaration): Row {
 }
 
 function sumOutcomes(outcomes: readonly ApplyOutcome[]): ApplyOutcome {
-  return outcomes.reduce((sum, outcome) => ({ applied: sum.applied + outcome.applied, stale: sum.stale + outcome.stale }), { applied: 0, stale: 0 });
+  return outcomes.reduce((sum, outcome) => ({ applied: sum.applied + outcome.applied, stale: sum.stale + outcome.stale }), {
+    applied: 0,
+    stale: 0,
+  });
 }
 
 /** A key prefix is configuration, not a pattern: glob characters in it must match literally. */

@@ -26,11 +26,10 @@ export function withDecodeContext<T>(msg: RawMessage, format: CdcFormat | 'auto'
     return decode();
   } catch (error) {
     if (isGatewayError(error) && (error.code === 'CDC_UNKNOWN_FORMAT' || error.details['topic'] !== undefined)) throw error;
-    throw new GatewayError(
-      'CDC_DECODE_FAILED',
-      `cannot decode ${format} message ${messageCoordinates(msg)}: ${errorMessage(error)}`,
-      { cause: error, details: { topic: msg.topic, partition: msg.partition, offset: msg.offset, format } },
-    );
+    throw new GatewayError('CDC_DECODE_FAILED', `cannot decode ${format} message ${messageCoordinates(msg)}: ${errorMessage(error)}`, {
+      cause: error,
+      details: { topic: msg.topic, partition: msg.partition, offset: msg.offset, format },
+    });
   }
 }
 

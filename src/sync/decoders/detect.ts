@@ -38,7 +38,11 @@ const NO_SCHEMA_REGISTRY: AvroSchemaLookup = {
  * tombstone, which only Debezium sends, so 'auto' hands it to the Debezium decoder. The Confluent
  * wire format shows itself by its first byte (0, which no JSON message starts with).
  */
-export function decodeMessage(msg: RawMessage, format: CdcFormat | 'auto', schemas: AvroSchemaLookup = NO_SCHEMA_REGISTRY): DecodedChange[] {
+export function decodeMessage(
+  msg: RawMessage,
+  format: CdcFormat | 'auto',
+  schemas: AvroSchemaLookup = NO_SCHEMA_REGISTRY,
+): DecodedChange[] {
   if (format === 'debezium-avro') return decodeDebeziumAvroMessage(msg, schemas);
   if (format !== 'auto') return MESSAGE_DECODERS[format](msg);
   if (isConfluentWireFormat(msg.value)) return decodeDebeziumAvroMessage(msg, schemas);

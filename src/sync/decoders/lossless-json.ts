@@ -22,7 +22,8 @@ const NINE = 0x39;
 const LOWER_E = 0x65;
 const UPPER_E = 0x45;
 
-const isNumberChar = (char: number) => (char >= ZERO && char <= NINE) || char === DOT || char === MINUS || char === PLUS || char === LOWER_E || char === UPPER_E;
+const isNumberChar = (char: number) =>
+  (char >= ZERO && char <= NINE) || char === DOT || char === MINUS || char === PLUS || char === LOWER_E || char === UPPER_E;
 
 /*
  * Runs on every message, so it is written for speed: strings are skipped with indexOf, and a number

@@ -45,9 +45,7 @@ const float: TextConversion = (text) => finiteNumber(text);
 const latin1Bytes: TextConversion = (text) => Buffer.from(text, 'latin1').toString('base64');
 
 const CONVERSIONS = new Map<string, TextConversion>([
-  ...['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'year', 'bool', 'boolean'].map(
-    (name) => [name, integer] as const,
-  ),
+  ...['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'year', 'bool', 'boolean'].map((name) => [name, integer] as const),
   ...['decimal', 'numeric', 'dec', 'fixed'].map((name) => [name, decimal] as const),
   ...['float', 'double', 'real'].map((name) => [name, float] as const),
   ...['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob'].map((name) => [name, latin1Bytes] as const),

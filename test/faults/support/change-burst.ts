@@ -27,7 +27,8 @@ export function writeChangeBurst(writer: Pool, options: { firstId: number; chang
     let statements = 0;
     const run = async (sql: string, params: unknown[], expectedRows: number) => {
       const result = await execute(writer, sql, params);
-      if (result.affectedRows !== expectedRows) throw new Error(`expected ${expectedRows} rows changed, MySQL reported ${result.affectedRows}: ${sql.slice(0, 60)}`);
+      if (result.affectedRows !== expectedRows)
+        throw new Error(`expected ${expectedRows} rows changed, MySQL reported ${result.affectedRows}: ${sql.slice(0, 60)}`);
       changes += result.affectedRows;
       statements += 1;
     };

@@ -11,7 +11,9 @@ import { pidFileOf } from '../../../src/stack/stack-context.js';
  * (pid files, process groups, readiness probes), so every service it takes down comes back the way
  * `npm run stack -- up` brings it up.
  */
-export const faultStack = createStackContext(loadStackConfig(process.env, repoRoot()), process.env, (line) => console.error(`[stack] ${line}`));
+export const faultStack = createStackContext(loadStackConfig(process.env, repoRoot()), process.env, (line) =>
+  console.error(`[stack] ${line}`),
+);
 
 const groupAlive = (pid: number) => {
   try {
@@ -60,5 +62,6 @@ export async function restoreStack(): Promise<void> {
 export async function assertStackRunning(): Promise<void> {
   const rows = await stackStatus(faultStack);
   const down = rows.filter((row) => row.state !== 'running');
-  if (down.length > 0) throw new Error(`the stack is not fully up (${down.map((row) => `${row.service}: ${row.state}`).join(', ')}); run npm run stack -- up`);
+  if (down.length > 0)
+    throw new Error(`the stack is not fully up (${down.map((row) => `${row.service}: ${row.state}`).join(', ')}); run npm run stack -- up`);
 }

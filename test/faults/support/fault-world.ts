@@ -62,7 +62,12 @@ export async function openFaultWorld(name: string): Promise<FaultWorld> {
   const unique = randomBytes(4).toString('hex');
   const scope: StoreScope = { groupId: `faults-${name}-${unique}`, keyPrefix: `faults:${unique}:`, indexPrefix: `faults-${unique}-` };
   const gateway = await startHarness({
-    env: { KAFKA_GROUP_ID: scope.groupId, REDIS_KEY_PREFIX: scope.keyPrefix, ELASTICSEARCH_INDEX_PREFIX: scope.indexPrefix, RATE_LIMIT_REQUESTS: '0' },
+    env: {
+      KAFKA_GROUP_ID: scope.groupId,
+      REDIS_KEY_PREFIX: scope.keyPrefix,
+      ELASTICSEARCH_INDEX_PREFIX: scope.indexPrefix,
+      RATE_LIMIT_REQUESTS: '0',
+    },
   });
   const writer = createWriterPool();
   const admin = createKafka(gateway.config.kafka, silentLogger).admin();
@@ -124,7 +129,11 @@ export async function openFaultWorld(name: string): Promise<FaultWorld> {
     },
     childScope(childName) {
       const suffix = `${childName}${randomBytes(3).toString('hex')}`;
-      const child = { groupId: `${scope.groupId}-${suffix}`, keyPrefix: `${scope.keyPrefix}${suffix}:`, indexPrefix: `${scope.indexPrefix}${suffix}-` };
+      const child = {
+        groupId: `${scope.groupId}-${suffix}`,
+        keyPrefix: `${scope.keyPrefix}${suffix}:`,
+        indexPrefix: `${scope.indexPrefix}${suffix}-`,
+      };
       extraScopes.push(child);
       return child;
     },

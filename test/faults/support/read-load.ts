@@ -34,7 +34,8 @@ export interface ReadLoad {
   stop(): Promise<ReadLoadFigures>;
 }
 
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
 /**
  * Closed-loop (or paced) GraphQL readers of `product(id)`: a request fails when it does not answer
@@ -95,7 +96,15 @@ export function startReadLoad(options: ReadLoadOptions): ReadLoad {
       stopping = true;
       await Promise.all(workers);
       const sorted = [...latencies].sort((a, b) => a - b);
-      return { sent, ok, failed: failures.length, failures, elapsedMs: Date.now() - began, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
+      return {
+        sent,
+        ok,
+        failed: failures.length,
+        failures,
+        elapsedMs: Date.now() - began,
+        p50Ms: percentile(sorted, 50),
+        p99Ms: percentile(sorted, 99),
+      };
     },
   };
 }

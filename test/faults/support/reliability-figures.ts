@@ -81,12 +81,26 @@ export function renderReport(cases: readonly StoredFigures[]): string {
     '',
     '| case | result | problems | duration | recorded | machine |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...cases.map((c) => `| ${c.title} | ${c.passed ? 'pass' : '**FAIL**'} | ${c.problems} | ${c.durationSeconds} s | ${c.recordedAt.slice(0, 16).replace('T', ' ')} UTC | ${c.machine} |`),
+    ...cases.map(
+      (c) =>
+        `| ${c.title} | ${c.passed ? 'pass' : '**FAIL**'} | ${c.problems} | ${c.durationSeconds} s | ${c.recordedAt.slice(0, 16).replace('T', ' ')} UTC | ${c.machine} |`,
+    ),
     '',
   ];
   for (const c of cases) {
-    lines.push(`## ${c.title}`, '', `- Fault: ${c.faults}`, `- Load held: ${c.load}`, `- Inputs tried: ${figureList(c.inputs)}`, `- Outcome: ${figureList(c.outcome)}`);
-    lines.push(`- Problems found by check: ${c.problems}`, `- Recorded ${c.recordedAt} on ${c.machine}, case took ${c.durationSeconds} s`, '');
+    lines.push(
+      `## ${c.title}`,
+      '',
+      `- Fault: ${c.faults}`,
+      `- Load held: ${c.load}`,
+      `- Inputs tried: ${figureList(c.inputs)}`,
+      `- Outcome: ${figureList(c.outcome)}`,
+    );
+    lines.push(
+      `- Problems found by check: ${c.problems}`,
+      `- Recorded ${c.recordedAt} on ${c.machine}, case took ${c.durationSeconds} s`,
+      '',
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -40,7 +40,10 @@ export function rssOf(pid: number): number | null {
  */
 const operatorKey = 'fault-suite-operator-key-0123456789';
 
-export async function spawnSyncProcess(scope: StoreScope, options: { readyTimeoutMs?: number; script?: string; args?: readonly string[]; env?: Record<string, string> } = {}): Promise<SyncProcess> {
+export async function spawnSyncProcess(
+  scope: StoreScope,
+  options: { readyTimeoutMs?: number; script?: string; args?: readonly string[]; env?: Record<string, string> } = {},
+): Promise<SyncProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [options.script ?? syncScript, ...(options.args ?? [])], {
     env: {
@@ -66,7 +69,10 @@ export async function spawnSyncProcess(scope: StoreScope, options: { readyTimeou
   const readyUrl = `http://127.0.0.1:${port}/readyz`;
   const deadline = Date.now() + (options.readyTimeoutMs ?? 180_000);
   for (;;) {
-    const ready = await fetch(readyUrl, { signal: AbortSignal.timeout(5_000) }).then((response) => response.status === 200, () => false);
+    const ready = await fetch(readyUrl, { signal: AbortSignal.timeout(5_000) }).then(
+      (response) => response.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -101,7 +107,8 @@ export async function spawnSyncProcess(scope: StoreScope, options: { readyTimeou
 function findConsumerDetail(body: unknown): { partitions: number; lagMessages: number | null; retrying: string[] } | null {
   if (body === null || typeof body !== 'object') return null;
   const record = body as Record<string, unknown>;
-  if (typeof record.partitions === 'number' && Array.isArray(record.retrying)) return record as unknown as { partitions: number; lagMessages: number | null; retrying: string[] };
+  if (typeof record.partitions === 'number' && Array.isArray(record.retrying))
+    return record as unknown as { partitions: number; lagMessages: number | null; retrying: string[] };
   for (const value of Object.values(record)) {
     const found = findConsumerDetail(value);
     if (found !== null) return found;

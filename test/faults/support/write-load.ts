@@ -41,15 +41,21 @@ export function startWriteLoad(options: WriteLoadOptions): WriteLoad {
     const roll = Math.random();
     if (options.churn === true && roll < 0.05) {
       await execute(options.writer, 'DELETE FROM products WHERE id = ?', [id]);
-      await execute(options.writer, "INSERT INTO products (id, sku, name, category_id, brand, price, stock, status, tags, attributes) VALUES (?, ?, ?, 1, 'Acme', '10.00', 0, 'active', '[]', '{}')", [
-        id,
-        `FAULT-${id}`,
-        `fault row ${id} reborn`,
-      ]);
+      await execute(
+        options.writer,
+        "INSERT INTO products (id, sku, name, category_id, brand, price, stock, status, tags, attributes) VALUES (?, ?, ?, 1, 'Acme', '10.00', 0, 'active', '[]', '{}')",
+        [id, `FAULT-${id}`, `fault row ${id} reborn`],
+      );
     } else if (roll < 0.6) {
-      await execute(options.writer, 'UPDATE products SET stock = stock + 1, price = ? WHERE id = ?', [(1 + Math.random() * 999).toFixed(2), id]);
+      await execute(options.writer, 'UPDATE products SET stock = stock + 1, price = ? WHERE id = ?', [
+        (1 + Math.random() * 999).toFixed(2),
+        id,
+      ]);
     } else {
-      await execute(options.writer, 'UPDATE products SET name = ?, updated_at = CURRENT_TIMESTAMP(3) WHERE id = ?', [`fault row ${id} v${Date.now()}`, id]);
+      await execute(options.writer, 'UPDATE products SET name = ?, updated_at = CURRENT_TIMESTAMP(3) WHERE id = ?', [
+        `fault row ${id} v${Date.now()}`,
+        id,
+      ]);
     }
   };
 

@@ -49,7 +49,11 @@ describe('npm run check', () => {
     await execute(writer, 'DELETE FROM products WHERE id = ?', [deleted]);
     const { registry, rows, cache, redis, search, config } = gateway.services;
     deps = {
-      registry, rows, cache, redis, search,
+      registry,
+      rows,
+      cache,
+      redis,
+      search,
       keyPrefix: config.redis.keyPrefix,
       indexPrefix: config.elasticsearch.indexPrefix,
       waitForConsumer: () => waitForGroupCaughtUp(admin, group, pattern, 120_000),
@@ -80,16 +84,42 @@ describe('npm run check', () => {
     const entry = (await redis.get(keptKey)) ?? '';
     assert.match(entry, /^R\|/);
     await redis.set(keptKey, entry.replace('"name":"kept"', '"name":"corrupted"'));
-    await redis.set(cache.keyOf(productEntity, String(deleted)), `R|${'9'.repeat(19)}|${JSON.stringify({ id: deleted, name: 'back from the dead' })}`);
+    await redis.set(
+      cache.keyOf(productEntity, String(deleted)),
+      `R|${'9'.repeat(19)}|${JSON.stringify({ id: deleted, name: 'back from the dead' })}`,
+    );
     const keptDoc = await search.get<Record<string, unknown>>({ index, id: String(kept) });
-    await search.index({ index, id: String(kept), document: { ...keptDoc._source, name: 'corrupted' }, version: keptDoc._version, version_type: 'external_gte', refresh: 'wait_for' });
+    await search.index({
+      index,
+      id: String(kept),
+      document: { ...keptDoc._source, name: 'corrupted' },
+      version: keptDoc._version,
+      version_type: 'external_gte',
+      refresh: 'wait_for',
+    });
     const deletedDoc = await search.get<Record<string, unknown>>({ index, id: String(deleted) });
-    await search.index({ index, id: String(deleted), document: { id: deleted, name: 'back from the dead' }, version: deletedDoc._version, version_type: 'external_gte', refresh: 'wait_for' });
+    await search.index({
+      index,
+      id: String(deleted),
+      document: { id: deleted, name: 'back from the dead' },
+      version: deletedDoc._version,
+      version_type: 'external_gte',
+      refresh: 'wait_for',
+    });
 
     const [found] = await check(false);
-    assert.deepEqual([found?.redis.stale, found?.redis.resurrected, found?.elasticsearch?.stale, found?.elasticsearch?.resurrected], [1, 1, 1, 1], JSON.stringify(found));
+    assert.deepEqual(
+      [found?.redis.stale, found?.redis.resurrected, found?.elasticsearch?.stale, found?.elasticsearch?.resurrected],
+      [1, 1, 1, 1],
+      JSON.stringify(found),
+    );
 
-    const env = { ...process.env, KAFKA_GROUP_ID: group, REDIS_KEY_PREFIX: config.redis.keyPrefix, ELASTICSEARCH_INDEX_PREFIX: config.elasticsearch.indexPrefix };
+    const env = {
+      ...process.env,
+      KAFKA_GROUP_ID: group,
+      REDIS_KEY_PREFIX: config.redis.keyPrefix,
+      ELASTICSEARCH_INDEX_PREFIX: config.elasticsearch.indexPrefix,
+    };
     const cli = (args: string[]) =>
       promisify(execFile)(process.execPath, [`${repoRoot()}/dist/src/cli/check.js`, '--tables', 'products', ...args], { env }).then(
         ({ stdout }) => ({ code: 0, stdout }),

@@ -58,13 +58,22 @@ describe('the cache on a 3-master Redis Cluster', () => {
     assert.equal(cold.status, 200, cold.text);
     assert.equal(cold.body.errors, undefined, cold.text);
     const products = cold.body.data?.products as { id: string; name: string }[];
-    assert.deepEqual(products.map((product) => Number(product.id)), ids);
+    assert.deepEqual(
+      products.map((product) => Number(product.id)),
+      ids,
+    );
     assert.equal(metrics.snapshot().sql_queries - sqlBefore, 1, 'the misses of all 100 rows are one SELECT');
 
     const spread = await keysPerMaster(gateway.cluster, `${gateway.config.redis.keyPrefix}products:`);
     assert.equal(spread.length, 3);
-    assert.ok(spread.every((count) => count > 10), `rows are spread over every master (no hash tag): ${spread.join(', ')}`);
-    assert.equal(spread.reduce((sum, count) => sum + count, 0), 100);
+    assert.ok(
+      spread.every((count) => count > 10),
+      `rows are spread over every master (no hash tag): ${spread.join(', ')}`,
+    );
+    assert.equal(
+      spread.reduce((sum, count) => sum + count, 0),
+      100,
+    );
 
     const hitsBefore = metrics.snapshot().cache_hits;
     const warm = await gateway.query(query);
@@ -79,7 +88,8 @@ describe('the cache on a 3-master Redis Cluster', () => {
     // redis-applier.ts still types its client as a single Redis; it only uses it to SCAN on truncate.
     const applier = createRedisApplier({ cache, redis: gateway.cluster, keyPrefix });
     const changed = ids.slice(0, 60);
-    const change = (id: number, op: 'update' | 'delete', version: bigint, name: string) => entityChange(productEntity, op, version, { id, name });
+    const change = (id: number, op: 'update' | 'delete', version: bigint, name: string) =>
+      entityChange(productEntity, op, version, { id, name });
     const writes = changed.slice(0, 40).map((id) => change(id, 'update', 5_000n, `applied ${id}`));
     const deletes = changed.slice(40).map((id) => change(id, 'delete', 5_000n, ''));
     const outcome = await applier.apply({ changes: [...writes, ...deletes], truncates: [] });
@@ -107,10 +117,16 @@ describe('the cache on a 3-master Redis Cluster', () => {
       if (change === 'update') {
         await execute(writer, 'UPDATE products SET name = ? WHERE id = ?', ['new name', id]);
         const fresh = (await rows.selectByIds(productEntity, [String(id)])).get(String(id)) ?? null;
-        assert.equal((await cache.applyChanges(productEntity, [{ id: String(id), version: formatVersion(1000n), kind: 'write', row: fresh }])).applied, 1);
+        assert.equal(
+          (await cache.applyChanges(productEntity, [{ id: String(id), version: formatVersion(1000n), kind: 'write', row: fresh }])).applied,
+          1,
+        );
       } else {
         await execute(writer, 'DELETE FROM products WHERE id = ?', [id]);
-        assert.equal((await cache.applyChanges(productEntity, [{ id: String(id), version: formatVersion(1000n), kind: 'delete', row: null }])).applied, 1);
+        assert.equal(
+          (await cache.applyChanges(productEntity, [{ id: String(id), version: formatVersion(1000n), kind: 'delete', row: null }])).applied,
+          1,
+        );
       }
       const rejectedBefore = metrics.snapshot().cache_fills_rejected;
       gated.openGate();
@@ -118,7 +134,8 @@ describe('the cache on a 3-master Redis Cluster', () => {
       assert.equal(answered?.name, 'old name');
       assert.equal(metrics.snapshot().cache_fills_rejected, rejectedBefore + 1, 'its fill was rejected');
       const [cached] = await cache.lookup(productEntity, [String(id)]);
-      if (change === 'update') assert.ok(cached?.state === 'miss' || (cached?.state === 'hit' && cached.row.name === 'new name'), JSON.stringify(cached));
+      if (change === 'update')
+        assert.ok(cached?.state === 'miss' || (cached?.state === 'hit' && cached.row.name === 'new name'), JSON.stringify(cached));
       else assert.equal(cached?.state, 'known-missing');
       const [fresh] = await createCacheAsideReader({ cache, rows, metrics }).loadMany(productEntity, [String(id)]);
       assert.equal(fresh?.name ?? null, change === 'update' ? 'new name' : null);

@@ -43,7 +43,11 @@ describe('the rate limit on a Redis Cluster', () => {
     assert.equal(refused.status, 429, refused.text);
     assert.equal(codeOf(refused.body), 'RATE_LIMITED');
     assert.equal((await first.query(query)).status, 429, 'the other instance refuses too');
-    assert.equal(first.services.metrics.snapshot().rate_limit_store_unavailable, 0, 'the limiter answered from the cluster, never from its in-memory insurance');
+    assert.equal(
+      first.services.metrics.snapshot().rate_limit_store_unavailable,
+      0,
+      'the limiter answered from the cluster, never from its in-memory insurance',
+    );
     assert.equal(await countKeys(first, `${first.config.redis.keyPrefix}rl:*`), 1, 'one window key, in the cluster');
   });
 
@@ -100,7 +104,10 @@ describe('check and repair over a Redis Cluster', () => {
     assert.match(entry, /^F\|/);
     await gateway.cluster.set(staleKey, entry.replace(/"name":"[^"]*"/, '"name":"corrupted"'));
     for (const ghost of ghosts) {
-      await gateway.cluster.set(cache.keyOf(userEntity, String(ghost)), `R|${'9'.repeat(19)}|${JSON.stringify({ id: ghost, name: 'ghost' })}`);
+      await gateway.cluster.set(
+        cache.keyOf(userEntity, String(ghost)),
+        `R|${'9'.repeat(19)}|${JSON.stringify({ id: ghost, name: 'ghost' })}`,
+      );
     }
     const ghostKeys = new Set(ghosts.map((ghost) => cache.keyOf(userEntity, String(ghost))));
     const mastersWithGhosts = await Promise.all(
@@ -119,6 +126,9 @@ describe('check and repair over a Redis Cluster', () => {
     const [after] = await check(false);
     assert.equal(problemsIn(after!), 0, JSON.stringify(after));
     const lookups = await cache.lookup(userEntity, [String(userIds[0]), ...ghosts.map(String)]);
-    assert.ok(lookups.every((lookup) => lookup.state === 'miss'), 'repaired entries are invalidations: the next read goes to MySQL');
+    assert.ok(
+      lookups.every((lookup) => lookup.state === 'miss'),
+      'repaired entries are invalidations: the next read goes to MySQL',
+    );
   });
 });

@@ -72,7 +72,10 @@ describe('migrations and demo data against a real database', () => {
     const other = createMysqlPool({ url: databaseUrl(scratch.at(-1)?.name ?? ''), poolSize: 1 });
     try {
       const results = await Promise.all([applyMigrations(pool, migrationsDirectory()), applyMigrations(other, migrationsDirectory())]);
-      assert.deepEqual(results.flatMap(({ applied }) => applied), ['001_shop_schema.sql']);
+      assert.deepEqual(
+        results.flatMap(({ applied }) => applied),
+        ['001_shop_schema.sql'],
+      );
     } finally {
       await other.end();
     }
@@ -87,7 +90,9 @@ describe('migrations and demo data against a real database', () => {
       await writeFile(join(directory, '001_widgets.sql'), 'CREATE TABLE widgets (id BIGINT PRIMARY KEY);\n');
       await writeFile(join(directory, '002_gadgets.sql'), 'CREATE TABLE gadgets (id INT PRIMARY KEY);\n');
       await assert.rejects(applyMigrations(pool, directory), { code: 'CONFIG_INVALID', message: /001_widgets\.sql changed/ });
-      const [gadgets] = await pool.query<RowDataPacket[]>("SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'gadgets'");
+      const [gadgets] = await pool.query<RowDataPacket[]>(
+        "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'gadgets'",
+      );
       assert.equal(gadgets.length, 0, 'nothing after the edited file was applied');
     } finally {
       await rm(directory, { recursive: true, force: true });
@@ -99,14 +104,20 @@ describe('migrations and demo data against a real database', () => {
     assert.equal(await isDatabaseEmpty(pool), true);
     const summary = await generateDemoData(pool, { size: 200, seed: 11 });
     assert.equal(await isDatabaseEmpty(pool), false);
-    assert.deepEqual({ ...summary.counts, order_items: 0, commissions: 0 }, { categories: 12, products: 200, users: 40, orders: 100, order_items: 0, commissions: 0 });
+    assert.deepEqual(
+      { ...summary.counts, order_items: 0, commissions: 0 },
+      { categories: 12, products: 200, users: 40, orders: 100, order_items: 0, commissions: 0 },
+    );
     assert.ok(summary.counts.order_items >= 100 && summary.counts.order_items <= 500);
     assert.ok(summary.counts.commissions > 0);
     for (const table of DEMO_TABLES) {
       const [[row]] = await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS count FROM \`${table}\``);
       assert.equal(Number(row?.['count']), summary.counts[table], table);
     }
-    await assert.rejects(generateDemoData(pool, { size: 200, seed: 11 }), { code: 'BAD_USER_INPUT', message: /already have rows: categories/ });
+    await assert.rejects(generateDemoData(pool, { size: 200, seed: 11 }), {
+      code: 'BAD_USER_INPUT',
+      message: /already have rows: categories/,
+    });
   });
 
   it('stores text, JSON, decimals and times exactly as generated', async () => {
@@ -116,7 +127,9 @@ describe('migrations and demo data against a real database', () => {
       "SELECT COUNT(*) AS cjk FROM products WHERE name REGEXP '[一-龥]' OR description LIKE '%☕%' OR description LIKE '%🎧%'",
     );
     assert.ok(Number(rows[0]?.['cjk']) > 0);
-    const [[product]] = await pool.query<RowDataPacket[]>('SELECT price, created_at, JSON_LENGTH(tags) AS tag_count FROM products ORDER BY id LIMIT 1');
+    const [[product]] = await pool.query<RowDataPacket[]>(
+      'SELECT price, created_at, JSON_LENGTH(tags) AS tag_count FROM products ORDER BY id LIMIT 1',
+    );
     assert.match(String(product?.['price']), /^\d+\.\d{2}$/);
     assert.match(String(product?.['created_at']), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/);
     assert.ok(Number(product?.['tag_count']) >= 0);

@@ -33,19 +33,34 @@ describe('adding a table to the gateway', () => {
 
   before(async () => {
     writer = createWriterPool();
-    await execute(writer, `CREATE TABLE ${table} (id BIGINT UNSIGNED PRIMARY KEY, user_id BIGINT UNSIGNED NOT NULL, note VARCHAR(200) NOT NULL, budget DECIMAL(10,3) NOT NULL, added_at DATETIME(3) NOT NULL) DEFAULT CHARSET=utf8mb4`);
+    await execute(
+      writer,
+      `CREATE TABLE ${table} (id BIGINT UNSIGNED PRIMARY KEY, user_id BIGINT UNSIGNED NOT NULL, note VARCHAR(200) NOT NULL, budget DECIMAL(10,3) NOT NULL, added_at DATETIME(3) NOT NULL) DEFAULT CHARSET=utf8mb4`,
+    );
     const schema = await buildSchema({ resolvers: [...shopResolvers, wishlistResolver(entity)], ...shopSchemaOptions });
     gateway = await startHarness({ registry, schema });
     const kafka = createKafka(gateway.config.kafka, silentLogger);
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }, { topic: `${topic}.dlq`, numPartitions: 1 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [
+        { topic, numPartitions: 2 },
+        { topic: `${topic}.dlq`, numPartitions: 1 },
+      ],
+      waitForLeaders: true,
+    });
     producer = kafka.producer();
     await producer.connect();
     const { cache, redis, rows, metrics } = gateway.services;
     consumer = createCdcConsumer({
       kafka,
-      config: { ...gateway.config.kafka, groupId: `it-${suffix}`, topicPattern: `^it-${suffix}\\.`, deadLetterTopic: `${topic}.dlq`, format: 'debezium' },
+      config: {
+        ...gateway.config.kafka,
+        groupId: `it-${suffix}`,
+        topicPattern: `^it-${suffix}\\.`,
+        deadLetterTopic: `${topic}.dlq`,
+        format: 'debezium',
+      },
       registry,
       appliers: [createRedisApplier({ cache, redis, keyPrefix: gateway.config.redis.keyPrefix })],
       rows,
@@ -73,7 +88,9 @@ describe('adding a table to the gateway', () => {
     await execute(writer, `INSERT INTO ${table} VALUES (?, 7, ?, '12.500', '2025-05-05 05:05:05.005')`, [id, '生日礼物 🎁']);
     const query = `{ wishlist(id: "${id}") { id userId note budget addedAt } }`;
     const miss = await gateway.query(query);
-    assert.deepEqual(miss.body.data, { wishlist: { id: String(id), userId: '7', note: '生日礼物 🎁', budget: '12.500', addedAt: '2025-05-05T05:05:05.005Z' } });
+    assert.deepEqual(miss.body.data, {
+      wishlist: { id: String(id), userId: '7', note: '生日礼物 🎁', budget: '12.500', addedAt: '2025-05-05T05:05:05.005Z' },
+    });
     const sqlBefore = gateway.services.metrics.snapshot().sql_queries;
     const hit = await gateway.query(query);
     assert.equal(hit.text, miss.text);
@@ -109,11 +126,23 @@ describe('adding a table to the gateway', () => {
 
     // The stream says 'from the stream' while MySQL still says 'in mysql': answering the former with
     // no SQL proves the value came from the consumer's cache write, generic over the declaration.
-    await producer.send({ topic, messages: [event('u', 4242, { id, user_id: 8, note: 'from the stream', budget: '2.250', added_at: 1746421505005 })] });
-    const updated = await until((result) => result.sql === 0 && result.wishlist !== undefined && (result.wishlist as { note: string } | null)?.note === 'from the stream');
+    await producer.send({
+      topic,
+      messages: [event('u', 4242, { id, user_id: 8, note: 'from the stream', budget: '2.250', added_at: 1746421505005 })],
+    });
+    const updated = await until(
+      (result) =>
+        result.sql === 0 && result.wishlist !== undefined && (result.wishlist as { note: string } | null)?.note === 'from the stream',
+    );
     assert.deepEqual(updated, { wishlist: { note: 'from the stream', budget: '2.250', addedAt: '2025-05-05T05:05:05.005Z' }, sql: 0 });
 
-    await producer.send({ topic, messages: [event('d', 4343, null, { id, user_id: 8, note: 'from the stream', budget: '2.250', added_at: 1746421505005 }), { key: JSON.stringify({ id }), value: null }]});
+    await producer.send({
+      topic,
+      messages: [
+        event('d', 4343, null, { id, user_id: 8, note: 'from the stream', budget: '2.250', added_at: 1746421505005 }),
+        { key: JSON.stringify({ id }), value: null },
+      ],
+    });
     const deleted = await until((result) => result.sql === 0 && result.wishlist === null);
     assert.deepEqual(deleted, { wishlist: null, sql: 0 });
   });

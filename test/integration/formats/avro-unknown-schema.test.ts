@@ -27,12 +27,23 @@ describe('an Avro message whose schema id the real registry does not have', () =
 
   before(async () => {
     harness = await startHarness({
-      env: { KAFKA_GROUP_ID: `it-avro-${suffix}`, CDC_TOPIC_PATTERN: `^${topic.replace(/\./g, '\\.')}$`, CDC_FORMAT: 'debezium-avro', CDC_DEAD_LETTER_TOPIC: deadLetterTopic },
+      env: {
+        KAFKA_GROUP_ID: `it-avro-${suffix}`,
+        CDC_TOPIC_PATTERN: `^${topic.replace(/\./g, '\\.')}$`,
+        CDC_FORMAT: 'debezium-avro',
+        CDC_DEAD_LETTER_TOPIC: deadLetterTopic,
+      },
     });
     kafka = createKafka(harness.config.kafka, silentLogger);
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }, { topic: deadLetterTopic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [
+        { topic, numPartitions: 1 },
+        { topic: deadLetterTopic, numPartitions: 1 },
+      ],
+      waitForLeaders: true,
+    });
     producer = kafka.producer();
     await producer.connect();
     consumer = createCdcRuntime(harness.services);
@@ -49,7 +60,10 @@ describe('an Avro message whose schema id the real registry does not have', () =
 
   it('is dead-lettered with the reason while the messages after it are applied', async () => {
     const registryUrl = harness.config.kafka.schemaRegistryUrl;
-    const [keyId, valueId] = [await registerSchema(registryUrl, `${topic}-key`, productKeySchema), await registerSchema(registryUrl, `${topic}-value`, productValueSchema)];
+    const [keyId, valueId] = [
+      await registerSchema(registryUrl, `${topic}-key`, productKeySchema),
+      await registerSchema(registryUrl, `${topic}-value`, productValueSchema),
+    ];
     const [idA, idB] = [uniqueId(), uniqueId()];
     const [created] = encodeDebeziumAvro(productHistory(idA, idB), keyId, valueId);
     assert.ok(created?.value);
@@ -57,7 +71,13 @@ describe('an Avro message whose schema id the real registry does not have', () =
     const unknownId = 2_000_000_000;
     const orphan = Buffer.from(created.value);
     orphan.writeUInt32BE(unknownId, 1);
-    await producer.send({ topic, messages: [{ key: created.key, value: orphan }, { key: created.key, value: created.value }] });
+    await producer.send({
+      topic,
+      messages: [
+        { key: created.key, value: orphan },
+        { key: created.key, value: created.value },
+      ],
+    });
 
     const [letter] = await readDeadLetters(kafka, deadLetterTopic, 1, groups);
     assert.match(header(letter, 'x-dead-letter-error') ?? '', new RegExp(`schema id ${unknownId} does not exist in the schema registry`));

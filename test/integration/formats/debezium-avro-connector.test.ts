@@ -62,7 +62,14 @@ describe('the real Debezium Avro connector (Apicurio converter and registry) aga
   async function equalsMysql(pipeline: Pipeline, ids: readonly string[]): Promise<boolean> {
     const { cache, rows, search, registry } = pipeline.harness.services;
     const cached = await compareCacheWithDatabase(cache, rows, productEntity, ids);
-    const indexed = await compareSearchWithDatabase(search, pipeline.harness.config.elasticsearch.indexPrefix, rows, registry, productEntity, ids);
+    const indexed = await compareSearchWithDatabase(
+      search,
+      pipeline.harness.config.elasticsearch.indexPrefix,
+      rows,
+      registry,
+      productEntity,
+      ids,
+    );
     return cached.equal === ids.length && indexed.equal === ids.length;
   }
 
@@ -108,10 +115,19 @@ describe('the real Debezium Avro connector (Apicurio converter and registry) aga
     // The id goes in as text (the overrides win over the numeric id argument, which cannot hold it).
     await insertProduct(writer, 0, { id: ids[0], sku: `IT-${ids[0]}`, price: '99999999.99', description: '长 description' });
     await insertProduct(writer, 0, { id: ids[1], sku: `IT-${ids[1]}`, description: null, attributes: null });
-    await execute(writer, 'UPDATE products SET price = ?, name = ?, stock = stock + 1 WHERE id IN (?, ?)', ['0.01', '更新 updated', ...ids]);
+    await execute(writer, 'UPDATE products SET price = ?, name = ?, stock = stock + 1 WHERE id IN (?, ?)', [
+      '0.01',
+      '更新 updated',
+      ...ids,
+    ]);
     await execute(writer, 'DELETE FROM products WHERE id = ?', [ids[1]]);
 
-    for (const pipeline of [json, avro]) await waitUntil(() => equalsMysql(pipeline, ids), 60_000, () => `${pipeline.group} equals MySQL`);
+    for (const pipeline of [json, avro])
+      await waitUntil(
+        () => equalsMysql(pipeline, ids),
+        60_000,
+        () => `${pipeline.group} equals MySQL`,
+      );
     const [fromJson, fromAvro] = await Promise.all([storeState(json, ids), storeState(avro, ids)]);
     assert.ok(fromJson.cache[0]?.includes('更新 updated') === true, 'the updated row is cached');
     assert.equal(fromJson.documents[1]?.sync['deleted'], true, 'the deleted row is a tombstone document');
@@ -132,7 +148,11 @@ describe('the real Debezium Avro connector (Apicurio converter and registry) aga
         if (round === 10) await execute(writer, `ALTER TABLE products ADD COLUMN ${column} VARCHAR(40) NULL`);
         if (round >= 10) await execute(writer, `UPDATE products SET stock = stock + 1, ${column} = ? WHERE id = ?`, [`note ${round}`, id]);
       }
-      await waitUntil(() => equalsMysql(avro, ids), 90_000, () => `${avro.group} equals MySQL after the ALTER`);
+      await waitUntil(
+        () => equalsMysql(avro, ids),
+        90_000,
+        () => `${avro.group} equals MySQL after the ALTER`,
+      );
     } finally {
       await execute(writer, `ALTER TABLE products DROP COLUMN IF EXISTS ${column}`);
     }
@@ -145,7 +165,11 @@ describe('the real Debezium Avro connector (Apicurio converter and registry) aga
     touched.push(...ids);
     for (const id of ids) await insertProduct(writer, Number(id));
     // The connector has written these (and registered their schema) before the registry goes away.
-    await waitUntil(() => equalsMysql(avro, ids), 60_000, () => `${avro.group} equals MySQL before the outage`);
+    await waitUntil(
+      () => equalsMysql(avro, ids),
+      60_000,
+      () => `${avro.group} equals MySQL before the outage`,
+    );
     await stopService('registry');
     let restarted = false;
     try {
@@ -162,7 +186,11 @@ describe('the real Debezium Avro connector (Apicurio converter and registry) aga
       assert.equal(deadLetters(fresh), 0, 'nothing dead-lettered while the registry is down');
       await startService('registry');
       restarted = true;
-      await waitUntil(() => equalsMysql(fresh, ids), 120_000, () => `${fresh.group} equals MySQL after the registry returned`);
+      await waitUntil(
+        () => equalsMysql(fresh, ids),
+        120_000,
+        () => `${fresh.group} equals MySQL after the registry returned`,
+      );
       assert.equal(deadLetters(fresh), 0, 'nothing dead-lettered after it returned');
     } finally {
       if (!restarted) await startService('registry');

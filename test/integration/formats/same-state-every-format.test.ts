@@ -81,7 +81,19 @@ describe('the same changes in every CDC format, through a real Kafka topic', () 
     for (const run of runs) {
       const harness = run.harness!;
       // Auto-detection on purpose: each consumer must recognise its format from the messages alone.
-      const services = { ...harness.services, config: { ...harness.config, kafka: { ...harness.config.kafka, groupId: run.group, topicPattern: `^${run.topic.replace(/\./g, '\\.')}$`, format: 'auto' as const, deadLetterTopic: `${run.topic}.dlq` } } };
+      const services = {
+        ...harness.services,
+        config: {
+          ...harness.config,
+          kafka: {
+            ...harness.config.kafka,
+            groupId: run.group,
+            topicPattern: `^${run.topic.replace(/\./g, '\\.')}$`,
+            format: 'auto' as const,
+            deadLetterTopic: `${run.topic}.dlq`,
+          },
+        },
+      };
       run.consumer = createCdcRuntime(services);
       await run.consumer.start();
       await producer.send({ topic: run.topic, messages: run.messages.map((message) => ({ key: message.key, value: message.value })) });
@@ -104,9 +116,20 @@ describe('the same changes in every CDC format, through a real Kafka topic', () 
     assert.equal(reference.cache[1]?.tag, 'D');
     const rowA = JSON.parse(reference.cache[0].row) as Record<string, unknown>;
     assert.deepEqual(rowA, {
-      id: idA, sku: `EQ-${idA}`, name: '保温杯 XL Thermos', description: null, category_id: 1, brand: 'Tiger 虎牌', price: '139.00', stock: 10,
-      status: 'active', is_featured: true, tags: ['新品', 'gift'], attributes: { color: '黑', ml: 500 },
-      created_at: '2025-03-01T10:15:30.123Z', updated_at: '2025-03-02T08:00:05.456Z',
+      id: idA,
+      sku: `EQ-${idA}`,
+      name: '保温杯 XL Thermos',
+      description: null,
+      category_id: 1,
+      brand: 'Tiger 虎牌',
+      price: '139.00',
+      stock: 10,
+      status: 'active',
+      is_featured: true,
+      tags: ['新品', 'gift'],
+      attributes: { color: '黑', ml: 500 },
+      created_at: '2025-03-01T10:15:30.123Z',
+      updated_at: '2025-03-02T08:00:05.456Z',
     });
     assert.equal(reference.documents[0]?.deleted, false);
     assert.equal(reference.documents[0]?.document.name, '保温杯 XL Thermos');

@@ -15,19 +15,45 @@ const BASE_POS = 4_000_000;
 type Json = Record<string, unknown>;
 
 function validDebezium(random: Random, id: number): { key: string; value: Json } {
-  const message = debeziumMessage('products', random.pick(['c', 'u'] as const), null, productImage(id), BASE_POS + random.int(0, 1_000_000));
+  const message = debeziumMessage(
+    'products',
+    random.pick(['c', 'u'] as const),
+    null,
+    productImage(id),
+    BASE_POS + random.int(0, 1_000_000),
+  );
   return { key: message.key, value: JSON.parse(message.value) as Json };
 }
 
 function validCanal(id: number): Json {
   return {
-    id: 1, database: 'shop', table: 'products', pkNames: ['id'], isDdl: false, type: 'INSERT', es: 1_740_824_162_000, ts: 1_740_824_162_500, sql: '',
-    sqlType: { id: -5, name: 12 }, mysqlType: { id: 'bigint(20)', name: 'varchar(255)' }, data: [{ id: String(id), name: 'Mug' }], old: null,
+    id: 1,
+    database: 'shop',
+    table: 'products',
+    pkNames: ['id'],
+    isDdl: false,
+    type: 'INSERT',
+    es: 1_740_824_162_000,
+    ts: 1_740_824_162_500,
+    sql: '',
+    sqlType: { id: -5, name: 12 },
+    mysqlType: { id: 'bigint(20)', name: 'varchar(255)' },
+    data: [{ id: String(id), name: 'Mug' }],
+    old: null,
   };
 }
 
 function validMaxwell(id: number): Json {
-  return { database: 'shop', table: 'products', type: 'insert', ts: 1_740_824_162, xid: 1, commit: true, position: 'mariadb-bin.000004:4400', data: { id, name: 'Mug' } };
+  return {
+    database: 'shop',
+    table: 'products',
+    type: 'insert',
+    ts: 1_740_824_162,
+    xid: 1,
+    commit: true,
+    position: 'mariadb-bin.000004:4400',
+    data: { id, name: 'Mug' },
+  };
 }
 
 /** Replaces the value at a dotted path; a parent already replaced by a non-object stays as it is. */
@@ -69,7 +95,11 @@ const WRONG_TYPES: readonly [string, readonly unknown[]][] = [
 function wrongTypes(random: Random, id: number): HostileMessage {
   const { key, value } = validDebezium(random, id);
   if (random.chance(0.15)) {
-    return { category: 'wrong-types', key: random.pick(['"5"', '[5]', '{"id":"abc"}', '{"id":1.5}', '{"id":{}}', '{"id":[1]}', 'not json', '{"id":"1 OR 1=1"}']), value: JSON.stringify(value) };
+    return {
+      category: 'wrong-types',
+      key: random.pick(['"5"', '[5]', '{"id":"abc"}', '{"id":1.5}', '{"id":{}}', '{"id":[1]}', 'not json', '{"id":"1 OR 1=1"}']),
+      value: JSON.stringify(value),
+    };
   }
   const [path, choices] = random.pick(WRONG_TYPES);
   // after.id is not the key (the key comes from the Kafka key): it must still be rejected as a bad column.
@@ -141,7 +171,11 @@ function nullsEverywhere(random: Random, id: number): HostileMessage {
   }
   if (kind === 3) {
     const maxwell = validMaxwell(id);
-    return { category: 'nulls', key: null, value: JSON.stringify(withValue(maxwell, random.pick(['type', 'position', 'data', 'database']), null)) };
+    return {
+      category: 'nulls',
+      key: null,
+      value: JSON.stringify(withValue(maxwell, random.pick(['type', 'position', 'data', 'database']), null)),
+    };
   }
   const { key, value } = validDebezium(random, id);
   let nulled = value;
@@ -152,7 +186,15 @@ function nullsEverywhere(random: Random, id: number): HostileMessage {
 /** Keys no MySQL BIGINT (signed or unsigned) can hold, or that are not integers at all. */
 function idOutOfRange(random: Random): HostileMessage {
   const id = random.pick([
-    '18446744073709551616', '-9223372036854775809', '99999999999999999999999999999999', '1e30', '1.0000000000000000001', '-1e19', 'NaN', '0x10', '1_000',
+    '18446744073709551616',
+    '-9223372036854775809',
+    '99999999999999999999999999999999',
+    '1e30',
+    '1.0000000000000000001',
+    '-1e19',
+    'NaN',
+    '0x10',
+    '1_000',
     `${'9'.repeat(random.int(21, 5000))}`,
   ]);
   const asNumber = random.chance(0.5) && /^-?\d+$/.test(id);

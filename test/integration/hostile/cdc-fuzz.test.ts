@@ -72,7 +72,13 @@ describe(`CDC fuzz (seed ${SEED}, ${PER_CATEGORY} per category, ${HUGE_COUNT} hu
     admin = kafka.admin();
     await admin.connect();
     // Created as the stack creates its CDC and dead-letter topics: the broker's default limits.
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.source, numPartitions: 3 }, { topic: topics.deadLetter, numPartitions: 1 }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: topics.source, numPartitions: 3 },
+        { topic: topics.deadLetter, numPartitions: 1 },
+      ],
+    });
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
     await producer.connect();
     const cache = createEntityCache({ redis, keyPrefix });
@@ -86,7 +92,10 @@ describe(`CDC fuzz (seed ${SEED}, ${PER_CATEGORY} per category, ${HUGE_COUNT} hu
       logger: silentLogger,
     });
     await consumer.start();
-    await eventually(() => consumer.status().joined, () => JSON.stringify(consumer.status()));
+    await eventually(
+      () => consumer.status().joined,
+      () => JSON.stringify(consumer.status()),
+    );
   });
 
   after(async () => {
@@ -113,7 +122,9 @@ describe(`CDC fuzz (seed ${SEED}, ${PER_CATEGORY} per category, ${HUGE_COUNT} hu
     const flush = async () => {
       if (pending.length > 0) await producer.send({ topic: topics.source, acks: -1, messages: pending.splice(0) });
     };
-    const plan = CDC_FUZZ_CATEGORIES.flatMap((category) => Array.from({ length: category === 'huge' ? HUGE_COUNT : PER_CATEGORY }, () => category));
+    const plan = CDC_FUZZ_CATEGORIES.flatMap((category) =>
+      Array.from({ length: category === 'huge' ? HUGE_COUNT : PER_CATEGORY }, () => category),
+    );
     // Shuffled so every kind of poison lands in batches with every other kind and with valid changes.
     for (let index = plan.length - 1; index > 0; index -= 1) {
       const other = random.int(0, index);
@@ -133,7 +144,10 @@ describe(`CDC fuzz (seed ${SEED}, ${PER_CATEGORY} per category, ${HUGE_COUNT} hu
       if (index % VALID_EVERY === VALID_EVERY - 1) {
         const id = baseId + valid.length;
         valid.push(id);
-        pending.push({ ...debeziumMessage('products', 'c', null, productImage(id, { name: `valid ${id}` }), 10_000 + index), headers: { [FUZZ_HEADER]: `valid:${id}` } });
+        pending.push({
+          ...debeziumMessage('products', 'c', null, productImage(id, { name: `valid ${id}` }), 10_000 + index),
+          headers: { [FUZZ_HEADER]: `valid:${id}` },
+        });
       }
       if (pending.length >= 100) await flush();
     }
@@ -144,7 +158,9 @@ describe(`CDC fuzz (seed ${SEED}, ${PER_CATEGORY} per category, ${HUGE_COUNT} hu
     const committedToEnd = async (): Promise<boolean> => {
       const ends = await admin.fetchTopicOffsets(topics.source);
       const [committed] = await admin.fetchOffsets({ groupId, topics: [topics.source] });
-      return ends.every(({ partition, high, low }) => high === low || committed?.partitions.find((item) => item.partition === partition)?.offset === high);
+      return ends.every(
+        ({ partition, high, low }) => high === low || committed?.partitions.find((item) => item.partition === partition)?.offset === high,
+      );
     };
     let stuck: string | null = null;
     try {
@@ -153,7 +169,10 @@ describe(`CDC fuzz (seed ${SEED}, ${PER_CATEGORY} per category, ${HUGE_COUNT} hu
       stuck = error instanceof Error ? error.message : String(error);
     }
     // Letters are published before the offsets past them are committed: the topic's end is final now.
-    const letterCount = (await admin.fetchTopicOffsets(topics.deadLetter)).reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
+    const letterCount = (await admin.fetchTopicOffsets(topics.deadLetter)).reduce(
+      (sum, { high, low }) => sum + Number(high) - Number(low),
+      0,
+    );
     const letters = new Map<string, KafkaMessage>();
     let lettersRead = 0;
     const reader = kafka.consumer({ groupId: `${topics.deadLetter}-reader`, maxBytes: 64 * 1024 * 1024 });
@@ -167,13 +186,20 @@ describe(`CDC fuzz (seed ${SEED}, ${PER_CATEGORY} per category, ${HUGE_COUNT} hu
       },
     });
     try {
-      await eventually(() => lettersRead >= letterCount, () => `${lettersRead}/${letterCount} dead letters read`, 120_000);
+      await eventually(
+        () => lettersRead >= letterCount,
+        () => `${lettersRead}/${letterCount} dead letters read`,
+        120_000,
+      );
     } finally {
       await reader.stop();
       await reader.disconnect().catch(() => undefined);
     }
     const raw = await Promise.all(valid.map((id) => redis.get(`${keyPrefix}products:${id}`)));
-    const appliedValid = raw.filter((value, index) => value !== null && isDeepStrictEqual(JSON.parse(value.slice(22)), expectedProduct(valid[index]!, { name: `valid ${valid[index]}` }))).length;
+    const appliedValid = raw.filter(
+      (value, index) =>
+        value !== null && isDeepStrictEqual(JSON.parse(value.slice(22)), expectedProduct(valid[index]!, { name: `valid ${valid[index]}` })),
+    ).length;
     const drainedMs = Math.round(performance.now() - started);
 
     const perCategory = Object.fromEntries(
@@ -185,7 +211,10 @@ describe(`CDC fuzz (seed ${SEED}, ${PER_CATEGORY} per category, ${HUGE_COUNT} hu
           const code = header(letters.get(item.fuzzId), 'x-dead-letter-code') ?? 'none';
           codes[code] = (codes[code] ?? 0) + 1;
         }
-        return [category, { produced: sent.length, deadLettered: lettered.length, maxBytes: Math.max(...sent.map((item) => item.bytes)), codes }];
+        return [
+          category,
+          { produced: sent.length, deadLettered: lettered.length, maxBytes: Math.max(...sent.map((item) => item.bytes)), codes },
+        ];
       }),
     );
     const missing = hostile.filter((item) => !letters.has(item.fuzzId)).map((item) => item.fuzzId);
@@ -218,7 +247,9 @@ describe(`CDC fuzz (seed ${SEED}, ${PER_CATEGORY} per category, ${HUGE_COUNT} hu
       },
       Date.now() - drainedMs,
     );
-    console.log(`cdc fuzz: ${hostile.length} hostile and ${valid.length} valid messages, ${letters.size} dead letters, ${appliedValid} valid applied in ${drainedMs} ms; figures in ${file}`);
+    console.log(
+      `cdc fuzz: ${hostile.length} hostile and ${valid.length} valid messages, ${letters.size} dead letters, ${appliedValid} valid applied in ${drainedMs} ms; figures in ${file}`,
+    );
     for (const [category, figures] of Object.entries(perCategory)) console.log(`  ${category.padEnd(16)} ${JSON.stringify(figures)}`);
 
     assert.equal(stuck, null, 'the consumer got past every message');
@@ -231,7 +262,15 @@ describe(`CDC fuzz (seed ${SEED}, ${PER_CATEGORY} per category, ${HUGE_COUNT} hu
 
     // Alive, not merely joined: it still applies what comes next.
     const lastId = baseId + valid.length + 10;
-    await producer.send({ topic: topics.source, acks: -1, messages: [debeziumMessage('products', 'c', null, productImage(lastId), 999_999_999)] });
-    await eventually(async () => (await redis.get(`${keyPrefix}products:${lastId}`)) !== null, () => JSON.stringify(consumer.status()), 60_000);
+    await producer.send({
+      topic: topics.source,
+      acks: -1,
+      messages: [debeziumMessage('products', 'c', null, productImage(lastId), 999_999_999)],
+    });
+    await eventually(
+      async () => (await redis.get(`${keyPrefix}products:${lastId}`)) !== null,
+      () => JSON.stringify(consumer.status()),
+      60_000,
+    );
   });
 });

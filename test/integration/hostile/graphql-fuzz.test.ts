@@ -16,9 +16,21 @@ import { FUZZ_CATEGORIES, hostileRequests } from './graphql-fuzz-inputs.js';
 
 /** Codes that blame the request: anything else (INTERNAL_SERVER_ERROR, *_UNAVAILABLE) is the server's fault. */
 const CLIENT_CODES = new Set([
-  'BAD_USER_INPUT', 'BAD_REQUEST', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'QUERY_TOO_DEEP', 'QUERY_TOO_COMPLEX', 'TOO_MANY_ALIASES',
-  'BATCH_TOO_LARGE', 'PAYLOAD_TOO_LARGE', 'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'QUERY_TOO_DEEP',
+  'QUERY_TOO_COMPLEX',
+  'TOO_MANY_ALIASES',
+  'BATCH_TOO_LARGE',
+  'PAYLOAD_TOO_LARGE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
 ]);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_121);
 const PER_CATEGORY = Number(process.env.FUZZ_PER_CATEGORY ?? 300);
@@ -26,7 +38,9 @@ const PER_CATEGORY = Number(process.env.FUZZ_PER_CATEGORY ?? 300);
 const REQUEST_TIMEOUT_MS = 30_000;
 const API_KEY = 'fuzz-key-0123456789abcdef';
 
-type Verdict = { kind: 'answered'; status: number; clientError: boolean; codes: string[] } | { kind: 'server-error'; reason: string; status: number | null };
+type Verdict =
+  | { kind: 'answered'; status: number; clientError: boolean; codes: string[] }
+  | { kind: 'server-error'; reason: string; status: number | null };
 
 function codesIn(text: string): string[] | null {
   let parsed: unknown;
@@ -38,7 +52,9 @@ function codesIn(text: string): string[] | null {
   const results = Array.isArray(parsed) ? parsed : [parsed];
   return results.flatMap((result: unknown) => {
     const errors = (result as { errors?: { extensions?: { code?: unknown } }[] } | null)?.errors ?? [];
-    return Array.isArray(errors) ? errors.map((error) => (typeof error?.extensions?.code === 'string' ? error.extensions.code : 'NO_CODE')) : ['MALFORMED_ERRORS'];
+    return Array.isArray(errors)
+      ? errors.map((error) => (typeof error?.extensions?.code === 'string' ? error.extensions.code : 'NO_CODE'))
+      : ['MALFORMED_ERRORS'];
   });
 }
 
@@ -53,13 +69,23 @@ async function send(url: string, request: HostileRequest, withKey: boolean): Pro
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (error) {
-    return { kind: 'server-error', reason: `no answer after ${Math.round(performance.now() - started)} ms: ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`, status: null };
+    return {
+      kind: 'server-error',
+      reason: `no answer after ${Math.round(performance.now() - started)} ms: ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`,
+      status: null,
+    };
   }
   const text = await response.text();
-  if (response.status >= 500) return { kind: 'server-error', reason: `HTTP ${response.status}: ${text.slice(0, 300)}`, status: response.status };
+  if (response.status >= 500)
+    return { kind: 'server-error', reason: `HTTP ${response.status}: ${text.slice(0, 300)}`, status: response.status };
   const codes = codesIn(text) ?? [];
   const serverCodes = codes.filter((code) => !CLIENT_CODES.has(code));
-  if (serverCodes.length > 0) return { kind: 'server-error', reason: `HTTP ${response.status} with ${serverCodes.join(', ')}: ${text.slice(0, 300)}`, status: response.status };
+  if (serverCodes.length > 0)
+    return {
+      kind: 'server-error',
+      reason: `HTTP ${response.status} with ${serverCodes.join(', ')}: ${text.slice(0, 300)}`,
+      status: response.status,
+    };
   return { kind: 'answered', status: response.status, clientError: response.status >= 400 || codes.length > 0, codes };
 }
 
@@ -72,7 +98,10 @@ const describeRequest = (request: HostileRequest) => {
 async function recovers(origin: string, withinMs: number): Promise<boolean> {
   const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
-    const alive = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(5_000) }).then((response) => response.status === 200, () => false);
+    const alive = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(5_000) }).then(
+      (response) => response.status === 200,
+      () => false,
+    );
     if (alive) return true;
   }
   return false;
@@ -116,8 +145,20 @@ describe(`GraphQL fuzz (seed ${SEED}, ${PER_CATEGORY} per category)`, () => {
   it('answers every hostile request with a client error or data, never a 5xx, and keeps serving', async () => {
     const random = createRandom(SEED);
     const requests = hostileRequests(random, PER_CATEGORY);
-    const perCategory: Record<string, { tried: number; succeeded: number; clientErrors: number; serverErrors: number; maxMs: number; statuses: Record<string, number>; codes: Record<string, number> }> = {};
-    for (const name of Object.keys(FUZZ_CATEGORIES)) perCategory[name] = { tried: 0, succeeded: 0, clientErrors: 0, serverErrors: 0, maxMs: 0, statuses: {}, codes: {} };
+    const perCategory: Record<
+      string,
+      {
+        tried: number;
+        succeeded: number;
+        clientErrors: number;
+        serverErrors: number;
+        maxMs: number;
+        statuses: Record<string, number>;
+        codes: Record<string, number>;
+      }
+    > = {};
+    for (const name of Object.keys(FUZZ_CATEGORIES))
+      perCategory[name] = { tried: 0, succeeded: 0, clientErrors: 0, serverErrors: 0, maxMs: 0, statuses: {}, codes: {} };
     const failures: string[] = [];
     const url = `${gateway.origin}/graphql`;
     let abandonedAt: number | null = null;
@@ -136,7 +177,9 @@ describe(`GraphQL fuzz (seed ${SEED}, ${PER_CATEGORY} per category)`, () => {
         // A server that stays unresponsive would turn every later request into a timeout: stop there.
         if (verdict.status === null && !(await recovers(gateway.origin, 60_000))) {
           abandonedAt = index;
-          failures.push(`the gateway did not answer /healthz within 60 s after request ${index}; ${requests.length - index - 1} requests not sent`);
+          failures.push(
+            `the gateway did not answer /healthz within 60 s after request ${index}; ${requests.length - index - 1} requests not sent`,
+          );
           break;
         }
         continue;
@@ -147,11 +190,19 @@ describe(`GraphQL fuzz (seed ${SEED}, ${PER_CATEGORY} per category)`, () => {
     }
     const durationMs = Math.round(performance.now() - started);
 
-    const normal = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ product(id: "1") { id name } }' }), signal: AbortSignal.timeout(30_000) }).then(
+    const normal = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ product(id: "1") { id name } }' }),
+      signal: AbortSignal.timeout(30_000),
+    }).then(
       async (response) => ({ status: response.status, text: await response.text() }),
       (error: unknown) => ({ status: 0, text: String(error) }),
     );
-    const health = await fetch(`${gateway.origin}/healthz`, { signal: AbortSignal.timeout(30_000) }).then((response) => response.status, () => 0);
+    const health = await fetch(`${gateway.origin}/healthz`, { signal: AbortSignal.timeout(30_000) }).then(
+      (response) => response.status,
+      () => 0,
+    );
     const loggedErrors = gateway.logLines().filter((line) => Number(line.level) >= 50);
     const serverErrors = Object.values(perCategory).reduce((sum, figures) => sum + figures.serverErrors, 0);
     const file = writeReliabilityFigures('hostile-graphql', {
@@ -175,7 +226,14 @@ describe(`GraphQL fuzz (seed ${SEED}, ${PER_CATEGORY} per category)`, () => {
         faults: `seeded hostile requests (seed ${SEED}): ${Object.keys(FUZZ_CATEGORIES).join(', ')}`,
         load: `${requests.length} requests, one at a time, in ${Math.round(durationMs / 1000)} s`,
         inputs: Object.fromEntries(Object.entries(perCategory).map(([name, figures]) => [name, figures.tried])),
-        outcome: { serverErrors, loggedInternalErrors: loggedErrors.length, clientErrors: Object.values(perCategory).reduce((sum, figures) => sum + figures.clientErrors, 0), answeredWithData: Object.values(perCategory).reduce((sum, figures) => sum + figures.succeeded, 0), slowestMs: Math.max(...Object.values(perCategory).map((figures) => figures.maxMs)), aliveAfter: String(aliveAfter) },
+        outcome: {
+          serverErrors,
+          loggedInternalErrors: loggedErrors.length,
+          clientErrors: Object.values(perCategory).reduce((sum, figures) => sum + figures.clientErrors, 0),
+          answeredWithData: Object.values(perCategory).reduce((sum, figures) => sum + figures.succeeded, 0),
+          slowestMs: Math.max(...Object.values(perCategory).map((figures) => figures.maxMs)),
+          aliveAfter: String(aliveAfter),
+        },
         problems: serverErrors + loggedErrors.length + (aliveAfter ? 0 : 1),
         passed: failures.length === 0 && loggedErrors.length === 0 && aliveAfter,
       },
@@ -185,7 +243,11 @@ describe(`GraphQL fuzz (seed ${SEED}, ${PER_CATEGORY} per category)`, () => {
     for (const [name, figures] of Object.entries(perCategory)) console.log(`  ${name.padEnd(20)} ${JSON.stringify(figures)}`);
 
     assert.deepEqual(failures, [], `${serverErrors} hostile requests got a server error`);
-    assert.deepEqual(loggedErrors.map((line) => line.msg), [], 'no request logged an internal error');
+    assert.deepEqual(
+      loggedErrors.map((line) => line.msg),
+      [],
+      'no request logged an internal error',
+    );
     assert.equal(gateway.child.exitCode, null, 'the gateway process is still running');
     assert.equal(normal.status, 200, normal.text);
     assert.match(normal.text, /^\{"data":\{"product":\{"id":"1","name":/, 'a normal query still gets its data');

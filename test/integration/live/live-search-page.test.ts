@@ -40,7 +40,8 @@ describe('the demo search page showing price and stock change live, in a real Ch
     await consumer.start();
     await poll(() => (consumer.status().joined ? true : null), 60_000, 'the consumer joined its group');
     // Through the real pipeline: the consumer indexes them, so the page finds them by the word.
-    for (const [index, id] of ids.entries()) await insertProduct(writer, id, { name: `${word} ${index + 1}`, price: `${20 + index}.00`, stock: 5 });
+    for (const [index, id] of ids.entries())
+      await insertProduct(writer, id, { name: `${word} ${index + 1}`, price: `${20 + index}.00`, stock: 5 });
     await waitForGroupCaughtUp(admin, group, topics(), 120_000);
     browser = await launchChromium();
     page = await browser.newPage();
@@ -58,7 +59,7 @@ describe('the demo search page showing price and stock change live, in a real Ch
     await gateway?.close();
   });
 
-  it('updates a shown product\'s price and stock in place when they change in MariaDB, and marks a deleted one', async () => {
+  it("updates a shown product's price and stock in place when they change in MariaDB, and marks a deleted one", async () => {
     const origin = gateway.api.url.replace(/\/graphql$/, '');
     await page.goto(`${origin}/`);
     await page.locator('#search-input').fill(word);
@@ -71,7 +72,11 @@ describe('the demo search page showing price and stock change live, in a real Ch
     assert.equal(await hit(changed).locator('.hit-price').textContent(), '20.00');
     assert.equal(await hit(changed).locator('.hit-stock').textContent(), '5 in stock');
     // The page subscribes for the products it shows; wait until the gateway holds that subscription.
-    await poll(() => (ids.every((id) => gateway.api.changes?.watches('Product', String(id))) ? true : null), 10_000, 'the page subscribed to its hits');
+    await poll(
+      () => (ids.every((id) => gateway.api.changes?.watches('Product', String(id))) ? true : null),
+      10_000,
+      'the page subscribed to its hits',
+    );
     const renders = await page.locator('#results').getAttribute('data-renders');
     const errorsBefore = gateway.services.metrics.snapshot().graphql_errors;
 
@@ -89,7 +94,7 @@ describe('the demo search page showing price and stock change live, in a real Ch
 
     assert.equal(await hit(untouched).locator('.hit-price').textContent(), '22.00', 'an unchanged product keeps its values');
     assert.equal(await page.locator('#results').getAttribute('data-renders'), renders, 'updated in place, without a new search');
-    assert.equal(gateway.services.metrics.snapshot().graphql_errors, errorsBefore, "no errors answered meanwhile");
+    assert.equal(gateway.services.metrics.snapshot().graphql_errors, errorsBefore, 'no errors answered meanwhile');
     await page.screenshot({ path: '/tmp/live-search-page.png' }).catch(() => undefined);
     assert.deepEqual(errors, []);
   });

@@ -81,7 +81,10 @@ describe('a subscriber that stops reading', { timeout: 300_000 }, () => {
     const byId = { ids: ids.map(String) };
     fast = connectLive(gateway.api.url);
     const fastLive = fast.subscribe(query, byId);
-    const slow = await rawSubscriber(gateway.api.url, `subscription { productChanged(ids: ${JSON.stringify(byId.ids)}) { id version row { stock description } } }`);
+    const slow = await rawSubscriber(
+      gateway.api.url,
+      `subscription { productChanged(ids: ${JSON.stringify(byId.ids)}) { id version row { stock description } } }`,
+    );
     await poll(() => ((gateway.api.changes?.size() ?? 0) >= 2 ? true : null), 10_000, 'both subscriptions registered');
     // From now on the slow client's kernel buffers fill, then the server's sends stall, then its feed.
     slow.tcp.pause();
@@ -98,26 +101,39 @@ describe('a subscriber that stops reading', { timeout: 300_000 }, () => {
 
     // The fast subscriber sees every row reach the last round's stock.
     const lastStock = new Map<string, number>();
-    await poll(() => {
-      for (const result of fastLive.results) {
-        const change = result.data?.productChanged as { id: string; row: { stock: number } } | undefined;
-        if (change !== undefined) lastStock.set(change.id, change.row.stock);
-      }
-      return [...lastStock.values()].filter((stock) => stock === rounds).length === ROWS ? true : null;
-    }, 60_000, `the fast subscriber saw all ${ROWS} rows at stock ${rounds}`);
+    await poll(
+      () => {
+        for (const result of fastLive.results) {
+          const change = result.data?.productChanged as { id: string; row: { stock: number } } | undefined;
+          if (change !== undefined) lastStock.set(change.id, change.row.stock);
+        }
+        return [...lastStock.values()].filter((stock) => stock === rounds).length === ROWS ? true : null;
+      },
+      60_000,
+      `the fast subscriber saw all ${ROWS} rows at stock ${rounds}`,
+    );
     assert.equal(fastLive.ended(), null, 'the fast subscription is still open');
     assert.ok(fastLive.results.every((result) => result.errors === undefined));
 
     // The slow client, reading again, finds what was in flight, then the overflow error and the end.
     slow.tcp.resume();
-    await poll(() => (slow.messages.some((message) => message.type === 'complete') ? true : null), 60_000, 'the slow subscription completed');
+    await poll(
+      () => (slow.messages.some((message) => message.type === 'complete') ? true : null),
+      60_000,
+      'the slow subscription completed',
+    );
     const nexts = slow.messages.filter((message) => message.type === 'next');
     const last = nexts[nexts.length - 1] as { payload: { data: unknown; errors?: { message: string; extensions?: { code?: string } }[] } };
     assert.equal(last.payload.errors?.[0]?.extensions?.code, 'SUBSCRIPTION_OVERFLOW');
     assert.match(last.payload.errors?.[0]?.message ?? '', new RegExp(`more than ${BUFFER_EVENTS} events.*resubscribe`));
-    assert.ok(nexts.length - 1 < fastLive.results.length, `the slow client got fewer events (${nexts.length - 1}) than the fast one (${fastLive.results.length})`);
+    assert.ok(
+      nexts.length - 1 < fastLive.results.length,
+      `the slow client got fewer events (${nexts.length - 1}) than the fast one (${fastLive.results.length})`,
+    );
     assert.equal(gateway.api.changes?.size(), 1, 'the slow subscription let go of its feed');
-    console.log(`slow subscriber cut after ${rounds} rounds; it received ${nexts.length - 1} events, the fast one ${fastLive.results.length}`);
+    console.log(
+      `slow subscriber cut after ${rounds} rounds; it received ${nexts.length - 1} events, the fast one ${fastLive.results.length}`,
+    );
     slow.socket.close();
   });
 });

@@ -19,7 +19,12 @@ import { createWriterPool, execute, insertProduct, uniqueId } from '../../suppor
 
 describe('an --api-only gateway serving subscriptions fed by a --sync-only consumer in another process', { timeout: 300_000 }, () => {
   const unique = randomBytes(4).toString('hex');
-  const env = { KAFKA_GROUP_ID: `it-live-split-${unique}`, REDIS_KEY_PREFIX: `it:${unique}:`, ELASTICSEARCH_INDEX_PREFIX: `it-${unique}-`, LOG_LEVEL: 'warn' };
+  const env = {
+    KAFKA_GROUP_ID: `it-live-split-${unique}`,
+    REDIS_KEY_PREFIX: `it:${unique}:`,
+    ELASTICSEARCH_INDEX_PREFIX: `it-${unique}-`,
+    LOG_LEVEL: 'warn',
+  };
   const config = testConfig(env);
   let writer: Pool;
   let admin: Admin;
@@ -60,11 +65,20 @@ describe('an --api-only gateway serving subscriptions fed by a --sync-only consu
     live = connectLive(`${api.origin}/graphql`);
     const changes = live.subscribe(`subscription { productChanged(ids: ["${id}"]) { kind version row { price } } }`);
     // Subscribing is asynchronous: wait until the API process holds it before changing the row.
-    await poll(async () => {
-      const metrics = await (await fetch(`${api.origin}/metrics`)).text();
-      return /gateway_live_subscriptions 1\b/.test(metrics) ? true : null;
-    }, 20_000, 'the API process holds the subscription');
-    const arrived = (kind: string) => changes.waitFor((result) => (result.data?.productChanged as { kind: string } | undefined)?.kind === kind, 60_000, `the ${kind} event`);
+    await poll(
+      async () => {
+        const metrics = await (await fetch(`${api.origin}/metrics`)).text();
+        return /gateway_live_subscriptions 1\b/.test(metrics) ? true : null;
+      },
+      20_000,
+      'the API process holds the subscription',
+    );
+    const arrived = (kind: string) =>
+      changes.waitFor(
+        (result) => (result.data?.productChanged as { kind: string } | undefined)?.kind === kind,
+        60_000,
+        `the ${kind} event`,
+      );
     // One change at a time: changes of a row within one consumer batch collapse into the newest.
     await insertProduct(writer, id, { price: '3.00' });
     await arrived('INSERT');
@@ -72,8 +86,14 @@ describe('an --api-only gateway serving subscriptions fed by a --sync-only consu
     await arrived('UPDATE');
     await execute(writer, 'DELETE FROM products WHERE id = ?', [id]);
     await arrived('DELETE');
-    const kinds = changes.results.map((result) => (result.data?.productChanged as { kind: string; row: { price: string } | null }));
-    assert.deepEqual(kinds.map((change) => change.kind), ['INSERT', 'UPDATE', 'DELETE']);
-    assert.deepEqual(kinds.map((change) => change.row?.price ?? null), ['3.00', '4.25', null]);
+    const kinds = changes.results.map((result) => result.data?.productChanged as { kind: string; row: { price: string } | null });
+    assert.deepEqual(
+      kinds.map((change) => change.kind),
+      ['INSERT', 'UPDATE', 'DELETE'],
+    );
+    assert.deepEqual(
+      kinds.map((change) => change.row?.price ?? null),
+      ['3.00', '4.25', null],
+    );
   });
 });

@@ -30,7 +30,13 @@ describe('authentication and roles', () => {
 
   before(async () => {
     writer = createWriterPool();
-    await execute(writer, 'INSERT INTO users (id, name, email, level, is_active, created_at) VALUES (?, ?, ?, ?, 1, ?)', [userId, 'Auth Test', `auth-${userId}@example.test`, 'member', '2025-01-01 00:00:00.000']);
+    await execute(writer, 'INSERT INTO users (id, name, email, level, is_active, created_at) VALUES (?, ?, ?, ?, 1, ?)', [
+      userId,
+      'Auth Test',
+      `auth-${userId}@example.test`,
+      'member',
+      '2025-01-01 00:00:00.000',
+    ]);
     gateway = await startOpsGateway({ env });
     await ensureSearchIndices(gateway.services);
   });
@@ -46,7 +52,7 @@ describe('authentication and roles', () => {
     assert.equal(response.body.errors, undefined);
   });
 
-  it('withholds a user\'s email from anonymous clients (UNAUTHENTICATED) but answers the rest', async () => {
+  it("withholds a user's email from anonymous clients (UNAUTHENTICATED) but answers the rest", async () => {
     const response = await gateway.query(userQuery);
     assert.deepEqual(response.body.data, { user: { id: String(userId), name: 'Auth Test', email: null } });
     assert.equal(codeOf(response.body), 'UNAUTHENTICATED');
@@ -67,13 +73,18 @@ describe('authentication and roles', () => {
   });
 
   it('answers analytics only to the analyst role: anonymous is UNAUTHENTICATED, another role FORBIDDEN', async () => {
-    const analytics = '{ topProducts(range: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }, currency: "CNY") { productId units } }';
+    const analytics =
+      '{ topProducts(range: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }, currency: "CNY") { productId units } }';
     assert.equal(codeOf((await gateway.query(analytics)).body), 'UNAUTHENTICATED');
     assert.equal(codeOf((await gateway.query(analytics, {}, { 'x-api-key': personalKey })).body), 'FORBIDDEN');
     const allowed = await gateway.query(analytics, {}, { 'x-api-key': analystKey });
     assert.equal(allowed.body.errors, undefined, allowed.text);
     assert.ok(Array.isArray(allowed.body.data?.topProducts));
-    const viaToken = await gateway.query(analytics, {}, { authorization: `Bearer ${signHs256(tokenClaims({ roles: ['analyst'] }), secret)}` });
+    const viaToken = await gateway.query(
+      analytics,
+      {},
+      { authorization: `Bearer ${signHs256(tokenClaims({ roles: ['analyst'] }), secret)}` },
+    );
     assert.equal(viaToken.body.errors, undefined, viaToken.text);
   });
 
@@ -88,14 +99,22 @@ describe('authentication and roles', () => {
     assert.equal(codeOf(response.body), 'UNAUTHENTICATED');
   });
 
-  it('maps an HS256 JWT\'s roles: personal sees the user\'s own email, no role does not', async () => {
-    const withRole = await gateway.query(userQuery, {}, { authorization: `Bearer ${signHs256(tokenClaims({ sub: String(userId), roles: ['personal'] }), secret)}` });
+  it("maps an HS256 JWT's roles: personal sees the user's own email, no role does not", async () => {
+    const withRole = await gateway.query(
+      userQuery,
+      {},
+      { authorization: `Bearer ${signHs256(tokenClaims({ sub: String(userId), roles: ['personal'] }), secret)}` },
+    );
     assert.equal((withRole.body.data?.user as { email: string }).email, `auth-${userId}@example.test`);
-    const withoutRole = await gateway.query(userQuery, {}, { authorization: `Bearer ${signHs256(tokenClaims({ sub: String(userId) }), secret)}` });
+    const withoutRole = await gateway.query(
+      userQuery,
+      {},
+      { authorization: `Bearer ${signHs256(tokenClaims({ sub: String(userId) }), secret)}` },
+    );
     assert.equal(codeOf(withoutRole.body), 'FORBIDDEN');
   });
 
-  it('scopes a user\'s token to that user\'s personal data (email and earnings); support staff and service keys read any user\'s', async () => {
+  it("scopes a user's token to that user's personal data (email and earnings); support staff and service keys read any user's", async () => {
     const earnings = (id: number) => `{ earningsSummary(userId: "${id}") { count } }`;
     const someoneElse = { authorization: `Bearer ${signHs256(tokenClaims({ sub: String(userId + 1), roles: ['personal'] }), secret)}` };
     const other = await gateway.query(userQuery, {}, someoneElse);
@@ -110,11 +129,18 @@ describe('authentication and roles', () => {
     const support = { authorization: `Bearer ${signHs256(tokenClaims({ sub: 'staff-7', roles: ['personal', 'support'] }), secret)}` };
     assert.equal(((await gateway.query(userQuery, {}, support)).body.data?.user as { email: string }).email, `auth-${userId}@example.test`);
     assert.equal((await gateway.query(earnings(userId), {}, support)).body.errors, undefined);
-    assert.equal(((await gateway.query(userQuery, {}, { 'x-api-key': personalKey })).body.data?.user as { email: string }).email, `auth-${userId}@example.test`);
+    assert.equal(
+      ((await gateway.query(userQuery, {}, { 'x-api-key': personalKey })).body.data?.user as { email: string }).email,
+      `auth-${userId}@example.test`,
+    );
   });
 
   it('maps an RS256 JWT signed by the configured key pair', async () => {
-    const response = await gateway.query(userQuery, {}, { authorization: `Bearer ${signRs256(tokenClaims({ sub: String(userId), roles: 'personal' }), keys.privateKey)}` });
+    const response = await gateway.query(
+      userQuery,
+      {},
+      { authorization: `Bearer ${signRs256(tokenClaims({ sub: String(userId), roles: 'personal' }), keys.privateKey)}` },
+    );
     assert.equal(response.body.errors, undefined);
     assert.equal((response.body.data?.user as { email: string }).email, `auth-${userId}@example.test`);
   });
@@ -154,6 +180,9 @@ describe('anonymous access switch', () => {
 
   it('still serves clients with an API key or a token', async () => {
     assert.equal((await gateway.query('{ product(id: "1") { id } }', {}, { 'x-api-key': plainKey })).status, 200);
-    assert.equal((await gateway.query('{ product(id: "1") { id } }', {}, { authorization: `Bearer ${signHs256(tokenClaims(), secret)}` })).status, 200);
+    assert.equal(
+      (await gateway.query('{ product(id: "1") { id } }', {}, { authorization: `Bearer ${signHs256(tokenClaims(), secret)}` })).status,
+      200,
+    );
   });
 });

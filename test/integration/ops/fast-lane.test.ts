@@ -17,7 +17,11 @@ interface Answer {
 }
 
 async function post(gateway: OpsGateway, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const response = await fetch(gateway.api.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(gateway.api.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return {
     status: response.status,
     contentType: response.headers.get('content-type'),
@@ -29,13 +33,18 @@ async function post(gateway: OpsGateway, body: unknown, headers: Record<string, 
 }
 
 /** The same request, sent so that it takes the fast lane, and so that only Apollo can answer it (an `extensions` member). */
-async function bothWays(gateway: OpsGateway, request: { query: string; variables?: Record<string, unknown> }, headers: Record<string, string> = {}) {
+async function bothWays(
+  gateway: OpsGateway,
+  request: { query: string; variables?: Record<string, unknown> },
+  headers: Record<string, string> = {},
+) {
   const fast = await post(gateway, request, headers);
   const apollo = await post(gateway, { ...request, extensions: {} }, headers);
   return { fast, apollo };
 }
 
-const outcomes = (gateway: OpsGateway) => (outcome: string) => gateway.services.metrics.detailed().get(`graphql_fast_lane{outcome=${outcome}}`) ?? 0;
+const outcomes = (gateway: OpsGateway) => (outcome: string) =>
+  gateway.services.metrics.detailed().get(`graphql_fast_lane{outcome=${outcome}}`) ?? 0;
 
 describe('GraphQL fast lane in front of Apollo', () => {
   const log = capturedLogger('info');
@@ -52,7 +61,10 @@ describe('GraphQL fast lane in front of Apollo', () => {
 
   it('answers a plain query exactly as Apollo does (status, content type, bytes)', async () => {
     const served = count('served');
-    const { fast, apollo } = await bothWays(gateway, { query: 'query Card($id: ID!) { product(id: $id) { id name price category { name } } }', variables: { id: '1' } });
+    const { fast, apollo } = await bothWays(gateway, {
+      query: 'query Card($id: ID!) { product(id: $id) { id name price category { name } } }',
+      variables: { id: '1' },
+    });
     assert.equal(count('served') - served, 1, 'the first request took the fast lane, the second did not');
     assert.deepEqual(fast, apollo);
     assert.equal(fast.status, 200);
@@ -71,7 +83,11 @@ describe('GraphQL fast lane in front of Apollo', () => {
 
   it('applies the same validation and query limits, leaving the refusal to Apollo', async () => {
     const invalid = count('invalid');
-    for (const query of ['{ product(id: "1") { nope } }', '{ product(id: "1") { category { parent { parent { name } } } } }', '{ product(id: "1") { id ']) {
+    for (const query of [
+      '{ product(id: "1") { nope } }',
+      '{ product(id: "1") { category { parent { parent { name } } } } }',
+      '{ product(id: "1") { id ',
+    ]) {
       const { fast, apollo } = await bothWays(gateway, { query });
       assert.deepEqual(fast, apollo, query);
       assert.equal(fast.status, 400, query);
@@ -82,7 +98,11 @@ describe('GraphQL fast lane in front of Apollo', () => {
   });
 
   it('authenticates on the fast lane: a wrong key is refused as by Apollo, a personal key reads the email', async () => {
-    const { fast, apollo } = await bothWays(gateway, { query: '{ product(id: "1") { id } }' }, { 'x-api-key': 'wrong-key-0123456789abcdef' });
+    const { fast, apollo } = await bothWays(
+      gateway,
+      { query: '{ product(id: "1") { id } }' },
+      { 'x-api-key': 'wrong-key-0123456789abcdef' },
+    );
     assert.deepEqual(fast, apollo);
     assert.equal(fast.status, 401);
     assert.match(fast.text, /"code":"UNAUTHENTICATED"/);
@@ -93,10 +113,14 @@ describe('GraphQL fast lane in front of Apollo', () => {
     assert.equal(count('served') - served, 1);
   });
 
-  it('keeps CSRF prevention: a simple content type is Apollo\'s to refuse, even one that mentions JSON', async () => {
+  it("keeps CSRF prevention: a simple content type is Apollo's to refuse, even one that mentions JSON", async () => {
     for (const contentType of ['text/plain', 'text/plain; charset=application/json']) {
       const served = count('served');
-      const response = await fetch(gateway.api.url, { method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify({ query: '{ product(id: "1") { id } }' }) });
+      const response = await fetch(gateway.api.url, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: JSON.stringify({ query: '{ product(id: "1") { id } }' }),
+      });
       assert.equal(response.status, 400, contentType);
       assert.match(await response.text(), /Cross-Site Request Forgery/);
       assert.equal(count('served'), served, contentType);
@@ -118,7 +142,9 @@ describe('rate limit on the fast lane', () => {
   let gateway: OpsGateway;
 
   before(async () => {
-    gateway = await startOpsGateway({ env: { REDIS_KEY_PREFIX: `it:fl:${randomBytes(4).toString('hex')}:`, RATE_LIMIT_REQUESTS: '3', RATE_LIMIT_WINDOW_MS: '60000' } });
+    gateway = await startOpsGateway({
+      env: { REDIS_KEY_PREFIX: `it:fl:${randomBytes(4).toString('hex')}:`, RATE_LIMIT_REQUESTS: '3', RATE_LIMIT_WINDOW_MS: '60000' },
+    });
     // A limiter asked before Redis is connected lets the request through uncounted (fail open).
     await eventually(() => Promise.resolve(gateway.services.redis.status === 'ready'), 5_000, 'Redis connected');
   });
@@ -131,7 +157,8 @@ describe('rate limit on the fast lane', () => {
     // Handed to Apollo with the context the fast lane built: one count, not two.
     const refusedField = await post(gateway, { query: '{ user(id: "1") { email } }' });
     assert.match(refusedField.text, /requires the role personal/);
-    for (let request = 0; request < 2; request += 1) assert.equal((await post(gateway, { query: '{ product(id: "1") { id } }' })).status, 200);
+    for (let request = 0; request < 2; request += 1)
+      assert.equal((await post(gateway, { query: '{ product(id: "1") { id } }' })).status, 200);
     assert.equal(count('served'), 2);
     const refused = await post(gateway, { query: '{ product(id: "1") { id } }' });
     assert.equal(refused.status, 429);

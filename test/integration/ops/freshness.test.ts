@@ -13,8 +13,24 @@ describe('freshness in the response', () => {
   const status: ConsumerStatus = {
     joined: true,
     partitions: [
-      { topic: 'shop.shop.products', partition: 0, lag: 4, lastAppliedOffset: '41', lastAppliedAtMs: appliedAt, lastFreshnessMs: 180, retrying: null },
-      { topic: 'shop.shop.products', partition: 1, lag: 1, lastAppliedOffset: '17', lastAppliedAtMs: appliedAt - 5_000, lastFreshnessMs: 90, retrying: null },
+      {
+        topic: 'shop.shop.products',
+        partition: 0,
+        lag: 4,
+        lastAppliedOffset: '41',
+        lastAppliedAtMs: appliedAt,
+        lastFreshnessMs: 180,
+        retrying: null,
+      },
+      {
+        topic: 'shop.shop.products',
+        partition: 1,
+        lag: 1,
+        lastAppliedOffset: '17',
+        lastAppliedAtMs: appliedAt - 5_000,
+        lastFreshnessMs: 90,
+        retrying: null,
+      },
     ],
     lastFreshnessMs: 180,
   };
@@ -34,7 +50,7 @@ describe('freshness in the response', () => {
     assert.equal(freshnessOf(response.body), undefined);
   });
 
-  it('reports this request\'s cache misses, then its hits, and the consumer\'s lag', async () => {
+  it("reports this request's cache misses, then its hits, and the consumer's lag", async () => {
     const ids = [uniqueId(), uniqueId()];
     const query = `{ product(id: "2") { id } products(ids: ["${ids.join('","')}"]) { id } }`;
     const first = freshnessOf((await gateway.query(query, {}, { 'x-gateway-freshness': '1' })).body);

@@ -46,7 +46,10 @@ export async function spawnGateway(env: Record<string, string>, args: readonly s
   const origin = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const ready = await fetch(`${origin}/readyz`).then((response) => response.status === 200, () => false);
+    const ready = await fetch(`${origin}/readyz`).then(
+      (response) => response.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');

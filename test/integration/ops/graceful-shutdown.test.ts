@@ -56,7 +56,11 @@ describe('SIGTERM under load', { timeout: 240_000 }, () => {
     for (const topic of (await admin.listTopics()).filter((name) => pattern.test(name))) {
       // Real offsets: kafkajs' resetOffsets stores a "latest" sentinel that fromBeginning overrides.
       const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId: config.kafka.groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+      await admin.setOffsets({
+        groupId: config.kafka.groupId,
+        topic,
+        partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
+      });
     }
   });
   after(async () => {
@@ -90,10 +94,19 @@ describe('SIGTERM under load', { timeout: 240_000 }, () => {
         const id = String(ids[(worker * 7 + round) % ids.length]);
         const query = `{ product(id: "${id}") { id sku } products(ids: ["${ids.slice(0, 10).join('","')}"]) { id } }`;
         try {
-          const response = await fetch(`${gateway.origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+          const response = await fetch(`${gateway.origin}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query }),
+          });
           const text = await response.text();
           const body = JSON.parse(text) as { data?: { product?: { id: string; sku: string }; products?: unknown[] }; errors?: unknown };
-          const correct = response.status === 200 && body.errors === undefined && body.data?.product?.id === id && body.data.product.sku === `IT-${id}` && body.data.products?.length === 10;
+          const correct =
+            response.status === 200 &&
+            body.errors === undefined &&
+            body.data?.product?.id === id &&
+            body.data.product.sku === `IT-${id}` &&
+            body.data.products?.length === 10;
           outcomes.push({ answered: true, correct, at: Date.now(), detail: `${response.status} ${text.slice(0, 300)}` });
         } catch (error) {
           // No response: the request was never acknowledged (connection refused or closed after SIGTERM).
@@ -118,8 +131,13 @@ describe('SIGTERM under load', { timeout: 240_000 }, () => {
     const wrong = answered.filter((outcome) => !outcome.correct);
     assert.deepEqual(wrong.map((outcome) => outcome.detail).slice(0, 5), [], 'every response is a correct answer');
     assert.ok(answered.length > 20, `load ran: ${answered.length} answers`);
-    assert.ok(answered.some((outcome) => outcome.at >= signalledAt), 'requests in flight at SIGTERM were answered');
-    console.log(`shutdown: ${answered.length} answered, ${outcomes.length - answered.length} refused after SIGTERM, exit after ${exit.afterMs} ms, ${version} updates`);
+    assert.ok(
+      answered.some((outcome) => outcome.at >= signalledAt),
+      'requests in flight at SIGTERM were answered',
+    );
+    console.log(
+      `shutdown: ${answered.length} answered, ${outcomes.length - answered.length} refused after SIGTERM, exit after ${exit.afterMs} ms, ${version} updates`,
+    );
 
     await assertCommittedWhatWasApplied(gateway);
     await assertNoChangeLost(await spawnGateway(env));
@@ -129,18 +147,36 @@ describe('SIGTERM under load', { timeout: 240_000 }, () => {
   async function assertCommittedWhatWasApplied(gateway: GatewayProcess): Promise<void> {
     const stopped = gateway.logLines().find((line) => line.msg === 'consumer stopped; applied offsets committed');
     assert.ok(stopped, gateway.output().slice(-3000));
-    const applied = (stopped.partitions as { topic: string; partition: number; lastAppliedOffset: string | null }[]).filter((entry) => entry.lastAppliedOffset !== null);
-    assert.ok(applied.some((entry) => entry.topic.endsWith('.products')), 'the consumer applied product changes during the run');
-    const committed = await admin.fetchOffsets({ groupId: config.kafka.groupId, topics: [...new Set(applied.map((entry) => entry.topic))] });
+    const applied = (stopped.partitions as { topic: string; partition: number; lastAppliedOffset: string | null }[]).filter(
+      (entry) => entry.lastAppliedOffset !== null,
+    );
+    assert.ok(
+      applied.some((entry) => entry.topic.endsWith('.products')),
+      'the consumer applied product changes during the run',
+    );
+    const committed = await admin.fetchOffsets({
+      groupId: config.kafka.groupId,
+      topics: [...new Set(applied.map((entry) => entry.topic))],
+    });
     for (const entry of applied) {
-      const offset = committed.find((topic) => topic.topic === entry.topic)?.partitions.find((partition) => partition.partition === entry.partition)?.offset;
-      assert.equal(offset, String(BigInt(entry.lastAppliedOffset ?? '0') + 1n), `${entry.topic}:${entry.partition} committed exactly what it applied`);
+      const offset = committed
+        .find((topic) => topic.topic === entry.topic)
+        ?.partitions.find((partition) => partition.partition === entry.partition)?.offset;
+      assert.equal(
+        offset,
+        String(BigInt(entry.lastAppliedOffset ?? '0') + 1n),
+        `${entry.topic}:${entry.partition} committed exactly what it applied`,
+      );
     }
   }
 
   async function graphqlProducts(origin: string): Promise<Map<string, { name: string; price: string }>> {
     const query = `{ products(ids: ["${ids.join('","')}"]) { id name price } }`;
-    const response = await fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const response = await fetch(`${origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
     const body = (await response.json()) as { data?: { products?: { id: string; name: string; price: string }[] } };
     return new Map((body.data?.products ?? []).map((product) => [product.id, product]));
   }
@@ -155,18 +191,25 @@ describe('SIGTERM under load', { timeout: 240_000 }, () => {
     let last = '';
     // An entry the stream invalidated (rather than rewrote) reads as missing and is refilled from
     // MySQL; a lost change would leave an older row cached (stale) or answered through GraphQL.
-    const converged = await eventually(async () => {
-      const comparison = await compareCacheWithDatabase(cache, rows, productEntity, ids.map(String));
-      const answered = await graphqlProducts(restarted.origin);
-      const expected = await rows.selectByIds(productEntity, ids.map(String));
-      const wrong = ids.filter((id) => {
-        const row = expected.get(String(id));
-        const product = answered.get(String(id));
-        return row === undefined || product?.name !== row.name || product?.price !== row.price;
-      });
-      last = JSON.stringify({ ...comparison, wrongThroughGraphQL: wrong });
-      return comparison.stale.length === 0 && wrong.length === 0;
-    }, 60_000, 'the cache and GraphQL equal MySQL for every product changed during the run').then(() => null, (error: unknown) => `${String(error)}: ${last}`);
+    const converged = await eventually(
+      async () => {
+        const comparison = await compareCacheWithDatabase(cache, rows, productEntity, ids.map(String));
+        const answered = await graphqlProducts(restarted.origin);
+        const expected = await rows.selectByIds(productEntity, ids.map(String));
+        const wrong = ids.filter((id) => {
+          const row = expected.get(String(id));
+          const product = answered.get(String(id));
+          return row === undefined || product?.name !== row.name || product?.price !== row.price;
+        });
+        last = JSON.stringify({ ...comparison, wrongThroughGraphQL: wrong });
+        return comparison.stale.length === 0 && wrong.length === 0;
+      },
+      60_000,
+      'the cache and GraphQL equal MySQL for every product changed during the run',
+    ).then(
+      () => null,
+      (error: unknown) => `${String(error)}: ${last}`,
+    );
     const signalledAt = Date.now();
     restarted.child.kill('SIGTERM');
     const exit = await restarted.exited(signalledAt);
@@ -176,6 +219,15 @@ describe('SIGTERM under load', { timeout: 240_000 }, () => {
     await deleteIndicesWithPrefix(cleanup, config.elasticsearch.indexPrefix).catch(() => undefined);
     await cleanup.close();
     assert.equal(converged, null);
-    assert.equal(exit.code, 0, restarted.output().split('\n').filter((line) => !line.includes('"msg":"request"')).slice(-40).join('\n'));
+    assert.equal(
+      exit.code,
+      0,
+      restarted
+        .output()
+        .split('\n')
+        .filter((line) => !line.includes('"msg":"request"'))
+        .slice(-40)
+        .join('\n'),
+    );
   }
 });

@@ -10,7 +10,16 @@ describe('request limits', () => {
   let gateway: OpsGateway;
 
   before(async () => {
-    gateway = await startOpsGateway({ env: { MAX_QUERY_DEPTH: '4', MAX_QUERY_ALIASES: '3', MAX_QUERY_COST: '500', MAX_BATCH_OPERATIONS: '3', MAX_BODY_BYTES: '4096', MAX_QUERY_TOKENS: '400' } });
+    gateway = await startOpsGateway({
+      env: {
+        MAX_QUERY_DEPTH: '4',
+        MAX_QUERY_ALIASES: '3',
+        MAX_QUERY_COST: '500',
+        MAX_BATCH_OPERATIONS: '3',
+        MAX_BODY_BYTES: '4096',
+        MAX_QUERY_TOKENS: '400',
+      },
+    });
   });
   after(async () => {
     await gateway.close();
@@ -30,7 +39,9 @@ describe('request limits', () => {
   });
 
   it('refuses more aliases than MAX_QUERY_ALIASES', async () => {
-    const many = await gateway.query('{ a: product(id: "1") { id } b: product(id: "2") { id } c: product(id: "3") { id } d: product(id: "4") { id } }');
+    const many = await gateway.query(
+      '{ a: product(id: "1") { id } b: product(id: "2") { id } c: product(id: "3") { id } d: product(id: "4") { id } }',
+    );
     assert.equal(codeOf(many.body), 'TOO_MANY_ALIASES');
     const few = await gateway.query('{ a: product(id: "1") { id } b: product(id: "2") { id } c: product(id: "3") { id } }');
     assert.equal(few.body.errors, undefined);
@@ -86,7 +97,11 @@ describe('request limits', () => {
   });
 
   it('keeps CSRF prevention on: a simple (form-like) request is refused', async () => {
-    const response = await fetch(gateway.api.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ product(id: \\"1\\") { id } }"}' });
+    const response = await fetch(gateway.api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"query":"{ product(id: \\"1\\") { id } }"}',
+    });
     assert.equal(response.status, 400);
     assert.match(await response.text(), /CSRF/);
     const get = await fetch(`${gateway.api.url}?query=${encodeURIComponent('{ product(id: "1") { id } }')}`);
@@ -97,7 +112,10 @@ describe('request limits', () => {
     const query = `{ product(id: "1") { id } }`;
     const sha256Hash = createHash('sha256').update(query).digest('hex');
     const extensions = { persistedQuery: { version: 1, sha256Hash } };
-    const send = (body: unknown) => fetch(gateway.api.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ data?: unknown; errors?: { extensions?: { code?: string } }[] }>);
+    const send = (body: unknown) =>
+      fetch(gateway.api.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+        (r) => r.json() as Promise<{ data?: unknown; errors?: { extensions?: { code?: string } }[] }>,
+      );
     assert.equal(codeOf(await send({ extensions })), 'PERSISTED_QUERY_NOT_FOUND');
     assert.deepEqual((await send({ query, extensions })).data, { product: { id: '1' } });
     assert.deepEqual((await send({ extensions })).data, { product: { id: '1' } });

@@ -39,7 +39,12 @@ describe('/metrics', () => {
 
   it('exposes process metrics', async () => {
     const body = await scrape();
-    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
+    for (const name of [
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+    ]) {
       assert.match(body, new RegExp(`^${name} `, 'm'), name);
     }
   });
@@ -53,7 +58,11 @@ describe('/metrics', () => {
     const after = await scrape();
     const moved = (metric: string, labels = '') => sum(after, metric, labels) - sum(before, metric, labels);
     assert.equal(moved('gateway_graphql_request_duration_seconds_count', 'operation="ProductName",outcome="ok"'), 2);
-    assert.equal(moved('gateway_cache_hits_total', 'entity="products"'), 2, 'the second round is answered by Redis (a row and a remembered absence)');
+    assert.equal(
+      moved('gateway_cache_hits_total', 'entity="products"'),
+      2,
+      'the second round is answered by Redis (a row and a remembered absence)',
+    );
     assert.equal(moved('gateway_cache_misses_total', 'entity="products"'), 2, 'the first read of each id misses');
     assert.equal(moved('gateway_cache_negative_hits_total', 'entity="products"'), 1, 'the unknown id is remembered as absent');
     assert.equal(moved('gateway_cache_fills_total', 'entity="products"'), 2);
@@ -65,7 +74,11 @@ describe('/metrics', () => {
     const before = await scrape();
     await gateway.query('query BadId { product(id: "x") { id } }');
     const after = await scrape();
-    assert.equal(sum(after, 'gateway_graphql_errors_total', 'code="BAD_USER_INPUT"') - sum(before, 'gateway_graphql_errors_total', 'code="BAD_USER_INPUT"'), 1);
+    assert.equal(
+      sum(after, 'gateway_graphql_errors_total', 'code="BAD_USER_INPUT"') -
+        sum(before, 'gateway_graphql_errors_total', 'code="BAD_USER_INPUT"'),
+      1,
+    );
     assert.equal(sum(after, 'gateway_graphql_request_duration_seconds_count', 'operation="BadId",outcome="error"'), 1);
   });
 
@@ -87,13 +100,23 @@ describe('/metrics with the CDC consumer running', { timeout: 120_000 }, () => {
 
   before(async () => {
     gateway = await startOpsGateway({
-      env: { CDC_TOPIC_PATTERN: `^it-ops-${run}\\.shop\\.[a-z_]+$`, KAFKA_GROUP_ID: `it-ops-${run}`, CDC_DEAD_LETTER_TOPIC: deadLetterTopic },
+      env: {
+        CDC_TOPIC_PATTERN: `^it-ops-${run}\\.shop\\.[a-z_]+$`,
+        KAFKA_GROUP_ID: `it-ops-${run}`,
+        CDC_DEAD_LETTER_TOPIC: deadLetterTopic,
+      },
     });
     await ensureSearchIndices(gateway.services);
     const kafka = createKafka(gateway.config.kafka, silentLogger);
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }, { topic: deadLetterTopic, numPartitions: 1 }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic, numPartitions: 1 },
+        { topic: deadLetterTopic, numPartitions: 1 },
+      ],
+    });
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
     await producer.connect();
     consumer = createCdcRuntime(gateway.services);
@@ -113,15 +136,28 @@ describe('/metrics with the CDC consumer running', { timeout: 120_000 }, () => {
     await producer.send({
       topic,
       acks: -1,
-      messages: [debeziumMessage('products', 'c', null, productImage(a), 100), debeziumMessage('products', 'c', null, productImage(b), 200), { key: 'poison', value: 'not json at all' }],
+      messages: [
+        debeziumMessage('products', 'c', null, productImage(a), 100),
+        debeziumMessage('products', 'c', null, productImage(b), 200),
+        { key: 'poison', value: 'not json at all' },
+      ],
     });
     let body = '';
-    await eventually(async () => {
-      body = await (await fetch(`${gateway.origin}/metrics`)).text();
-      return sum(body, 'gateway_cdc_dead_letters_total') === 1 && sum(body, 'gateway_cdc_changes_applied_total', 'table="products"') === 2;
-    }, 60_000, 'the consumer applied the changes and dead-lettered the poison message');
+    await eventually(
+      async () => {
+        body = await (await fetch(`${gateway.origin}/metrics`)).text();
+        return (
+          sum(body, 'gateway_cdc_dead_letters_total') === 1 && sum(body, 'gateway_cdc_changes_applied_total', 'table="products"') === 2
+        );
+      },
+      60_000,
+      'the consumer applied the changes and dead-lettered the poison message',
+    );
     assert.equal(sum(body, 'gateway_cdc_lag_messages', `topic="${topic}",partition="0"`), 0);
-    assert.match(body, new RegExp(`^gateway_cdc_last_applied_timestamp_seconds\\{topic="${topic.replaceAll('.', '\\.')}",partition="0"\\} \\d+`, 'm'));
+    assert.match(
+      body,
+      new RegExp(`^gateway_cdc_last_applied_timestamp_seconds\\{topic="${topic.replaceAll('.', '\\.')}",partition="0"\\} \\d+`, 'm'),
+    );
     assert.equal(sum(body, 'gateway_cdc_freshness_seconds_count'), 2);
   });
 });

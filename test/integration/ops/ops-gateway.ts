@@ -25,13 +25,19 @@ export interface OpsGateway {
   readonly api: GatewayApi;
   /** http://127.0.0.1:port */
   readonly origin: string;
-  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse & { headers: Headers }>;
+  query(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse & { headers: Headers }>;
   close(): Promise<void>;
 }
 
 let schema: ReturnType<typeof buildShopSchema> | undefined;
 
-export async function startOpsGateway(options: { env?: Record<string, string>; logger?: Logger; consumerStatus?: () => ConsumerStatus } = {}): Promise<OpsGateway> {
+export async function startOpsGateway(
+  options: { env?: Record<string, string>; logger?: Logger; consumerStatus?: () => ConsumerStatus } = {},
+): Promise<OpsGateway> {
   const unique = randomBytes(4).toString('hex');
   const config = testConfig({ REDIS_KEY_PREFIX: `it:${unique}:`, ELASTICSEARCH_INDEX_PREFIX: `it-${unique}-`, ...options.env });
   const services = createGatewayServices(config, options.logger ?? silentLogger, createShopRegistry());
@@ -47,7 +53,11 @@ export async function startOpsGateway(options: { env?: Record<string, string>; l
     api,
     origin: api.url.replace(/\/graphql$/, ''),
     async query(query, variables, headers = {}) {
-      const response = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+      const response = await fetch(api.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
       const text = await response.text();
       return { status: response.status, text, body: JSON.parse(text) as GraphQLResponse['body'], headers: response.headers };
     },
@@ -61,7 +71,11 @@ export async function startOpsGateway(options: { env?: Record<string, string>; l
 }
 
 /** A logger whose JSON lines the test reads back. */
-export function capturedLogger(level: 'debug' | 'info' | 'warn' = 'info'): { logger: Logger; lines: () => Record<string, unknown>[]; text: () => string } {
+export function capturedLogger(level: 'debug' | 'info' | 'warn' = 'info'): {
+  logger: Logger;
+  lines: () => Record<string, unknown>[];
+  text: () => string;
+} {
   const chunks: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {

@@ -16,11 +16,17 @@ describe('per-client rate limit in Redis', () => {
 
   before(async () => {
     // Two instances sharing one Redis prefix: the budget is shared, as between production replicas.
-    const shared = { REDIS_KEY_PREFIX: `it:rl:${randomBytes(4).toString('hex')}:`, RATE_LIMIT_REQUESTS: '4', RATE_LIMIT_WINDOW_MS: '60000', API_KEYS: `tester:${apiKey}:` };
+    const shared = {
+      REDIS_KEY_PREFIX: `it:rl:${randomBytes(4).toString('hex')}:`,
+      RATE_LIMIT_REQUESTS: '4',
+      RATE_LIMIT_WINDOW_MS: '60000',
+      API_KEYS: `tester:${apiKey}:`,
+    };
     first = await startOpsGateway({ env: shared });
     second = await startOpsGateway({ env: shared });
     // The budget is shared through Redis: until a client has connected, its instance counts in memory.
-    for (const gateway of [first, second]) await eventually(() => Promise.resolve(gateway.services.redis.status === 'ready'), 10_000, 'Redis connected');
+    for (const gateway of [first, second])
+      await eventually(() => Promise.resolve(gateway.services.redis.status === 'ready'), 10_000, 'Redis connected');
   });
   after(async () => {
     await first.close();
@@ -46,7 +52,11 @@ describe('per-client rate limit in Redis', () => {
 
   it('counts each operation of a batch against the budget', async () => {
     const batch = Array.from({ length: 5 }, () => ({ query: '{ product(id: "1") { id } }' }));
-    const response = await fetch(second.api.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify(batch) });
+    const response = await fetch(second.api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      body: JSON.stringify(batch),
+    });
     assert.equal(response.status, 429);
   });
 });
@@ -56,7 +66,13 @@ describe('rate limit windows', () => {
   const windowMs = 4_000;
 
   before(async () => {
-    gateway = await startOpsGateway({ env: { REDIS_KEY_PREFIX: `it:rw:${randomBytes(4).toString('hex')}:`, RATE_LIMIT_REQUESTS: '2', RATE_LIMIT_WINDOW_MS: String(windowMs) } });
+    gateway = await startOpsGateway({
+      env: {
+        REDIS_KEY_PREFIX: `it:rw:${randomBytes(4).toString('hex')}:`,
+        RATE_LIMIT_REQUESTS: '2',
+        RATE_LIMIT_WINDOW_MS: String(windowMs),
+      },
+    });
     await eventually(() => Promise.resolve(gateway.services.redis.status === 'ready'), 10_000, 'Redis connected');
   });
   after(async () => {
@@ -86,7 +102,14 @@ describe('failed authentication is rate-limited per address', () => {
   let gateway: OpsGateway;
 
   before(async () => {
-    gateway = await startOpsGateway({ env: { REDIS_KEY_PREFIX: `it:af:${randomBytes(4).toString('hex')}:`, API_KEYS: `tester:${apiKey}:`, AUTH_FAILURE_LIMIT: '3', AUTH_FAILURE_WINDOW_MS: '60000' } });
+    gateway = await startOpsGateway({
+      env: {
+        REDIS_KEY_PREFIX: `it:af:${randomBytes(4).toString('hex')}:`,
+        API_KEYS: `tester:${apiKey}:`,
+        AUTH_FAILURE_LIMIT: '3',
+        AUTH_FAILURE_WINDOW_MS: '60000',
+      },
+    });
     await eventually(() => Promise.resolve(gateway.services.redis.status === 'ready'), 10_000, 'Redis connected');
   });
   after(async () => {
@@ -95,14 +118,22 @@ describe('failed authentication is rate-limited per address', () => {
 
   it('answers 401 for the first AUTH_FAILURE_LIMIT wrong keys or tokens, then 429 with Retry-After, even for a valid key', async () => {
     const query = '{ product(id: "1") { id } }';
-    const wrong: Record<string, string>[] = [{ 'x-api-key': 'guess-0123456789abcdef' }, { authorization: 'Bearer a.b.c' }, { 'x-api-key': 'guess-fedcba9876543210' }];
+    const wrong: Record<string, string>[] = [
+      { 'x-api-key': 'guess-0123456789abcdef' },
+      { authorization: 'Bearer a.b.c' },
+      { 'x-api-key': 'guess-fedcba9876543210' },
+    ];
     for (const headers of wrong) assert.equal((await gateway.query(query, {}, headers)).status, 401);
     const blocked = await gateway.query(query, {}, { 'x-api-key': 'guess-another-one-1234' });
     assert.equal(blocked.status, 429);
     assert.equal(codeOf(blocked.body), 'RATE_LIMITED');
     assert.match(blocked.body.errors?.[0]?.message ?? '', /3 failed authentications per 60 s from this address/);
     assert.ok(Number(blocked.headers.get('retry-after')) > 50);
-    assert.equal((await gateway.query(query, {}, { 'x-api-key': apiKey })).status, 429, 'credentials from a guessing address are not checked at all');
+    assert.equal(
+      (await gateway.query(query, {}, { 'x-api-key': apiKey })).status,
+      429,
+      'credentials from a guessing address are not checked at all',
+    );
     assert.equal((await gateway.query(query)).status, 200, 'anonymous public reads are not affected');
   });
 });
@@ -113,7 +144,9 @@ describe('rate limit while Redis is down', () => {
 
   before(async () => {
     proxy = await startTcpProxy(Number(new URL(testConfig().redis.url).port));
-    gateway = await startOpsGateway({ env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}/0`, RATE_LIMIT_REQUESTS: '1', REDIS_COMMAND_TIMEOUT_MS: '100' } });
+    gateway = await startOpsGateway({
+      env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}/0`, RATE_LIMIT_REQUESTS: '1', REDIS_COMMAND_TIMEOUT_MS: '100' },
+    });
   });
   after(async () => {
     await gateway.close();

@@ -69,7 +69,8 @@ describe('readiness follows the dependencies', { timeout: 120_000 }, () => {
         assert.equal(down.body.status, 'not ready');
         assert.equal(down.body.dependencies[dependency]?.ok, false);
         assert.ok((down.body.dependencies[dependency]?.error ?? '') !== '', 'the failure is described');
-        for (const [name, result] of Object.entries(down.body.dependencies)) if (name !== dependency) assert.equal(result.ok, true, `${name} stays green`);
+        for (const [name, result] of Object.entries(down.body.dependencies))
+          if (name !== dependency) assert.equal(result.ok, true, `${name} stays green`);
         assert.equal((await fetch(`${gateway.origin}/healthz`)).status, 200, 'liveness does not depend on dependencies');
       } finally {
         await proxies[dependency].restore();
@@ -84,7 +85,13 @@ describe('readiness follows the dependencies', { timeout: 120_000 }, () => {
     assert.equal(down.status, 503);
     assert.equal(down.body.dependencies.consumer?.ok, false);
     assert.match(down.body.dependencies.consumer?.error ?? '', /consumer group/);
-    consumer = { joined: true, partitions: [{ topic: 't', partition: 0, lag: 3, lastAppliedOffset: '9', lastAppliedAtMs: Date.now(), lastFreshnessMs: 120, retrying: null }], lastFreshnessMs: 120 };
+    consumer = {
+      joined: true,
+      partitions: [
+        { topic: 't', partition: 0, lag: 3, lastAppliedOffset: '9', lastAppliedAtMs: Date.now(), lastFreshnessMs: 120, retrying: null },
+      ],
+      lastFreshnessMs: 120,
+    };
     const up = await readyz();
     assert.equal(up.status, 200);
     assert.deepEqual(up.body.dependencies.consumer?.detail, { partitions: 1, lagMessages: 3, retrying: [] });

@@ -66,13 +66,18 @@ describe('structured request logs', () => {
   });
 
   it('never logs credentials or personal data', async () => {
-    const refused = await gateway.query('{ user(id: "1") { email } }', { password: 'hunter2-secret' }, { authorization: 'Bearer not.a.token' });
+    const refused = await gateway.query(
+      '{ user(id: "1") { email } }',
+      { password: 'hunter2-secret' },
+      { authorization: 'Bearer not.a.token' },
+    );
     assert.equal(refused.status, 401);
     const withKey = await gateway.query('query Email { user(id: "1") { email } }', {}, { 'x-api-key': apiKey });
     const email = (withKey.body.data?.user as { email: string } | null)?.email;
     assert.ok(email?.includes('@'), 'the demo user has an email');
     const text = log.text();
-    for (const secret of [apiKey, 'not.a.token', 'hunter2-secret', email ?? '@']) assert.ok(!text.includes(secret), `${secret} leaked into the log`);
+    for (const secret of [apiKey, 'not.a.token', 'hunter2-secret', email ?? '@'])
+      assert.ok(!text.includes(secret), `${secret} leaked into the log`);
   });
 
   it('follows the configured level: at warn, successful requests write nothing', async () => {

@@ -53,11 +53,24 @@ describe('the demo search page in a real Chromium', { timeout: 180_000 }, () => 
       );
     }
     await fixture.index(productEntity, productIds);
-    await fixture.insert('users', { id: userId, name: 'Page Tester', email: `page-${userId}@example.test`, level: 'gold', is_active: 1, created_at: '2025-01-01 00:00:00.000' });
+    await fixture.insert('users', {
+      id: userId,
+      name: 'Page Tester',
+      email: `page-${userId}@example.test`,
+      level: 'gold',
+      is_active: 1,
+      created_at: '2025-01-01 00:00:00.000',
+    });
     const commissionIds: string[] = [];
     const firstCommission = idBlock(3);
-    for (const [offset, type, amount, status] of [[0, 'direct', '12.50', 'settled'], [1, 'team', '3.25', 'pending'], [2, 'bonus', '7.00', 'cancelled']] as const) {
-      commissionIds.push(await fixture.insert('commissions', { id: firstCommission + offset, user_id: userId, order_id: null, type, amount, status }));
+    for (const [offset, type, amount, status] of [
+      [0, 'direct', '12.50', 'settled'],
+      [1, 'team', '3.25', 'pending'],
+      [2, 'bonus', '7.00', 'cancelled'],
+    ] as const) {
+      commissionIds.push(
+        await fixture.insert('commissions', { id: firstCommission + offset, user_id: userId, order_id: null, type, amount, status }),
+      );
     }
     await fixture.index(userEntity, [userId]).catch(() => undefined);
     await fixture.index(commissionEntity, commissionIds);
@@ -91,7 +104,10 @@ describe('the demo search page in a real Chromium', { timeout: 180_000 }, () => 
     await page.locator('#search-input').pressSequentially(word.slice(0, 8), { delay: 30 });
     await page.locator('#suggestions .suggestion').first().waitFor();
     const suggestions = await page.locator('#suggestions .suggestion').allTextContents();
-    assert.ok(suggestions.length > 0 && suggestions.every((text) => text.toLowerCase().includes(word.slice(0, 8))), JSON.stringify(suggestions));
+    assert.ok(
+      suggestions.length > 0 && suggestions.every((text) => text.toLowerCase().includes(word.slice(0, 8))),
+      JSON.stringify(suggestions),
+    );
     await page.locator('#search-input').pressSequentially(word.slice(8), { delay: 30 });
     await page.locator('#search-input').press('Enter');
     // The page opened with every product listed (also 25 here): the highlight marks the searched answer.
@@ -109,7 +125,10 @@ describe('the demo search page in a real Chromium', { timeout: 180_000 }, () => 
     await brandFacet.click();
     await page.locator('#summary', { hasText: '10 products' }).waitFor();
     const metas = await page.locator('#results .hit-meta').allTextContents();
-    assert.ok(metas.every((text) => text.startsWith(brands[1] ?? '')), JSON.stringify(metas));
+    assert.ok(
+      metas.every((text) => text.startsWith(brands[1] ?? '')),
+      JSON.stringify(metas),
+    );
     assert.equal(await page.locator('#facet-brands .facet.active').count(), 1);
     await page.locator('#active-filters .chip').click();
     await page.locator('#summary', { hasText: '25 products' }).waitFor();
@@ -131,7 +150,7 @@ describe('the demo search page in a real Chromium', { timeout: 180_000 }, () => 
     assert.deepEqual(await resultNames(), secondPage);
   });
 
-  it('shows a user\'s earnings with an API key that has the personal role, and refuses without one', async () => {
+  it("shows a user's earnings with an API key that has the personal role, and refuses without one", async () => {
     await page.locator('.tab[data-view="earnings"]').click();
     await page.locator('#earnings-user').fill(userId);
     await page.locator('#earnings-form button').click();
@@ -148,6 +167,9 @@ describe('the demo search page in a real Chromium', { timeout: 180_000 }, () => 
   });
 
   it('ran without a script error', () => {
-    assert.deepEqual(errors.filter((text) => !/status of 401/.test(text)), []);
+    assert.deepEqual(
+      errors.filter((text) => !/status of 401/.test(text)),
+      [],
+    );
   });
 });

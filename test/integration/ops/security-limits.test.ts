@@ -6,7 +6,8 @@ import type { OpsGateway } from './ops-gateway.js';
 import { eventually, startOpsGateway } from './ops-gateway.js';
 
 /** The Redis client connects in the background; these tests need it connected (the limiter's store, a readiness check). */
-const redisReady = (gateway: OpsGateway) => eventually(() => Promise.resolve(gateway.services.redis.status === 'ready'), 10_000, 'Redis connected');
+const redisReady = (gateway: OpsGateway) =>
+  eventually(() => Promise.resolve(gateway.services.redis.status === 'ready'), 10_000, 'Redis connected');
 
 const codeOf = (body: { errors?: { extensions?: { code?: string } }[] }) => body.errors?.[0]?.extensions?.code;
 const operatorKey = 'operator-key-0123456789abcdef';
@@ -38,13 +39,15 @@ describe('query limits a client cannot walk around', () => {
     assert.equal(byDefault.body.errors, undefined, byDefault.text);
   });
 
-  it('costs a list without a size argument (an order\'s items) at the 100 it may return', async () => {
+  it("costs a list without a size argument (an order's items) at the 100 it may return", async () => {
     const response = await gateway.query(`{ user(id: "1") { orders(first: 5) { nodes { items { id quantity } } } } }`);
     assert.equal(codeOf(response.body), 'QUERY_TOO_COMPLEX', response.text);
   });
 
   it('counts introspection against the alias and cost limits', async () => {
-    const aliased = await gateway.query('{ a: __schema { queryType { name } } b: __schema { queryType { name } } c: __typename d: __typename }');
+    const aliased = await gateway.query(
+      '{ a: __schema { queryType { name } } b: __schema { queryType { name } } c: __typename d: __typename }',
+    );
     assert.equal(codeOf(aliased.body), 'TOO_MANY_ALIASES', aliased.text);
     const nested = await gateway.query('{ __schema { types { fields { type { fields { type { name } } } } } } }');
     assert.equal(codeOf(nested.body), 'QUERY_TOO_COMPLEX', nested.text);
@@ -81,7 +84,9 @@ describe('client address behind proxies', () => {
 
   before(async () => {
     // The test connects from 127.0.0.1, one of the default TRUSTED_PROXIES: it plays the load balancer.
-    gateway = await startOpsGateway({ env: { TRUST_PROXY: 'true', RATE_LIMIT_REQUESTS: '2', REDIS_KEY_PREFIX: `it:xff:${randomBytes(4).toString('hex')}:` } });
+    gateway = await startOpsGateway({
+      env: { TRUST_PROXY: 'true', RATE_LIMIT_REQUESTS: '2', REDIS_KEY_PREFIX: `it:xff:${randomBytes(4).toString('hex')}:` },
+    });
     await redisReady(gateway);
   });
   after(async () => {
@@ -131,7 +136,9 @@ describe('readiness for anyone, details for operators', () => {
     }) as typeof pool.query;
     try {
       await new Promise((resolve) => setTimeout(resolve, 1_100));
-      const statuses = await Promise.all(Array.from({ length: 20 }, () => fetch(`${gateway.origin}/readyz`).then((response) => response.status)));
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, () => fetch(`${gateway.origin}/readyz`).then((response) => response.status)),
+      );
       assert.deepEqual(new Set(statuses), new Set([200]));
       for (let index = 0; index < 5; index += 1) assert.equal((await fetch(`${gateway.origin}/readyz`)).status, 200);
       assert.equal(checks, 1, '25 probes within the second, one MySQL check');

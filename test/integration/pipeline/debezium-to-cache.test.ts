@@ -68,15 +68,24 @@ describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real sta
   it('makes an insert, an update and a delete visible through GraphQL and through search within one second each', async () => {
     const id = uniqueId();
     touched.push(String(id));
-    const read = async () => (await gateway.query(`{ product(id: "${id}") { name price } }`)).body.data?.product as { name: string; price: string } | null;
+    const read = async () =>
+      (await gateway.query(`{ product(id: "${id}") { name price } }`)).body.data?.product as { name: string; price: string } | null;
     const { search, config } = gateway.services;
     const index = searchAlias(config.elasticsearch.indexPrefix, productEntity.search);
     const searchable = async () => {
-      const result = await search.search<{ name: string; price: string }>({ index, query: { bool: { filter: [{ term: { id } }, liveDocumentsFilter] } } });
+      const result = await search.search<{ name: string; price: string }>({
+        index,
+        query: { bool: { filter: [{ term: { id } }, liveDocumentsFilter] } },
+      });
       return result.hits.hits[0]?._source ?? null;
     };
     const timings: string[] = [];
-    const step = async (what: string, write: () => Promise<unknown>, graphqlDone: (product: Awaited<ReturnType<typeof read>>) => boolean, searchDone: (document: Awaited<ReturnType<typeof searchable>>) => boolean) => {
+    const step = async (
+      what: string,
+      write: () => Promise<unknown>,
+      graphqlDone: (product: Awaited<ReturnType<typeof read>>) => boolean,
+      searchDone: (document: Awaited<ReturnType<typeof searchable>>) => boolean,
+    ) => {
       const began = Date.now();
       await write();
       const [graphqlMs, searchMs] = await Promise.all([
@@ -85,9 +94,24 @@ describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real sta
       ]);
       timings.push(`${what}: GraphQL ${graphqlMs} ms, search ${searchMs} ms`);
     };
-    await step('insert', () => insertProduct(writer, id, { name: 'created' }), (p) => p?.name === 'created', (d) => d?.name === 'created');
-    await step('update', () => execute(writer, 'UPDATE products SET name = ?, price = ? WHERE id = ?', ['updated', '99.95', id]), (p) => p?.price === '99.95', (d) => d?.name === 'updated');
-    await step('delete', () => execute(writer, 'DELETE FROM products WHERE id = ?', [id]), (p) => p === null, (d) => d === null);
+    await step(
+      'insert',
+      () => insertProduct(writer, id, { name: 'created' }),
+      (p) => p?.name === 'created',
+      (d) => d?.name === 'created',
+    );
+    await step(
+      'update',
+      () => execute(writer, 'UPDATE products SET name = ?, price = ? WHERE id = ?', ['updated', '99.95', id]),
+      (p) => p?.price === '99.95',
+      (d) => d?.name === 'updated',
+    );
+    await step(
+      'delete',
+      () => execute(writer, 'DELETE FROM products WHERE id = ?', [id]),
+      (p) => p === null,
+      (d) => d === null,
+    );
     console.log(`commit → visible: ${timings.join('; ')}`);
   });
 
@@ -99,20 +123,37 @@ describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real sta
     await execute(writer, `UPDATE products SET stock = stock + 5 WHERE id IN (?, ?, ?)`, ids);
     await execute(writer, 'DELETE FROM products WHERE id = ?', [ids[2]]);
     const { cache, rows } = gateway.services;
-    await waitFor(async () => {
-      const comparison = await compareCacheWithDatabase(cache, rows, productEntity, ids);
-      const searched = await compareSearchWithDatabase(gateway.services.search, gateway.config.elasticsearch.indexPrefix, rows, gateway.services.registry, productEntity, ids);
-      return comparison.equal === ids.length && searched.equal === ids.length ? comparison : null;
-    }, 10_000, 'the cache and the index equal MySQL');
+    await waitFor(
+      async () => {
+        const comparison = await compareCacheWithDatabase(cache, rows, productEntity, ids);
+        const searched = await compareSearchWithDatabase(
+          gateway.services.search,
+          gateway.config.elasticsearch.indexPrefix,
+          rows,
+          gateway.services.registry,
+          productEntity,
+          ids,
+        );
+        return comparison.equal === ids.length && searched.equal === ids.length ? comparison : null;
+      },
+      10_000,
+      'the cache and the index equal MySQL',
+    );
     const before = await gateway.services.redis.mget(ids.map((id) => cache.keyOf(productEntity, id)));
     const index = searchAlias(gateway.config.elasticsearch.indexPrefix, productEntity.search);
-    const documents = async () => (await gateway.services.search.mget({ index, ids })).docs.map((doc) => ('found' in doc && doc.found ? { version: doc._version, source: doc._source } : null));
+    const documents = async () =>
+      (await gateway.services.search.mget({ index, ids })).docs.map((doc) =>
+        'found' in doc && doc.found ? { version: doc._version, source: doc._source } : null,
+      );
     const documentsBefore = await documents();
     assert.equal(documentsBefore.filter((doc) => doc !== null).length, 3, 'two live documents and a tombstone');
 
     // A second group over the same stores replays every change made since (these and any others).
     await startGroupAt(admin, `${group}-replay`, beforeWrites);
-    const replay = createCdcRuntime({ ...gateway.services, config: { ...gateway.services.config, kafka: { ...gateway.services.config.kafka, groupId: `${group}-replay` } } });
+    const replay = createCdcRuntime({
+      ...gateway.services,
+      config: { ...gateway.services.config, kafka: { ...gateway.services.config.kafka, groupId: `${group}-replay` } },
+    });
     await replay.start();
     try {
       await waitForGroupCaughtUp(admin, `${group}-replay`, topics(), 120_000);
@@ -124,7 +165,14 @@ describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real sta
     assert.deepEqual(await documents(), documentsBefore, 'every document, version included, is unchanged');
     const comparison = await compareCacheWithDatabase(cache, rows, productEntity, ids);
     assert.deepEqual(comparison.stale, []);
-    const searchComparison = await compareSearchWithDatabase(gateway.services.search, gateway.config.elasticsearch.indexPrefix, rows, gateway.services.registry, productEntity, ids);
+    const searchComparison = await compareSearchWithDatabase(
+      gateway.services.search,
+      gateway.config.elasticsearch.indexPrefix,
+      rows,
+      gateway.services.registry,
+      productEntity,
+      ids,
+    );
     assert.deepEqual(searchComparison, { equal: 3, stale: [], missing: [], resurrected: [] });
   });
 
@@ -132,7 +180,13 @@ describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real sta
     // The killed consumer writes to stores of its own, so nothing else can cover for it.
     const keyPrefix = `${gateway.config.redis.keyPrefix}killed:`;
     const indexPrefix = `${gateway.config.elasticsearch.indexPrefix}killed-`;
-    const env = { ...process.env, KAFKA_GROUP_ID: `${group}-killed`, REDIS_KEY_PREFIX: keyPrefix, ELASTICSEARCH_INDEX_PREFIX: indexPrefix, LOG_LEVEL: 'error' };
+    const env = {
+      ...process.env,
+      KAFKA_GROUP_ID: `${group}-killed`,
+      REDIS_KEY_PREFIX: keyPrefix,
+      ELASTICSEARCH_INDEX_PREFIX: indexPrefix,
+      LOG_LEVEL: 'error',
+    };
     // The test's own reads get a patient client: the gateway's 200 ms command timeout is for requests
     // (which fall back to MySQL), and a busy two-core machine can exceed it while the consumer works.
     const observer = createRedisClient({ url: gateway.config.redis.url, commandTimeoutMs: 5_000 });
@@ -154,27 +208,42 @@ describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real sta
           if (index % 7 === 0) await execute(writer, 'DELETE FROM products WHERE id = ?', [id]);
         }
       })();
-      const appliedBeforeKill = await waitFor(async () => {
-        const lookups = await cache.lookup(productEntity, ids);
-        const applied = lookups.filter((lookup) => lookup.state !== 'miss').length;
-        // Any point strictly inside the burst will do; 600 rows keep that window seconds wide.
-        return applied >= 1 && applied < ids.length ? applied : null;
-      }, 120_000, 'the first consumer applied part of the burst');
+      const appliedBeforeKill = await waitFor(
+        async () => {
+          const lookups = await cache.lookup(productEntity, ids);
+          const applied = lookups.filter((lookup) => lookup.state !== 'miss').length;
+          // Any point strictly inside the burst will do; 600 rows keep that window seconds wide.
+          return applied >= 1 && applied < ids.length ? applied : null;
+        },
+        120_000,
+        'the first consumer applied part of the burst',
+      );
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
       await burst;
       const [lookupsAfterKill] = [await cache.lookup(productEntity, ids)];
-      assert.ok(lookupsAfterKill.some((lookup) => lookup.state === 'miss'), `the kill left work undone (${appliedBeforeKill} applied before it)`);
+      assert.ok(
+        lookupsAfterKill.some((lookup) => lookup.state === 'miss'),
+        `the kill left work undone (${appliedBeforeKill} applied before it)`,
+      );
       child = startSync();
-      const comparison = await waitFor(async () => {
-        const result = await compareCacheWithDatabase(cache, rows, productEntity, ids);
-        return result.equal === ids.length ? result : null;
-      }, 180_000, 'the restarted consumer brought the cache to MySQL\'s state');
+      const comparison = await waitFor(
+        async () => {
+          const result = await compareCacheWithDatabase(cache, rows, productEntity, ids);
+          return result.equal === ids.length ? result : null;
+        },
+        180_000,
+        "the restarted consumer brought the cache to MySQL's state",
+      );
       assert.deepEqual(comparison.stale, []);
-      const searchComparison = await waitFor(async () => {
-        const result = await compareSearchWithDatabase(search, indexPrefix, rows, registry, productEntity, ids);
-        return result.equal === ids.length ? result : null;
-      }, 60_000, 'the search index equals MySQL');
+      const searchComparison = await waitFor(
+        async () => {
+          const result = await compareSearchWithDatabase(search, indexPrefix, rows, registry, productEntity, ids);
+          return result.equal === ids.length ? result : null;
+        },
+        60_000,
+        'the search index equals MySQL',
+      );
       assert.deepEqual(searchComparison, { equal: ids.length, stale: [], missing: [], resurrected: [] });
     } finally {
       child.kill('SIGTERM');

@@ -25,7 +25,11 @@ describe('the embeds lane converges after a burst of 1,000 updates to one hot pr
     const { search, config } = live.gateway.services;
     const index = searchAlias(config.elasticsearch.indexPrefix, orderItemEntity.search);
     await search.indices.refresh({ index });
-    const found = await search.search<{ brand: string | null }>({ index, query: { bool: { filter: [{ terms: { id: itemIds } }, liveDocumentsFilter] } }, size: 10 });
+    const found = await search.search<{ brand: string | null }>({
+      index,
+      query: { bool: { filter: [{ terms: { id: itemIds } }, liveDocumentsFilter] } },
+      size: 10,
+    });
     return found.hits.hits.map((hit) => hit._source?.brand ?? null);
   };
   /** Writes a line's document took so far (its _seq_no counts them; rewrites keep its _version). */
@@ -37,7 +41,10 @@ describe('the embeds lane converges after a burst of 1,000 updates to one hot pr
   };
   const brandOfProduct = async () => {
     const { search, config } = live.gateway.services;
-    const found = await search.get<{ brand: string }>({ index: searchAlias(config.elasticsearch.indexPrefix, productEntity.search), id: String(productId) }, { ignore: [404] });
+    const found = await search.get<{ brand: string }>(
+      { index: searchAlias(config.elasticsearch.indexPrefix, productEntity.search), id: String(productId) },
+      { ignore: [404] },
+    );
     return found.found ? (found._source?.brand ?? null) : null;
   };
 
@@ -46,8 +53,17 @@ describe('the embeds lane converges after a burst of 1,000 updates to one hot pr
     live = await startLivePipeline();
     await insertProduct(writer, productId, { brand: 'brand-0' });
     await execute(writer, "INSERT INTO orders (id, user_id, status, total, currency) VALUES (?, 1, 'paid', 30.00, 'CNY')", [orderId]);
-    for (const id of itemIds) await execute(writer, 'INSERT INTO order_items (id, order_id, product_id, quantity, unit_price) VALUES (?, ?, ?, 1, 10.00)', [id, orderId, productId]);
-    await waitUntil(async () => (await brandsOfLines()).filter((brand) => brand === 'brand-0').length === 3, 60_000, 'the order lines were indexed with the first brand');
+    for (const id of itemIds)
+      await execute(writer, 'INSERT INTO order_items (id, order_id, product_id, quantity, unit_price) VALUES (?, ?, ?, 1, 10.00)', [
+        id,
+        orderId,
+        productId,
+      ]);
+    await waitUntil(
+      async () => (await brandsOfLines()).filter((brand) => brand === 'brand-0').length === 3,
+      60_000,
+      'the order lines were indexed with the first brand',
+    );
   });
   after(async () => {
     await live.close();
@@ -60,10 +76,15 @@ describe('the embeds lane converges after a burst of 1,000 updates to one hot pr
   it('ends with the product and every line on the last brand', async () => {
     const writesBefore = await lineWrites();
     const began = Date.now();
-    for (let update = 1; update <= 1000; update += 1) await execute(writer, 'UPDATE products SET brand = ? WHERE id = ?', [`brand-${update}`, productId]);
+    for (let update = 1; update <= 1000; update += 1)
+      await execute(writer, 'UPDATE products SET brand = ? WHERE id = ?', [`brand-${update}`, productId]);
     const written = Date.now();
     await waitUntil(async () => (await brandOfProduct()) === 'brand-1000', 60_000, 'the product document reached the last brand');
-    await waitUntil(async () => (await brandsOfLines()).every((brand) => brand === 'brand-1000'), 60_000, 'every line reached the last brand');
+    await waitUntil(
+      async () => (await brandsOfLines()).every((brand) => brand === 'brand-1000'),
+      60_000,
+      'every line reached the last brand',
+    );
     const converged = Date.now();
     // _seq_no is per shard: the sum over the three lines bounds the rewrites from above.
     const rewrites = (await lineWrites()) - writesBefore;
@@ -72,6 +93,8 @@ describe('the embeds lane converges after a burst of 1,000 updates to one hot pr
     const embeds = live.consumer.status().stores?.find((store) => store.store === 'elasticsearch-embeds');
     assert.ok(embeds, 'the embeds lane is a store of its own in the consumer status');
     assert.ok(embeds.partitions.every((partition) => partition.retrying === null));
-    console.log(`# 1,000 updates written in ${written - began} ms; lines converged ${converged - written} ms after the last write; ${rewrites} line writes`);
+    console.log(
+      `# 1,000 updates written in ${written - began} ms; lines converged ${converged - written} ms after the last write; ${rewrites} line writes`,
+    );
   });
 });

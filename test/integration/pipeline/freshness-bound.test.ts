@@ -38,7 +38,7 @@ describe('a staleness bound that is true, on the real pipeline', () => {
     await writer.end();
   });
 
-  it('when caught up and idle, reports the watermark\'s age, not the age of the last change', async () => {
+  it("when caught up and idle, reports the watermark's age, not the age of the last change", async () => {
     await execute(writer, 'UPDATE products SET name = ? WHERE id = ?', ['second name', id]);
     await waitUntil(async () => (await productName()) === 'second name', 30_000, 'the update reached Redis');
     const changedAt = Date.now();
@@ -48,7 +48,10 @@ describe('a staleness bound that is true, on the real pipeline', () => {
     assert.ok(redis, `redis is reported: ${JSON.stringify(answer.extensions)}`);
     assert.equal(redis.caughtUp, true);
     assert.ok(redis.ageMs !== null && redis.ageMs < 1_500, `watermark age ${redis.ageMs} ms (probes every 250 ms)`);
-    assert.ok(redis.newestAppliedCommitMs !== null && Date.now() - redis.newestAppliedCommitMs >= 3_000, 'while the newest applied change is older than 3 s');
+    assert.ok(
+      redis.newestAppliedCommitMs !== null && Date.now() - redis.newestAppliedCommitMs >= 3_000,
+      'while the newest applied change is older than 3 s',
+    );
     assert.ok(redis.newestAppliedCommitMs <= changedAt);
   });
 
@@ -64,7 +67,9 @@ describe('a staleness bound that is true, on the real pipeline', () => {
     assert.ok(bounded.extensions?.freshness?.stores['mysql'], 'the answer says it came from the database');
     assert.equal(bounded.extensions?.freshness?.maxStalenessMs, 1000);
     const search = await ask('query S @maxStaleness(ms: 1000) { searchProducts(query: "name") { totalCount } }');
-    const warned = (search.extensions?.warnings ?? []).filter((warning) => warning.code === 'STALE_BEYOND_BOUND').map((warning) => warning.store);
+    const warned = (search.extensions?.warnings ?? [])
+      .filter((warning) => warning.code === 'STALE_BEYOND_BOUND')
+      .map((warning) => warning.store);
     assert.ok(warned.includes('elasticsearch'), `search warns: ${JSON.stringify(search.extensions)}`);
     const generous = await ask('query S @maxStaleness(ms: 600000) { searchProducts(query: "name") { totalCount } }');
     assert.equal(generous.extensions?.warnings, undefined, 'no warning when the bound holds');

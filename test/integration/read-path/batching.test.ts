@@ -10,14 +10,32 @@ async function seedUserWithOrders(writer: Pool, orderCount: number) {
   const userId = uniqueId();
   const productIds = [uniqueId(), uniqueId()];
   for (const id of productIds) await insertProduct(writer, id);
-  await execute(writer, 'INSERT INTO users (id, name, email, level, is_active, created_at) VALUES (?, ?, ?, ?, 1, ?)', [userId, '批量 Batch', `batch-${userId}@example.test`, 'member', '2025-01-01 00:00:00.000']);
+  await execute(writer, 'INSERT INTO users (id, name, email, level, is_active, created_at) VALUES (?, ?, ?, ?, 1, ?)', [
+    userId,
+    '批量 Batch',
+    `batch-${userId}@example.test`,
+    'member',
+    '2025-01-01 00:00:00.000',
+  ]);
   const orderIds: number[] = [];
   for (let index = 0; index < orderCount; index += 1) {
     const orderId = uniqueId();
     orderIds.push(orderId);
-    await execute(writer, 'INSERT INTO orders (id, user_id, status, total, currency, created_at) VALUES (?, ?, ?, ?, ?, ?)', [orderId, userId, 'paid', '20.00', 'CNY', '2025-01-02 00:00:00.000']);
+    await execute(writer, 'INSERT INTO orders (id, user_id, status, total, currency, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      orderId,
+      userId,
+      'paid',
+      '20.00',
+      'CNY',
+      '2025-01-02 00:00:00.000',
+    ]);
     for (const productId of productIds) {
-      await execute(writer, 'INSERT INTO order_items (id, order_id, product_id, quantity, unit_price) VALUES (?, ?, ?, 1, ?)', [uniqueId(), orderId, productId, '10.00']);
+      await execute(writer, 'INSERT INTO order_items (id, order_id, product_id, quantity, unit_price) VALUES (?, ?, ?, 1, ?)', [
+        uniqueId(),
+        orderId,
+        productId,
+        '10.00',
+      ]);
     }
   }
   const cleanup = async () => {

@@ -65,11 +65,15 @@ describe('reads when a dependency goes away', () => {
     assert.ok(gateway.services.metrics.snapshot().cache_bypasses > bypassesBefore, 'bypasses were counted');
 
     await redisProxy.restore();
-    await eventually(async () => {
-      const hitsBefore = gateway.services.metrics.snapshot().cache_hits;
-      const response = await readAll();
-      return response.text === warm.text && gateway.services.metrics.snapshot().cache_hits > hitsBefore;
-    }, 10_000, 'reads are cache hits again');
+    await eventually(
+      async () => {
+        const hitsBefore = gateway.services.metrics.snapshot().cache_hits;
+        const response = await readAll();
+        return response.text === warm.text && gateway.services.metrics.snapshot().cache_hits > hitsBefore;
+      },
+      10_000,
+      'reads are cache hits again',
+    );
   });
 
   it('answers DATABASE_UNAVAILABLE while MySQL is down, without crashing, and recovers by itself', async () => {
@@ -80,9 +84,13 @@ describe('reads when a dependency goes away', () => {
     assert.doesNotMatch(down.text, /127\.0\.0\.1|ECONNREFUSED|SELECT/, 'no internals leak');
 
     await mysqlProxy.restore();
-    await eventually(async () => {
-      const response = await gateway.query(`{ product(id: "${productIds[0]}") { id } }`);
-      return (response.body.data?.product as { id?: string } | null)?.id === String(productIds[0]);
-    }, 10_000, 'reads succeed again');
+    await eventually(
+      async () => {
+        const response = await gateway.query(`{ product(id: "${productIds[0]}") { id } }`);
+        return (response.body.data?.product as { id?: string } | null)?.id === String(productIds[0]);
+      },
+      10_000,
+      'reads succeed again',
+    );
   });
 });

@@ -83,22 +83,38 @@ describe('entity reads through the cache', () => {
     assert.equal(response.body.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
   });
 
-  it('pages through a category\'s products with cursors', async () => {
+  it("pages through a category's products with cursors", async () => {
     const categoryId = uniqueId() % 2_000_000_000;
-    await execute(writer, 'INSERT INTO categories (id, parent_id, name, slug) VALUES (?, NULL, ?, ?)', [categoryId, '分页 Paging', `paging-${categoryId}`]);
+    await execute(writer, 'INSERT INTO categories (id, parent_id, name, slug) VALUES (?, NULL, ?, ?)', [
+      categoryId,
+      '分页 Paging',
+      `paging-${categoryId}`,
+    ]);
     const pageIds = [uniqueId(), uniqueId(), uniqueId()].sort((x, y) => x - y);
     ids.push(...pageIds);
     for (const id of pageIds) await insertProduct(writer, id, { category_id: categoryId });
     try {
       const page = (after: string | null) =>
-        gateway.query(`query($after: String) { category(id: "${categoryId}") { products(first: 2, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } }`, { after });
+        gateway.query(
+          `query($after: String) { category(id: "${categoryId}") { products(first: 2, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } }`,
+          { after },
+        );
       const first = await page(null);
-      const firstPage = (first.body.data?.category as { products: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }).products;
-      assert.deepEqual(firstPage.nodes.map((node) => node.id), pageIds.slice(0, 2).map(String));
+      const firstPage = (
+        first.body.data?.category as { products: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }
+      ).products;
+      assert.deepEqual(
+        firstPage.nodes.map((node) => node.id),
+        pageIds.slice(0, 2).map(String),
+      );
       assert.equal(firstPage.pageInfo.hasNextPage, true);
       const second = await page(firstPage.pageInfo.endCursor);
-      const secondPage = (second.body.data?.category as { products: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean } } }).products;
-      assert.deepEqual(secondPage.nodes.map((node) => node.id), [String(pageIds[2])]);
+      const secondPage = (second.body.data?.category as { products: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean } } })
+        .products;
+      assert.deepEqual(
+        secondPage.nodes.map((node) => node.id),
+        [String(pageIds[2])],
+      );
       assert.equal(secondPage.pageInfo.hasNextPage, false);
       const bad = await page('not-a-cursor');
       assert.equal(bad.body.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');

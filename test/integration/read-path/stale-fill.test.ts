@@ -42,11 +42,15 @@ describe('a read-path fill racing a CDC change', () => {
       if (change === 'update') {
         await execute(writer, 'UPDATE products SET name = ? WHERE id = ?', ['new name', id]);
         const [fresh] = await gateway.services.rows.selectByIds(productEntity, [String(id)]).then((found) => [...found.values()]);
-        const { applied } = await cache.applyChanges(productEntity, [{ id: String(id), version: formatVersion(1000n), kind: 'write', row: fresh ?? null }]);
+        const { applied } = await cache.applyChanges(productEntity, [
+          { id: String(id), version: formatVersion(1000n), kind: 'write', row: fresh ?? null },
+        ]);
         assert.equal(applied, 1);
       } else {
         await execute(writer, 'DELETE FROM products WHERE id = ?', [id]);
-        const { applied } = await cache.applyChanges(productEntity, [{ id: String(id), version: formatVersion(1000n), kind: 'delete', row: null }]);
+        const { applied } = await cache.applyChanges(productEntity, [
+          { id: String(id), version: formatVersion(1000n), kind: 'delete', row: null },
+        ]);
         assert.equal(applied, 1);
       }
       const rejectedBefore = metrics.snapshot().cache_fills_rejected;
@@ -59,7 +63,8 @@ describe('a read-path fill racing a CDC change', () => {
 
       const [cached] = await cache.lookup(productEntity, [String(id)]);
       // The new row or nothing (an invalidation: the lease showed a reader was filling), never the old one.
-      if (change === 'update') assert.ok(cached?.state === 'miss' || (cached?.state === 'hit' && cached.row.name === 'new name'), JSON.stringify(cached));
+      if (change === 'update')
+        assert.ok(cached?.state === 'miss' || (cached?.state === 'hit' && cached.row.name === 'new name'), JSON.stringify(cached));
       else assert.equal(cached?.state, 'known-missing');
 
       // A fresh read now sees the change.
@@ -83,7 +88,9 @@ describe('a read-path fill racing a CDC change', () => {
     const id = String(uniqueId());
     const { cache } = gateway.services;
     await cache.applyChanges(productEntity, [{ id, version: formatVersion(30n), kind: 'delete', row: null }]);
-    await cache.applyChanges(productEntity, [{ id, version: formatVersion(25n), kind: 'write', row: { id: Number(id), name: 'resurrected' } }]);
+    await cache.applyChanges(productEntity, [
+      { id, version: formatVersion(25n), kind: 'write', row: { id: Number(id), name: 'resurrected' } },
+    ]);
     const [cached] = await cache.lookup(productEntity, [id]);
     assert.equal(cached?.state, 'known-missing');
   });

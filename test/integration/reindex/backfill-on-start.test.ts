@@ -55,7 +55,9 @@ describe('first start over an empty search index', { timeout: 300_000 }, () => {
     const first = await startGatewayProcess(config, silentLogger, { graphql: false, consumer: true });
     try {
       for (const entity of searchable) {
-        const [[counted]] = (await reader.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${entity.table}\``)) as unknown as [RowDataPacket[]];
+        const [[counted]] = (await reader.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${entity.table}\``)) as unknown as [
+          RowDataPacket[],
+        ];
         const rows = Number(counted?.['n']);
         assert.ok(rows > 0, `demo data has no ${entity.table}: npm test seeds it`);
         const alias = searchAlias(config.elasticsearch.indexPrefix, entity.search!);

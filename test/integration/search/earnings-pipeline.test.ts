@@ -80,12 +80,32 @@ describe('earnings summary through MariaDB → Debezium → Kafka → consumer �
   });
 
   it('follows an inserted, an updated and a deleted commission within the freshness bound', async () => {
-    assert.deepEqual(await summary(), { total: '0.00', pending: '0.00', settled: '0.00', cancelled: '0.00', count: 0, byType: [], breakdown: [] });
+    assert.deepEqual(await summary(), {
+      total: '0.00',
+      pending: '0.00',
+      settled: '0.00',
+      cancelled: '0.00',
+      count: 0,
+      byType: [],
+      breakdown: [],
+    });
     const [first, second] = [uniqueId(), uniqueId()];
     const insertMs = await timed(
       async () => {
-        await execute(writer, 'INSERT INTO commissions (id, user_id, order_id, type, amount, status) VALUES (?, ?, NULL, ?, ?, ?)', [first, userId, 'direct', '10.10', 'pending']);
-        await execute(writer, 'INSERT INTO commissions (id, user_id, order_id, type, amount, status) VALUES (?, ?, NULL, ?, ?, ?)', [second, userId, 'team', '0.20', 'pending']);
+        await execute(writer, 'INSERT INTO commissions (id, user_id, order_id, type, amount, status) VALUES (?, ?, NULL, ?, ?, ?)', [
+          first,
+          userId,
+          'direct',
+          '10.10',
+          'pending',
+        ]);
+        await execute(writer, 'INSERT INTO commissions (id, user_id, order_id, type, amount, status) VALUES (?, ?, NULL, ?, ?, ?)', [
+          second,
+          userId,
+          'team',
+          '0.20',
+          'pending',
+        ]);
       },
       (current) => current.count === 2 && current.total === '10.30',
       'two inserted commissions counted',
@@ -95,8 +115,16 @@ describe('earnings summary through MariaDB → Debezium → Kafka → consumer �
       (current) => current.settled === '10.10' && current.pending === '0.20',
       'the settled commission moved from pending to settled',
     );
-    await timed(() => execute(writer, 'UPDATE commissions SET amount = ? WHERE id = ?', ['0.25', second]), (current) => current.pending === '0.25', 'an amount change');
-    const deleteMs = await timed(() => execute(writer, 'DELETE FROM commissions WHERE id = ?', [first]), (current) => current.count === 1 && current.total === '0.25', 'the deleted commission gone');
+    await timed(
+      () => execute(writer, 'UPDATE commissions SET amount = ? WHERE id = ?', ['0.25', second]),
+      (current) => current.pending === '0.25',
+      'an amount change',
+    );
+    const deleteMs = await timed(
+      () => execute(writer, 'DELETE FROM commissions WHERE id = ?', [first]),
+      (current) => current.count === 1 && current.total === '0.25',
+      'the deleted commission gone',
+    );
     const final = await summary();
     assert.deepEqual(final.breakdown, [{ type: 'team', status: 'pending', count: 1, amount: '0.25' }]);
     assert.deepEqual(final.byType, [{ key: 'team', count: 1, amount: '0.25' }]);
@@ -107,16 +135,27 @@ describe('earnings summary through MariaDB → Debezium → Kafka → consumer �
     const ids = [uniqueId(), uniqueId(), uniqueId()];
     const created = ['2025-01-01 10:00:00.000', '2025-01-02 10:00:00.000', '2025-01-03 10:00:00.000'];
     for (const [n, id] of ids.entries()) {
-      await execute(writer, 'INSERT INTO commissions (id, user_id, order_id, type, amount, status, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?)', [id, userId, 'bonus', `${n + 1}.00`, n === 1 ? 'cancelled' : 'settled', created[n]]);
+      await execute(
+        writer,
+        'INSERT INTO commissions (id, user_id, order_id, type, amount, status, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?)',
+        [id, userId, 'bonus', `${n + 1}.00`, n === 1 ? 'cancelled' : 'settled', created[n]],
+      );
     }
     const LIST = `query ($u: ID!, $f: EarningsFilter, $after: String) { earnings(userId: $u, filter: $f, first: 1, after: $after) { totalCount nodes { id amount } pageInfo { hasNextPage endCursor } } }`;
     const filter = { types: ['bonus'], statuses: ['settled'] };
     const page = async (after: string | null) =>
-      dataOf<{ totalCount: number; nodes: { id: string; amount: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } }>(await gateway.query(LIST, { u: userId, f: filter, after }, PERSONAL), 'earnings');
-    const firstPage = await waitFor(async () => {
-      const current = await page(null);
-      return current.totalCount === 2 ? current : null;
-    }, FRESHNESS_BOUND_MS, 'the settled bonus commissions indexed');
+      dataOf<{ totalCount: number; nodes: { id: string; amount: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } }>(
+        await gateway.query(LIST, { u: userId, f: filter, after }, PERSONAL),
+        'earnings',
+      );
+    const firstPage = await waitFor(
+      async () => {
+        const current = await page(null);
+        return current.totalCount === 2 ? current : null;
+      },
+      FRESHNESS_BOUND_MS,
+      'the settled bonus commissions indexed',
+    );
     assert.deepEqual(firstPage.nodes, [{ id: String(ids[2]), amount: '3.00' }]);
     assert.equal(firstPage.pageInfo.hasNextPage, true);
     const secondPage = await page(firstPage.pageInfo.endCursor);
@@ -126,11 +165,14 @@ describe('earnings summary through MariaDB → Debezium → Kafka → consumer �
     assert.equal(errorCodeOf(await gateway.query(LIST, { u: userId })), 'UNAUTHENTICATED');
   });
 
-  it('stays exact when a second consumer group replays the suite\'s whole history into the same index', async () => {
+  it("stays exact when a second consumer group replays the suite's whole history into the same index", async () => {
     const before = await summary();
     const replayGroup = `${group}-replay`;
     await startGroupAt(admin, replayGroup, suiteStart);
-    const replay = createCdcRuntime({ ...gateway.services, config: { ...gateway.services.config, kafka: { ...gateway.services.config.kafka, groupId: replayGroup } } });
+    const replay = createCdcRuntime({
+      ...gateway.services,
+      config: { ...gateway.services.config, kafka: { ...gateway.services.config.kafka, groupId: replayGroup } },
+    });
     await replay.start();
     try {
       await waitForGroupCaughtUp(admin, replayGroup, topics(), 180_000);

@@ -35,7 +35,12 @@ export function idBlock(size: number, column: 'bigint' | 'int' = 'bigint'): numb
 
 export function createSearchFixture(harness: GatewayHarness, writer: Pool): SearchFixture {
   const { services } = harness;
-  const applier = createSearchApplier({ client: services.search, rows: services.rows, registry: services.registry, indexPrefix: harness.config.elasticsearch.indexPrefix });
+  const applier = createSearchApplier({
+    client: services.search,
+    rows: services.rows,
+    registry: services.registry,
+    indexPrefix: harness.config.elasticsearch.indexPrefix,
+  });
   const inserted: { table: string; id: string }[] = [];
   let version = (1n << 60n) + BigInt(Date.now()) * 1000n;
 
@@ -48,7 +53,11 @@ export function createSearchFixture(harness: GatewayHarness, writer: Pool): Sear
   return {
     async insert(table, row) {
       const columns = Object.keys(row);
-      await execute(writer, `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, Object.values(row));
+      await execute(
+        writer,
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        Object.values(row),
+      );
       inserted.push({ table, id: String(row.id) });
       return String(row.id);
     },
@@ -56,12 +65,44 @@ export function createSearchFixture(harness: GatewayHarness, writer: Pool): Sear
       const rows = await services.rows.selectByIds(entity, ids);
       assert.equal(rows.size, ids.length, `every ${entity.table} row to index exists`);
       await apply(
-        ids.map((id) => ({ entity, id, change: { kind: 'row', format: 'debezium', database: 'shop', table: entity.table, op: 'update', key: { id }, after: rows.get(id) ?? null, before: null, version: (version += 1n), committedAtMs: Date.now(), needsReread: false } })),
+        ids.map((id) => ({
+          entity,
+          id,
+          change: {
+            kind: 'row',
+            format: 'debezium',
+            database: 'shop',
+            table: entity.table,
+            op: 'update',
+            key: { id },
+            after: rows.get(id) ?? null,
+            before: null,
+            version: (version += 1n),
+            committedAtMs: Date.now(),
+            needsReread: false,
+          },
+        })),
       );
     },
     async indexDeletes(entity, ids) {
       await apply(
-        ids.map((id) => ({ entity, id, change: { kind: 'row', format: 'debezium', database: 'shop', table: entity.table, op: 'delete', key: { id }, after: null, before: null, version: (version += 1n), committedAtMs: Date.now(), needsReread: false } })),
+        ids.map((id) => ({
+          entity,
+          id,
+          change: {
+            kind: 'row',
+            format: 'debezium',
+            database: 'shop',
+            table: entity.table,
+            op: 'delete',
+            key: { id },
+            after: null,
+            before: null,
+            version: (version += 1n),
+            committedAtMs: Date.now(),
+            needsReread: false,
+          },
+        })),
       );
     },
     async cleanup() {
@@ -77,7 +118,10 @@ export function createSearchFixture(harness: GatewayHarness, writer: Pool): Sear
  * Elasticsearch 8 (action.destructive_requires_name), so without this every run leaves them behind.
  */
 export async function deleteHarnessIndices(harness: GatewayHarness): Promise<void> {
-  const { indices } = await harness.services.search.indices.resolveIndex({ name: `${harness.config.elasticsearch.indexPrefix}*`, expand_wildcards: 'all' });
+  const { indices } = await harness.services.search.indices.resolveIndex({
+    name: `${harness.config.elasticsearch.indexPrefix}*`,
+    expand_wildcards: 'all',
+  });
   if (indices.length > 0) await harness.services.search.indices.delete({ index: indices.map((index) => index.name) });
 }
 

@@ -12,7 +12,10 @@ describe('with Elasticsearch unreachable', () => {
 
   before(async () => {
     // Nothing listens on port 1: every search request fails at connect time.
-    gateway = await startHarness({ searchIndices: false, env: { ELASTICSEARCH_URL: 'http://127.0.0.1:1', API_KEYS: `all:${KEY['x-api-key']}:analyst+personal` } });
+    gateway = await startHarness({
+      searchIndices: false,
+      env: { ELASTICSEARCH_URL: 'http://127.0.0.1:1', API_KEYS: `all:${KEY['x-api-key']}:analyst+personal` },
+    });
   });
 
   after(async () => {
@@ -38,7 +41,10 @@ describe('with Elasticsearch unreachable', () => {
   }
 
   it('keeps serving entity reads from the cache and MySQL', async () => {
-    const product = dataOf<{ id: string; name: string; category: { name: string } | null }>(await gateway.query('{ product(id: "1") { id name category { name } } }'), 'product');
+    const product = dataOf<{ id: string; name: string; category: { name: string } | null }>(
+      await gateway.query('{ product(id: "1") { id name category { name } } }'),
+      'product',
+    );
     assert.equal(product.id, '1');
     assert.ok(product.name.length > 0);
   });

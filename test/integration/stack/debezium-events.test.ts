@@ -33,7 +33,8 @@ describe('the native stack end to end', () => {
       eachMessage: ({ message }) => {
         const key = message.key === null ? null : (JSON.parse(message.key.toString()) as { id?: number });
         if (key?.id !== id) return Promise.resolve();
-        const value = message.value === null ? null : (JSON.parse(message.value.toString()) as { op: string; after: Record<string, unknown> | null });
+        const value =
+          message.value === null ? null : (JSON.parse(message.value.toString()) as { op: string; after: Record<string, unknown> | null });
         seen.push({ op: value?.op ?? null, after: value?.after ?? null, offset: message.offset });
         return Promise.resolve();
       },
@@ -51,7 +52,11 @@ describe('the native stack end to end', () => {
     await execute(writer, 'DELETE FROM categories WHERE id = ?', [id]);
     const deadline = Date.now() + 60_000;
     while (seen.length < 4 && Date.now() < deadline) await sleep(100);
-    assert.deepEqual(seen.map((event) => event.op), ['c', 'u', 'd', null], JSON.stringify(seen));
+    assert.deepEqual(
+      seen.map((event) => event.op),
+      ['c', 'u', 'd', null],
+      JSON.stringify(seen),
+    );
     assert.equal(seen[0]?.after?.name, '家居 Home');
     assert.equal(seen[1]?.after?.name, '家居 Home & Living');
     assert.equal(seen[2]?.after, null);
@@ -65,7 +70,10 @@ describe('the native stack end to end', () => {
     } finally {
       redis.disconnect();
     }
-    const health = (await (await fetch(`${config.elasticsearch.url}/_cluster/health`)).json()) as { status: string; number_of_nodes: number };
+    const health = (await (await fetch(`${config.elasticsearch.url}/_cluster/health`)).json()) as {
+      status: string;
+      number_of_nodes: number;
+    };
     assert.ok(['green', 'yellow'].includes(health.status), health.status);
     assert.equal(health.number_of_nodes, 1);
   });

@@ -11,7 +11,12 @@ import { testConfig } from '../../support/gateway-harness.js';
 /** The stack's second Kafka listener: SASL/PLAIN on KAFKA_SASL_PORT, with the gateway's local account. */
 const saslBroker = `127.0.0.1:${loadStackConfig(process.env, repoRoot()).ports.kafkaSasl}`;
 const { user, password } = stackAccounts.kafkaSasl;
-const saslEnv = (secret: string) => ({ KAFKA_BROKERS: saslBroker, KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: user, KAFKA_SASL_PASSWORD: secret });
+const saslEnv = (secret: string) => ({
+  KAFKA_BROKERS: saslBroker,
+  KAFKA_SASL_MECHANISM: 'plain',
+  KAFKA_SASL_USERNAME: user,
+  KAFKA_SASL_PASSWORD: secret,
+});
 
 describe('Kafka credentials', () => {
   it('connect to the SASL/PLAIN listener with the right password', async () => {
@@ -36,7 +41,10 @@ describe('Kafka credentials', () => {
   });
 
   it('are validated at start: a mechanism needs a user and a password, and credentials need a mechanism', () => {
-    assert.throws(() => testConfig({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: user }), /KAFKA_SASL_PASSWORD is required/);
+    assert.throws(
+      () => testConfig({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: user }),
+      /KAFKA_SASL_PASSWORD is required/,
+    );
     assert.throws(() => testConfig({ KAFKA_SASL_PASSWORD: 'x' }), /KAFKA_SASL_PASSWORD is set but KAFKA_SASL_MECHANISM is not/);
     assert.throws(() => testConfig({ KAFKA_SASL_MECHANISM: 'gssapi' }), /KAFKA_SASL_MECHANISM/);
     assert.throws(() => testConfig({ KAFKA_TLS_CA_FILE: '/nonexistent/ca.pem' }), /KAFKA_TLS_CA_FILE cannot be read/);

@@ -25,7 +25,10 @@ function statusOutput(): string {
 describe('npm run stack', () => {
   it('reports every service running with its port and pid', async () => {
     const rows = await stackStatus(context);
-    assert.deepEqual(rows.map((row) => row.service), ['mariadb', 'redis', 'kafka', 'elasticsearch', 'registry', 'connect']);
+    assert.deepEqual(
+      rows.map((row) => row.service),
+      ['mariadb', 'redis', 'kafka', 'elasticsearch', 'registry', 'connect'],
+    );
     for (const row of rows) {
       assert.equal(row.state, 'running', `${row.service} is ${row.state}`);
       assert.ok(row.pid !== null && alive(row.pid));
@@ -54,8 +57,14 @@ describe('npm run stack', () => {
       assert.ok(row.pid !== null && !alive(row.pid), `${row.service} (pid ${row.pid}) still runs`);
       assert.equal(await isPortOpen(row.port), false, `port ${row.port} of ${row.service} still open`);
     }
-    assert.deepEqual((await stackStatus(context)).map((row) => row.state), Array(rows.length).fill('stopped'));
+    assert.deepEqual(
+      (await stackStatus(context)).map((row) => row.state),
+      Array(rows.length).fill('stopped'),
+    );
     await stackUp(context);
-    assert.deepEqual((await stackStatus(context)).map((row) => row.state), Array(rows.length).fill('running'));
+    assert.deepEqual(
+      (await stackStatus(context)).map((row) => row.state),
+      Array(rows.length).fill('running'),
+    );
   });
 });

@@ -22,7 +22,19 @@ import { createRedisApplier } from '../../../src/sync/appliers/redis.js';
 import type { StoreApplier } from '../../../src/sync/store-applier.js';
 import { createWriterPool, insertProduct, uniqueId as uniqueRowId } from '../../support/writer.js';
 import { debeziumMessage, expectedProduct, expectedUser, productImage, ticdcKeyOnly, userImage } from './cdc-messages.js';
-import { KAFKA_BROKERS, MYSQL_URL, SCHEMA_REGISTRY_URL, connectRedis, deleteKeys, eventually, failingApplier, header, memberIds, readDeadLetters, uniqueId } from './sync-fixtures.js';
+import {
+  KAFKA_BROKERS,
+  MYSQL_URL,
+  SCHEMA_REGISTRY_URL,
+  connectRedis,
+  deleteKeys,
+  eventually,
+  failingApplier,
+  header,
+  memberIds,
+  readDeadLetters,
+  uniqueId,
+} from './sync-fixtures.js';
 
 const run = uniqueId();
 const topics = {
@@ -67,10 +79,22 @@ describe('cdc consumer against real Kafka, Redis and MariaDB', { timeout: 180_00
     const groupId = `it-${run}-${scenario}-${uniqueId()}`;
     groups.push(groupId);
     const metrics = createMetrics();
-    const consumer = createCdcConsumer({ kafka, config: kafkaConfig(scenario, groupId), registry, appliers, rows, metrics, logger: silentLogger, tuning });
+    const consumer = createCdcConsumer({
+      kafka,
+      config: kafkaConfig(scenario, groupId),
+      registry,
+      appliers,
+      rows,
+      metrics,
+      logger: silentLogger,
+      tuning,
+    });
     consumers.push(consumer);
     await consumer.start();
-    await eventually(() => consumer.status().joined, () => JSON.stringify(consumer.status()));
+    await eventually(
+      () => consumer.status().joined,
+      () => JSON.stringify(consumer.status()),
+    );
     return { consumer, groupId, metrics };
   }
 
@@ -82,7 +106,9 @@ describe('cdc consumer against real Kafka, Redis and MariaDB', { timeout: 180_00
   async function committedToEnd(groupId: string, topic: string): Promise<boolean> {
     const ends = await admin.fetchTopicOffsets(topic);
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return ends.every(({ partition, high, low }) => high === low || committed?.partitions.find((p) => p.partition === partition)?.offset === high);
+    return ends.every(
+      ({ partition, high, low }) => high === low || committed?.partitions.find((p) => p.partition === partition)?.offset === high,
+    );
   }
 
   async function committedOffsets(groupId: string, topic: string): Promise<string[]> {
@@ -176,7 +202,9 @@ describe('cdc consumer against real Kafka, Redis and MariaDB', { timeout: 180_00
       [`products:999999999`, { tag: 'D', row: null }],
     ]);
     const actual = async () => {
-      const entries = await Promise.all([...expected.keys()].map(async (key) => [key, await cachedRow(mainPrefix, ...(key.split(':') as [string, string]))] as const));
+      const entries = await Promise.all(
+        [...expected.keys()].map(async (key) => [key, await cachedRow(mainPrefix, ...(key.split(':') as [string, string]))] as const),
+      );
       return new Map(entries);
     };
     await eventually(
@@ -218,7 +246,11 @@ describe('cdc consumer against real Kafka, Redis and MariaDB', { timeout: 180_00
     const poison = [
       { key: JSON.stringify({ id: 900101 }), value: '{"before":null,"after":{"id":900101,"na', headers },
       { key: JSON.stringify({ id: 900102 }), value: JSON.stringify({ hello: 'world' }), headers },
-      { key: JSON.stringify({ id: 900104 }), value: JSON.stringify({ before: null, after: productImage(900104), op: 'c', ts_ms: 1 }), headers },
+      {
+        key: JSON.stringify({ id: 900104 }),
+        value: JSON.stringify({ before: null, after: productImage(900104), op: 'c', ts_ms: 1 }),
+        headers,
+      },
       { ...debeziumMessage('products', 'c', null, productImage(900105, { price: 'not money' }), 700), headers },
     ];
     const [sent] = await send(topics.poison, [...poison, debeziumMessage('products', 'c', null, good, 800)]);
@@ -231,31 +263,53 @@ describe('cdc consumer against real Kafka, Redis and MariaDB', { timeout: 180_00
     );
     const letters = await readDeadLetters(kafka, topics.deadLetter, poison.length, groups);
     assert.deepEqual(
-      letters.map((letter) => [letter.key?.toString(), letter.value?.toString(), header(letter, 'trace-id'), header(letter, 'x-original-topic'), header(letter, 'x-original-partition'), header(letter, 'x-original-offset')]),
+      letters.map((letter) => [
+        letter.key?.toString(),
+        letter.value?.toString(),
+        header(letter, 'trace-id'),
+        header(letter, 'x-original-topic'),
+        header(letter, 'x-original-partition'),
+        header(letter, 'x-original-offset'),
+      ]),
       poison.map((message, index) => [message.key, message.value, 'poison-test', topics.poison, '0', String(firstOffset + index)]),
     );
-    assert.deepEqual(letters.map((letter) => header(letter, 'x-dead-letter-code')), ['CDC_DECODE_FAILED', 'CDC_UNKNOWN_FORMAT', 'CDC_UNKNOWN_FORMAT', 'CDC_DECODE_FAILED']);
+    assert.deepEqual(
+      letters.map((letter) => header(letter, 'x-dead-letter-code')),
+      ['CDC_DECODE_FAILED', 'CDC_UNKNOWN_FORMAT', 'CDC_UNKNOWN_FORMAT', 'CDC_DECODE_FAILED'],
+    );
     assert.match(header(letters[0], 'x-dead-letter-error') ?? '', /not valid JSON/);
     assert.match(header(letters[3], 'x-dead-letter-error') ?? '', /price/);
     assert.equal(metrics.snapshot().cdc_dead_letters, poison.length);
-    await eventually(() => committedToEnd(groupId, topics.poison), async () => JSON.stringify(await committedOffsets(groupId, topics.poison)));
+    await eventually(
+      () => committedToEnd(groupId, topics.poison),
+      async () => JSON.stringify(await committedOffsets(groupId, topics.poison)),
+    );
   });
 
   it('retries a failing store without committing, keeps its group membership, stops promptly, and applies everything later', async () => {
     const prefix = `it:${run}:retry:`;
     prefixes.push(prefix);
     const ids = [900201, 900202, 900203, 900204, 900205, 900206];
-    await send(topics.retry, ids.map((id, index) => debeziumMessage('products', 'c', null, productImage(id), 1000 + index)));
+    await send(
+      topics.retry,
+      ids.map((id, index) => debeziumMessage('products', 'c', null, productImage(id), 1000 + index)),
+    );
     const tuning = { retryInitialDelayMs: 50, retryMaxDelayMs: 400, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 1_000 };
 
     const outage = failingApplier(redisApplier(prefix), Number.POSITIVE_INFINITY);
     const first = await startConsumer('retry', [outage.applier], tuning);
-    await eventually(() => outage.failures() >= 4, () => `failures: ${outage.failures()}`);
+    await eventually(
+      () => outage.failures() >= 4,
+      () => `failures: ${outage.failures()}`,
+    );
     const member = await memberIds(admin, first.groupId);
     // Longer than the session timeout: only heartbeats sent while retrying keep the member in the group.
     await new Promise((resolve) => setTimeout(resolve, 8_000));
     assert.deepEqual(await memberIds(admin, first.groupId), member);
-    assert.ok(first.consumer.status().partitions.some((partition) => partition.retrying?.step === 'redis'), JSON.stringify(first.consumer.status()));
+    assert.ok(
+      first.consumer.status().partitions.some((partition) => partition.retrying?.step === 'redis'),
+      JSON.stringify(first.consumer.status()),
+    );
     assert.ok((await committedOffsets(first.groupId, topics.retry)).every((offset) => offset === '-1'));
     assert.equal((await rawValues(prefix)).size, 0);
 
@@ -268,15 +322,30 @@ describe('cdc consumer against real Kafka, Redis and MariaDB', { timeout: 180_00
     assert.ok((await committedOffsets(first.groupId, topics.retry)).every((offset) => offset === '-1'));
 
     const flaky = failingApplier(redisApplier(prefix), 3);
-    const second = createCdcConsumer({ kafka, config: kafkaConfig('retry', first.groupId), registry, appliers: [flaky.applier], rows, metrics: createMetrics(), logger: silentLogger, tuning });
+    const second = createCdcConsumer({
+      kafka,
+      config: kafkaConfig('retry', first.groupId),
+      registry,
+      appliers: [flaky.applier],
+      rows,
+      metrics: createMetrics(),
+      logger: silentLogger,
+      tuning,
+    });
     consumers.push(second);
     await second.start();
     await eventually(
-      async () => (await Promise.all(ids.map((id) => cachedRow(prefix, 'products', id)))).every((row, index) => isDeepStrictEqual(row, { tag: 'R', row: expectedProduct(ids[index] ?? 0) })),
+      async () =>
+        (await Promise.all(ids.map((id) => cachedRow(prefix, 'products', id)))).every((row, index) =>
+          isDeepStrictEqual(row, { tag: 'R', row: expectedProduct(ids[index] ?? 0) }),
+        ),
       async () => JSON.stringify([...(await rawValues(prefix))]),
     );
     assert.ok(flaky.failures() >= 3);
-    await eventually(() => committedToEnd(first.groupId, topics.retry), async () => JSON.stringify(await committedOffsets(first.groupId, topics.retry)));
+    await eventually(
+      () => committedToEnd(first.groupId, topics.retry),
+      async () => JSON.stringify(await committedOffsets(first.groupId, topics.retry)),
+    );
     await eventually(
       () => second.status().partitions.every((partition) => partition.retrying === null && partition.lag === 0),
       () => JSON.stringify(second.status()),

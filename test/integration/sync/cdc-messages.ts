@@ -53,7 +53,15 @@ export function userImage(id: number): Record<string, unknown> {
 }
 
 export function expectedUser(id: number): Row {
-  return { id, name: 'Ada', email: `ada-${id}@example.com`, referrer_id: null, level: 'gold', is_active: true, created_at: '2025-03-01T10:15:30.123Z' };
+  return {
+    id,
+    name: 'Ada',
+    email: `ada-${id}@example.com`,
+    referrer_id: null,
+    level: 'gold',
+    is_active: true,
+    created_at: '2025-03-01T10:15:30.123Z',
+  };
 }
 
 /** A Debezium row event; `pos` orders events (the version is built from binlog file and position). */
@@ -79,7 +87,10 @@ export function debeziumMessage(
     pos,
     row: 0,
   };
-  return { key: JSON.stringify({ id: image?.['id'] }), value: JSON.stringify({ before, after, source, op, ts_ms: COMMITTED_AT_MS + 517, transaction: null }) };
+  return {
+    key: JSON.stringify({ id: image?.['id'] }),
+    value: JSON.stringify({ before, after, source, op, ts_ms: COMMITTED_AT_MS + 517, transaction: null }),
+  };
 }
 
 /** A TiCDC canal-json message for a large row sent key-only: the consumer must re-read it. */

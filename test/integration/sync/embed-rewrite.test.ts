@@ -67,7 +67,12 @@ describe('embedding rewrites on indices without scheduled refreshes', () => {
   }
 
   before(async () => {
-    for (const id of categoryIds) await writer.query('INSERT INTO categories (id, parent_id, name, slug) VALUES (?, NULL, ?, ?)', [id, `Garden ${id} ${tag}`, `it-${tag}-${id}`]);
+    for (const id of categoryIds)
+      await writer.query('INSERT INTO categories (id, parent_id, name, slug) VALUES (?, NULL, ?, ?)', [
+        id,
+        `Garden ${id} ${tag}`,
+        `it-${tag}-${id}`,
+      ]);
   });
 
   after(async () => {
@@ -135,7 +140,10 @@ describe('embedding rewrites on indices without scheduled refreshes', () => {
     await applier.apply({ changes: [change(products, product, V + 10n)], truncates: [] });
     const renamed = await renameCategory(categoryIds[2] ?? 0, `Potager ${tag}`);
     const updated = { ...product, stock: 7 };
-    const outcome = await applier.apply({ changes: [change(categories, renamed, V + 11n), change(products, updated, V + 12n)], truncates: [] });
+    const outcome = await applier.apply({
+      changes: [change(categories, renamed, V + 11n), change(products, updated, V + 12n)],
+      truncates: [],
+    });
     assert.deepEqual(outcome, { applied: 2, stale: 0 });
     assert.deepEqual(await embedded(alias, product), { name: `Potager ${tag}`, version: V + 11n });
   });
@@ -146,7 +154,19 @@ function change(entity: EntityDeclaration, row: Row, version: bigint): EntityCha
   return {
     entity,
     id: String(id),
-    change: { kind: 'row', format: 'debezium', database: 'shop', table: entity.table, op: 'update', key: { id }, after: row, before: null, version, committedAtMs: Date.now(), needsReread: false },
+    change: {
+      kind: 'row',
+      format: 'debezium',
+      database: 'shop',
+      table: entity.table,
+      op: 'update',
+      key: { id },
+      after: row,
+      before: null,
+      version,
+      committedAtMs: Date.now(),
+      needsReread: false,
+    },
   };
 }
 

@@ -12,7 +12,13 @@ import { createRedisApplier } from '../../../src/sync/appliers/redis.js';
 import type { StoreApplier } from '../../../src/sync/store-applier.js';
 import { connectRedis, deleteKeys, entityChange, uniqueId } from './sync-fixtures.js';
 
-const notes = defineEntity({ name: 'Note', table: 'notes', primaryKey: 'id', columns: { id: col.bigint(), text: col.string() }, cache: defaultCachePolicy });
+const notes = defineEntity({
+  name: 'Note',
+  table: 'notes',
+  primaryKey: 'id',
+  columns: { id: col.bigint(), text: col.string() },
+  cache: defaultCachePolicy,
+});
 const bigNotes = defineEntity({
   name: 'BigNote',
   table: 'big_notes',
@@ -51,7 +57,10 @@ describe('redis applier against a real Redis', () => {
 
   it('leaves a tombstone on delete that an older update cannot overwrite', async () => {
     await applier.apply({ changes: [write(5n, 2, 'alive')], truncates: [] });
-    assert.deepEqual(await applier.apply({ changes: [entityChange(notes, 'delete', 30n, { id: 2, text: 'alive' })], truncates: [] }), { applied: 1, stale: 0 });
+    assert.deepEqual(await applier.apply({ changes: [entityChange(notes, 'delete', 30n, { id: 2, text: 'alive' })], truncates: [] }), {
+      applied: 1,
+      stale: 0,
+    });
     assert.deepEqual(await applier.apply({ changes: [write(25n, 2, 'late update')], truncates: [] }), { applied: 0, stale: 1 });
     assert.equal(await raw('notes', 2), `D|${formatVersion(30n)}|`);
     assert.deepEqual(await cache.lookup(notes, ['2']), [{ state: 'known-missing' }]);
@@ -77,7 +86,10 @@ describe('redis applier against a real Redis', () => {
   });
 
   it('tombstones every cached row of a truncated table but keeps rows written after the truncate', async () => {
-    await applier.apply({ changes: [write(40n, 10, 'a'), write(41n, 11, 'b'), entityChange(bigNotes, 'update', 40n, { id: 10, text: 'other table' })], truncates: [] });
+    await applier.apply({
+      changes: [write(40n, 10, 'a'), write(41n, 11, 'b'), entityChange(bigNotes, 'update', 40n, { id: 10, text: 'other table' })],
+      truncates: [],
+    });
     const outcome = await applier.apply({ changes: [write(60n, 12, 'after truncate')], truncates: [{ entity: notes, version: 50n }] });
     assert.equal(await raw('notes', 10), `D|${formatVersion(50n)}|`);
     assert.equal(await raw('notes', 11), `D|${formatVersion(50n)}|`);

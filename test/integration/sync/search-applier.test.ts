@@ -34,7 +34,10 @@ const readerUrl = process.env['MYSQL_URL'] ?? 'mysql://gateway:gateway@127.0.0.1
  */
 const products = defineEntity({
   ...productEntity,
-  search: { ...(productEntity.search as SearchMapping), properties: withoutMapperExtras((productEntity.search as SearchMapping).properties) },
+  search: {
+    ...(productEntity.search as SearchMapping),
+    properties: withoutMapperExtras((productEntity.search as SearchMapping).properties),
+  },
 });
 
 /**
@@ -72,7 +75,11 @@ describe('search applier against real Elasticsearch and MariaDB', () => {
 
   before(async () => {
     await ensureIndices({ client, registry, indexPrefix, logger: silentLogger, layout: { settings: { 'index.gc_deletes': '0s' } } });
-    await writer.query('INSERT INTO categories (id, parent_id, name, slug) VALUES (?, NULL, ?, ?)', [categoryId, `Kitchen ${tag}`, `it-${tag}-kitchen`]);
+    await writer.query('INSERT INTO categories (id, parent_id, name, slug) VALUES (?, NULL, ?, ?)', [
+      categoryId,
+      `Kitchen ${tag}`,
+      `it-${tag}-kitchen`,
+    ]);
   });
 
   after(async () => {
@@ -111,7 +118,10 @@ describe('search applier against real Elasticsearch and MariaDB', () => {
 
   async function liveIds(ids: readonly number[]): Promise<string[]> {
     await client.indices.refresh({ index: alias });
-    const found = await client.search({ index: alias, query: { bool: { filter: [liveDocumentsFilter, { ids: { values: ids.map(String) } }] } } });
+    const found = await client.search({
+      index: alias,
+      query: { bool: { filter: [liveDocumentsFilter, { ids: { values: ids.map(String) } }] } },
+    });
     return found.hits.hits.map((hit) => hit._id ?? '').sort();
   }
 
@@ -124,8 +134,14 @@ describe('search applier against real Elasticsearch and MariaDB', () => {
     const stored = await document(idOf(mug));
     assert.equal(stored?.version, V + 1n);
     assert.equal(stored?.source.category_name, `Kitchen ${tag}`);
-    const cjk = await client.search({ index: alias, query: { bool: { filter: [liveDocumentsFilter], must: [{ match: { name: '東京' } }] } } });
-    assert.deepEqual(cjk.hits.hits.map((hit) => hit._id), [String(idOf(cup))]);
+    const cjk = await client.search({
+      index: alias,
+      query: { bool: { filter: [liveDocumentsFilter], must: [{ match: { name: '東京' } }] } },
+    });
+    assert.deepEqual(
+      cjk.hits.hits.map((hit) => hit._id),
+      [String(idOf(cup))],
+    );
   });
 
   it('leaves the document alone when an older update is replayed', async () => {
@@ -186,7 +202,10 @@ describe('search applier against real Elasticsearch and MariaDB', () => {
   it('skips a document Elasticsearch rejects instead of blocking the batch', async () => {
     const good = await insertProduct(`Tray ${tag}`);
     const bad = await insertProduct(`Lid ${tag}`);
-    const outcome = await applier.apply({ changes: [rowChange(products, good, V + 10n), rowChange(products, { ...bad, stock: 'lots' }, V + 10n)], truncates: [] });
+    const outcome = await applier.apply({
+      changes: [rowChange(products, good, V + 10n), rowChange(products, { ...bad, stock: 'lots' }, V + 10n)],
+      truncates: [],
+    });
     assert.deepEqual(outcome, { applied: 1, stale: 0 });
     assert.equal(await document(idOf(bad)), null);
     assert.equal((await document(idOf(good)))?.version, V + 10n);
@@ -264,11 +283,29 @@ describe('search applier against real Elasticsearch and MariaDB', () => {
 
 const idOf = (row: Row): number => Number(row.id);
 
-function rowChange(entity: EntityDeclaration, row: Row | null, version: bigint, op: RowOp = 'update', id: number = row === null ? 0 : idOf(row)): EntityChange {
+function rowChange(
+  entity: EntityDeclaration,
+  row: Row | null,
+  version: bigint,
+  op: RowOp = 'update',
+  id: number = row === null ? 0 : idOf(row),
+): EntityChange {
   return {
     entity,
     id: String(id),
-    change: { kind: 'row', format: 'debezium', database: 'shop', table: entity.table, op, key: { id }, after: row, before: null, version, committedAtMs: Date.now(), needsReread: false },
+    change: {
+      kind: 'row',
+      format: 'debezium',
+      database: 'shop',
+      table: entity.table,
+      op,
+      key: { id },
+      after: row,
+      before: null,
+      version,
+      committedAtMs: Date.now(),
+      needsReread: false,
+    },
   };
 }
 

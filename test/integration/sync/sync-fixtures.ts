@@ -62,7 +62,11 @@ export function entityChange(entity: EntityDeclaration, op: RowChange['op'], ver
 }
 
 /** Polls until `probe` returns true; fails with `describe()` of the last state after the timeout. */
-export async function eventually(probe: () => boolean | Promise<boolean>, describe: () => string | Promise<string>, timeoutMs = 30_000): Promise<void> {
+export async function eventually(
+  probe: () => boolean | Promise<boolean>,
+  describe: () => string | Promise<string>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe()) return;
@@ -121,7 +125,10 @@ export async function readDeadLetters(kafka: Kafka, topic: string, count: number
         return Promise.resolve();
       },
     });
-    await eventually(() => received.length >= count, () => `${received.length} dead letters`);
+    await eventually(
+      () => received.length >= count,
+      () => `${received.length} dead letters`,
+    );
     return received;
   } finally {
     await reader.disconnect();

@@ -33,8 +33,22 @@ describe('scheduled tombstone purge, on real Elasticsearch', () => {
 
   before(async () => {
     await ensureIndices({ client, registry: createEntityRegistry([categories]), indexPrefix, logger: silentLogger });
-    const change = { kind: 'row', format: 'debezium', database: 'shop', table: 'categories', op: 'delete', key: { id }, after: null, before: null } as const;
-    await applier.apply({ changes: [{ entity: categories, id: String(id), change: { ...change, version: 1000n, committedAtMs: Date.now(), needsReread: false } }], truncates: [] });
+    const change = {
+      kind: 'row',
+      format: 'debezium',
+      database: 'shop',
+      table: 'categories',
+      op: 'delete',
+      key: { id },
+      after: null,
+      before: null,
+    } as const;
+    await applier.apply({
+      changes: [
+        { entity: categories, id: String(id), change: { ...change, version: 1000n, committedAtMs: Date.now(), needsReread: false } },
+      ],
+      truncates: [],
+    });
   });
 
   after(async () => {
@@ -48,7 +62,12 @@ describe('scheduled tombstone purge, on real Elasticsearch', () => {
   it('keeps a tombstone younger than the retention, through several runs', async () => {
     assert.equal(await tombstonePresent(), true, 'the delete left a tombstone');
     let runs = 0;
-    const purge = scheduleTombstonePurge({ purge: (ms) => ((runs += 1), applier.purgeTombstones(ms)), retentionMs: 3_600_000, intervalMs: 100, logger: silentLogger });
+    const purge = scheduleTombstonePurge({
+      purge: (ms) => ((runs += 1), applier.purgeTombstones(ms)),
+      retentionMs: 3_600_000,
+      intervalMs: 100,
+      logger: silentLogger,
+    });
     await sleep(600);
     await purge.stop();
     assert.ok(runs >= 3, `ran ${runs} times`);

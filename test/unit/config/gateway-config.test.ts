@@ -32,7 +32,10 @@ describe('gateway configuration', () => {
   it("looks for the schema registry two below Kafka Connect's port unless SCHEMA_REGISTRY_PORT says otherwise", () => {
     assert.equal(loadGatewayConfig({}).kafka.schemaRegistryUrl, 'http://127.0.0.1:8081/apis/ccompat/v6');
     assert.equal(loadGatewayConfig({ CONNECT_PORT: '8093' }).kafka.schemaRegistryUrl, 'http://127.0.0.1:8091/apis/ccompat/v6');
-    assert.equal(loadGatewayConfig({ CONNECT_PORT: '8093', SCHEMA_REGISTRY_PORT: '18081' }).kafka.schemaRegistryUrl, 'http://127.0.0.1:18081/apis/ccompat/v6');
+    assert.equal(
+      loadGatewayConfig({ CONNECT_PORT: '8093', SCHEMA_REGISTRY_PORT: '18081' }).kafka.schemaRegistryUrl,
+      'http://127.0.0.1:18081/apis/ccompat/v6',
+    );
     assert.equal(loadStackConfig({ CONNECT_PORT: '8113' }, '/tmp').ports.schemaRegistry, 8111);
   });
 

@@ -18,7 +18,8 @@ describe('redis cluster configuration', () => {
     for (const value of ['127.0.0.1', '127.0.0.1:0', 'redis://127.0.0.1:7001', '127.0.0.1:7001;127.0.0.1:7002']) {
       assert.throws(
         () => loadGatewayConfig({ REDIS_CLUSTER_NODES: value }),
-        (error: unknown) => error instanceof GatewayError && error.code === 'CONFIG_INVALID' && error.message.startsWith('REDIS_CLUSTER_NODES='),
+        (error: unknown) =>
+          error instanceof GatewayError && error.code === 'CONFIG_INVALID' && error.message.startsWith('REDIS_CLUSTER_NODES='),
         value,
       );
     }

@@ -20,7 +20,10 @@ const products = (seed: number, count: number, inPlan: DemoPlan = plan): Product
 /** Lookups as the generator derives them from the product and user rows it built. */
 function lookupsFor(seed: number, inPlan: DemoPlan): OrderLookups {
   const prices = products(seed, inPlan.productCount, inPlan).map((row) => centsFromDecimal(row.price));
-  const referrers = Array.from({ length: inPlan.userCount }, (_, index) => buildUserRow(rowRandom(seed, 'users', index + 1), index + 1, inPlan).referrer_id);
+  const referrers = Array.from(
+    { length: inPlan.userCount },
+    (_, index) => buildUserRow(rowRandom(seed, 'users', index + 1), index + 1, inPlan).referrer_id,
+  );
   return { priceCentsOf: (id) => prices[id - 1] ?? 0, referrerOf: (id) => referrers[id - 1] ?? null };
 }
 
@@ -40,7 +43,16 @@ describe('demo data plan', () => {
   it('sizes every table from the product count', () => {
     assert.deepEqual(
       { ...planDemoData(200, 1), endsAtMs: 0 },
-      { seed: 1, endsAtMs: 0, categoryCount: 12, rootCategoryCount: 3, midCategoryCount: 3, productCount: 200, userCount: 40, orderCount: 100 },
+      {
+        seed: 1,
+        endsAtMs: 0,
+        categoryCount: 12,
+        rootCategoryCount: 3,
+        midCategoryCount: 3,
+        productCount: 200,
+        userCount: 40,
+        orderCount: 100,
+      },
     );
     const large = planDemoData(1_000_000, 1);
     assert.equal(large.categoryCount, 5_000);
@@ -88,16 +100,34 @@ describe('demo data row builders', () => {
         assert.ok(typeof attributes === 'object' && attributes !== null && !Array.isArray(attributes), row.attributes);
       }
     }
-    assert.ok(rows.some((row) => row.attributes === null), 'some attributes are NULL');
-    assert.ok(rows.some((row) => row.description === null), 'some descriptions are NULL');
+    assert.ok(
+      rows.some((row) => row.attributes === null),
+      'some attributes are NULL',
+    );
+    assert.ok(
+      rows.some((row) => row.description === null),
+      'some descriptions are NULL',
+    );
   });
 
   it('mix CJK, emoji, out-of-stock products and every status into the catalogue', () => {
     const rows = products(7, 500);
-    assert.ok(rows.some((row) => CJK.test(row.name)), 'a CJK product name');
-    assert.ok(rows.some((row) => /[A-Za-z]/.test(row.name) && CJK.test(row.name)), 'a mixed-script product name');
-    assert.ok(rows.some((row) => row.description !== null && EMOJI.test(row.description)), 'an emoji in a description');
-    assert.ok(rows.some((row) => row.stock === 0), 'an out-of-stock product');
+    assert.ok(
+      rows.some((row) => CJK.test(row.name)),
+      'a CJK product name',
+    );
+    assert.ok(
+      rows.some((row) => /[A-Za-z]/.test(row.name) && CJK.test(row.name)),
+      'a mixed-script product name',
+    );
+    assert.ok(
+      rows.some((row) => row.description !== null && EMOJI.test(row.description)),
+      'an emoji in a description',
+    );
+    assert.ok(
+      rows.some((row) => row.stock === 0),
+      'an out-of-stock product',
+    );
     assert.deepEqual(new Set(rows.map((row) => row.status)), new Set(['active', 'draft', 'archived']));
   });
 
@@ -113,7 +143,9 @@ describe('demo data row builders', () => {
 
   it('build a category tree two or three levels deep whose parents are shallower', () => {
     const large = planDemoData(20_000, 2);
-    const rows = Array.from({ length: large.categoryCount }, (_, index) => buildCategoryRow(rowRandom(2, 'categories', index + 1), index + 1, large));
+    const rows = Array.from({ length: large.categoryCount }, (_, index) =>
+      buildCategoryRow(rowRandom(2, 'categories', index + 1), index + 1, large),
+    );
     assert.equal(new Set(rows.map((row) => row.slug)).size, rows.length, 'slugs are unique');
     for (const row of rows) {
       const depth = categoryDepth(large, row.id);
@@ -147,8 +179,14 @@ describe('demo order bundles', () => {
   it('number items and commissions consecutively across orders', () => {
     const itemIds = bundles.flatMap(({ items }) => items.map((item) => item.id));
     const commissionIds = bundles.flatMap(({ commissions }) => commissions.map((row) => row.id));
-    assert.deepEqual(itemIds, itemIds.map((_, index) => index + 1));
-    assert.deepEqual(commissionIds, commissionIds.map((_, index) => index + 1));
+    assert.deepEqual(
+      itemIds,
+      itemIds.map((_, index) => index + 1),
+    );
+    assert.deepEqual(
+      commissionIds,
+      commissionIds.map((_, index) => index + 1),
+    );
   });
 
   it('pay commissions on about a third of orders, to the upline of the buyer', () => {
@@ -164,7 +202,10 @@ describe('demo order bundles', () => {
       if (team !== undefined) assert.equal(team.user_id, referrerOf(referrerOf(order.user_id) ?? 0));
       for (const row of commissions) assert.match(row.amount, MONEY);
     }
-    assert.ok(earning.some(({ commissions }) => commissions.some((row) => row.type === 'bonus')), 'a bonus');
+    assert.ok(
+      earning.some(({ commissions }) => commissions.some((row) => row.type === 'bonus')),
+      'a bonus',
+    );
   });
 
   it('leave unpaid orders without paid_at and write paid_at in whole seconds', () => {

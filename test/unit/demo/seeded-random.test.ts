@@ -52,7 +52,14 @@ describe('seeded random', () => {
   it('follows the weights roughly', () => {
     const random = createRandom(11);
     let heavy = 0;
-    for (let i = 0; i < 10_000; i += 1) if (random.weighted([['heavy', 9], ['light', 1]]) === 'heavy') heavy += 1;
+    for (let i = 0; i < 10_000; i += 1)
+      if (
+        random.weighted([
+          ['heavy', 9],
+          ['light', 1],
+        ]) === 'heavy'
+      )
+        heavy += 1;
     assert.ok(heavy > 8_700 && heavy < 9_300, `heavy chosen ${heavy} times of 10000`);
   });
 

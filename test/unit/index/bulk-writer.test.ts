@@ -24,12 +24,22 @@ function scriptedWriter(responses: Item[][]): { writer: BulkWriter; bodies: stri
   return { writer: { client, logger: silentLogger, metrics: undefined, retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 2 } }, bodies };
 }
 
-const operation = (id: string): BulkOperation => ({ action: 'index', index: 'gw-products', id, version: 5n, versionType: 'external', document: { id } });
+const operation = (id: string): BulkOperation => ({
+  action: 'index',
+  index: 'gw-products',
+  id,
+  version: 5n,
+  versionType: 'external',
+  document: { id },
+});
 const busy: Item = { status: 429, error: { type: 'es_rejected_execution_exception', reason: 'queue full' } };
 
 describe('sendBulk', () => {
   it('resends only the throttled items and reports every final outcome in order', async () => {
-    const { writer, bodies } = scriptedWriter([[{ status: 201 }, busy, { status: 409, error: { type: 'version_conflict_engine_exception', reason: 'newer' } }], [{ status: 200 }]]);
+    const { writer, bodies } = scriptedWriter([
+      [{ status: 201 }, busy, { status: 409, error: { type: 'version_conflict_engine_exception', reason: 'newer' } }],
+      [{ status: 200 }],
+    ]);
     assert.deepEqual(await sendBulk(writer, [operation('1'), operation('2'), operation('3')]), ['applied', 'applied', 'stale']);
     assert.equal(bodies.length, 2);
     assert.match(bodies[1] ?? '', /^\{"index":\{"_index":"gw-products","_id":"2"/);
@@ -50,7 +60,9 @@ describe('sendBulk', () => {
   });
 
   it('does not retry a document Elasticsearch rejects as malformed', async () => {
-    const { writer, bodies } = scriptedWriter([[{ status: 400, error: { type: 'document_parsing_exception', reason: 'failed to parse field [stock]' } }, { status: 201 }]]);
+    const { writer, bodies } = scriptedWriter([
+      [{ status: 400, error: { type: 'document_parsing_exception', reason: 'failed to parse field [stock]' } }, { status: 201 }],
+    ]);
     assert.deepEqual(await sendBulk(writer, [operation('1'), operation('2')]), ['rejected', 'applied']);
     assert.equal(bodies.length, 1);
   });

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SearchMapping } from '../../../src/schema/entity.js';
 import { productEntity } from '../../../src/schema/product.type.js';
-import { SEARCH_MAPPING_VERSION, entityIndexBody, mappingFingerprint, multilingualAnalyzer, physicalIndexName } from '../../../src/index/index-manager.js';
+import {
+  SEARCH_MAPPING_VERSION,
+  entityIndexBody,
+  mappingFingerprint,
+  multilingualAnalyzer,
+  physicalIndexName,
+} from '../../../src/index/index-manager.js';
 import { SYNC_FIELD } from '../../../src/index/search-documents.js';
 
 const mapping = productEntity.search as SearchMapping;
@@ -16,7 +22,11 @@ describe('physicalIndexName', () => {
 
 describe('multilingualAnalyzer', () => {
   it('bigrams CJK and folds width and accents when analysis-common is available', () => {
-    assert.deepEqual(multilingualAnalyzer('cjk'), { type: 'custom', tokenizer: 'standard', filter: ['cjk_width', 'lowercase', 'asciifolding', 'cjk_bigram'] });
+    assert.deepEqual(multilingualAnalyzer('cjk'), {
+      type: 'custom',
+      tokenizer: 'standard',
+      filter: ['cjk_width', 'lowercase', 'asciifolding', 'cjk_bigram'],
+    });
   });
 
   it('falls back to core filters only', () => {
@@ -36,13 +46,23 @@ describe('entityIndexBody', () => {
     assert.equal(body.settings['index.gc_deletes'], undefined);
     assert.ok(body.settings.analysis.analyzer.multilingual);
     assert.equal(body.mappings.dynamic, false);
-    assert.deepEqual(body.mappings._meta, { gateway: { mapping_version: SEARCH_MAPPING_VERSION, analysis: 'cjk', fingerprint: mappingFingerprint(mapping, 'cjk') } });
-    assert.deepEqual(Object.keys(body.mappings.properties[SYNC_FIELD]?.properties ?? {}), ['deleted', 'version', 'written_at', 'embeds', 'inputs']);
+    assert.deepEqual(body.mappings._meta, {
+      gateway: { mapping_version: SEARCH_MAPPING_VERSION, analysis: 'cjk', fingerprint: mappingFingerprint(mapping, 'cjk') },
+    });
+    assert.deepEqual(Object.keys(body.mappings.properties[SYNC_FIELD]?.properties ?? {}), [
+      'deleted',
+      'version',
+      'written_at',
+      'embeds',
+      'inputs',
+    ]);
     assert.deepEqual(body.mappings.properties.name, mapping.properties.name);
   });
 
   it('merges extra settings last, e.g. gc_deletes for tests', () => {
-    const body = entityIndexBody(mapping, 'core', { ...layout, settings: { 'index.gc_deletes': '0s' } }) as { settings: Record<string, unknown> };
+    const body = entityIndexBody(mapping, 'core', { ...layout, settings: { 'index.gc_deletes': '0s' } }) as {
+      settings: Record<string, unknown>;
+    };
     assert.equal(body.settings['index.gc_deletes'], '0s');
   });
 
@@ -62,7 +82,9 @@ describe('mappingFingerprint', () => {
 
   it('ignores the index layout, which a reindex does not need to change', () => {
     const a = entityIndexBody(mapping, 'core', { shards: 1, replicas: 0 }) as { mappings: { _meta: unknown } };
-    const b = entityIndexBody(mapping, 'core', { shards: 3, replicas: 1, settings: { refresh_interval: '5s' } }) as { mappings: { _meta: unknown } };
+    const b = entityIndexBody(mapping, 'core', { shards: 3, replicas: 1, settings: { refresh_interval: '5s' } }) as {
+      mappings: { _meta: unknown };
+    };
     assert.deepEqual(a.mappings._meta, b.mappings._meta);
   });
 });

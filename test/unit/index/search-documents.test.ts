@@ -34,13 +34,25 @@ const productRow: Row = {
   created_at: '2025-03-01T10:15:30.123Z',
   updated_at: '2025-03-01T10:15:30.123Z',
 };
-const category: Row = { id: 7, parent_id: 2, name: 'Kitchen', slug: 'kitchen', created_at: '2025-01-01T00:00:00.000Z', updated_at: '2025-01-01T00:00:00.000Z' };
+const category: Row = {
+  id: 7,
+  parent_id: 2,
+  name: 'Kitchen',
+  slug: 'kitchen',
+  created_at: '2025-01-01T00:00:00.000Z',
+  updated_at: '2025-01-01T00:00:00.000Z',
+};
 
 describe('bulkNdjson', () => {
   it('writes versions above 2^53 as exact integer text', () => {
     const version = 9_007_199_254_740_993n; // 2^53 + 1: a JS number would round it to 2^53
-    const body = bulkNdjson([{ action: 'index', index: 'gw-products', id: '42', version, versionType: 'external', document: { name: 'Mug' } }]);
-    assert.equal(body, '{"index":{"_index":"gw-products","_id":"42","version":9007199254740993,"version_type":"external"}}\n{"name":"Mug"}\n');
+    const body = bulkNdjson([
+      { action: 'index', index: 'gw-products', id: '42', version, versionType: 'external', document: { name: 'Mug' } },
+    ]);
+    assert.equal(
+      body,
+      '{"index":{"_index":"gw-products","_id":"42","version":9007199254740993,"version_type":"external"}}\n{"name":"Mug"}\n',
+    );
   });
 
   it('accepts the largest row version and writes delete actions without a document line', () => {
@@ -55,12 +67,22 @@ describe('bulkNdjson', () => {
 
   it('produces an empty body for no operations and one line pair per index operation', () => {
     assert.equal(bulkNdjson([]), '');
-    const operations: BulkOperation[] = [1n, 2n].map((version) => ({ action: 'index', index: 'i', id: String(version), version, versionType: 'external', document: {} }));
+    const operations: BulkOperation[] = [1n, 2n].map((version) => ({
+      action: 'index',
+      index: 'i',
+      id: String(version),
+      version,
+      versionType: 'external',
+      document: {},
+    }));
     assert.equal(bulkNdjson(operations).split('\n').length, 5);
   });
 
   it('refuses versions Elasticsearch cannot store as an external version', () => {
-    assert.throws(() => bulkNdjson([{ action: 'delete', index: 'i', id: '1', version: MAX_ROW_VERSION + 1n, versionType: 'external_gte' }]), RangeError);
+    assert.throws(
+      () => bulkNdjson([{ action: 'delete', index: 'i', id: '1', version: MAX_ROW_VERSION + 1n, versionType: 'external_gte' }]),
+      RangeError,
+    );
     assert.throws(() => bulkNdjson([{ action: 'delete', index: 'i', id: '1', version: -1n, versionType: 'external_gte' }]), RangeError);
   });
 });
@@ -85,7 +107,13 @@ describe('classifyBulkItem', () => {
 describe('live documents and tombstones', () => {
   it('adds the sync state to the entity document and reads it back exactly', () => {
     const version = 8_000_000_000_000_000_123n;
-    const document = liveDocument(mapping, { row: productRow, related: { categories: category } }, version, { categories: { id: '7', version: 2n ** 60n + 5n } }, 1_700_000_000_000);
+    const document = liveDocument(
+      mapping,
+      { row: productRow, related: { categories: category } },
+      version,
+      { categories: { id: '7', version: 2n ** 60n + 5n } },
+      1_700_000_000_000,
+    );
     assert.equal(document.category_name, 'Kitchen');
     const state = readSyncState(JSON.parse(JSON.stringify(document)));
     assert.equal(state?.version, version);

@@ -20,7 +20,10 @@ const change = (op: RowChange['op'], after: RowChange['after']): RowChange => ({
 
 describe('live change events', () => {
   it('carry the declared columns of an insert or update, as the cache holds them, and no row for a delete', () => {
-    const inserted = liveChangeOf({ entity: productEntity, id: '7', change: change('create', { id: 7, name: 'Kettle', undeclared_column: 'x' }) }, 5);
+    const inserted = liveChangeOf(
+      { entity: productEntity, id: '7', change: change('create', { id: 7, name: 'Kettle', undeclared_column: 'x' }) },
+      5,
+    );
     assert.equal(inserted.kind, 'insert');
     assert.deepEqual(inserted.row, { id: 7, name: 'Kettle' });
     assert.equal(inserted.version, '0000000000000000042');

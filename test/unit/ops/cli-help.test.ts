@@ -8,7 +8,11 @@ const cli = (name: string) => fileURLToPath(new URL(`../../../src/cli/${name}.js
 describe('command-line help', () => {
   for (const name of ['start', 'sync', 'reindex', 'check', 'stack']) {
     it(`npm run ${name} -- --help explains the command and exits 0 without touching a service`, () => {
-      const result = spawnSync(process.execPath, [cli(name), '--help'], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, MYSQL_URL: 'mysql://nobody@127.0.0.1:1/none' } });
+      const result = spawnSync(process.execPath, [cli(name), '--help'], {
+        encoding: 'utf8',
+        timeout: 20_000,
+        env: { ...process.env, MYSQL_URL: 'mysql://nobody@127.0.0.1:1/none' },
+      });
       assert.equal(result.status, 0, result.stderr);
       assert.match(result.stdout, /^Usage: npm (start|run \w+)/);
     });

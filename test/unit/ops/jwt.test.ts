@@ -44,11 +44,17 @@ describe('JWT verification', () => {
   });
 
   it('accepts an HS256 token and reads the subject and roles', async () => {
-    assert.deepEqual(await verifier.verify(signHs256(claims({ roles: ['personal', 'analyst'] }), secret)), { subject: 'user-42', roles: ['personal', 'analyst'] });
+    assert.deepEqual(await verifier.verify(signHs256(claims({ roles: ['personal', 'analyst'] }), secret)), {
+      subject: 'user-42',
+      roles: ['personal', 'analyst'],
+    });
   });
 
   it('accepts an RS256 token signed with the private key of the configured public key', async () => {
-    assert.deepEqual(await verifier.verify(signRs256(claims({ roles: 'analyst personal' }), keys.privateKey)), { subject: 'user-42', roles: ['analyst', 'personal'] });
+    assert.deepEqual(await verifier.verify(signRs256(claims({ roles: 'analyst personal' }), keys.privateKey)), {
+      subject: 'user-42',
+      roles: ['analyst', 'personal'],
+    });
   });
 
   for (const alg of ['ES256', 'EdDSA'] as const) {
@@ -59,13 +65,18 @@ describe('JWT verification', () => {
       const withKey = await verifierFor(alg === 'ES256' ? { es256PublicKey: pem } : { eddsaPublicKey: pem });
       assert.deepEqual(await withKey.verify(token), { subject: 'user-42', roles: ['analyst'] });
       await assert.rejects(verifier.verify(token), refusedWith(new RegExp(`${alg} tokens are not accepted`)));
-      await assert.rejects(withKey.verify(signAsymmetric(alg, claims(), keyPairFor(alg).privateKey)), refusedWith(/signature does not match/));
+      await assert.rejects(
+        withKey.verify(signAsymmetric(alg, claims(), keyPairFor(alg).privateKey)),
+        refusedWith(/signature does not match/),
+      );
     });
   }
 
   it('reads roles from the configured claim', async () => {
     const token = signHs256(claims({ 'https://shop.example/roles': ['analyst'] }), secret);
-    assert.deepEqual((await verifierFor({ rolesClaim: 'https://shop.example/roles' }).then((custom) => custom.verify(token))).roles, ['analyst']);
+    assert.deepEqual((await verifierFor({ rolesClaim: 'https://shop.example/roles' }).then((custom) => custom.verify(token))).roles, [
+      'analyst',
+    ]);
   });
 
   it('refuses a token whose payload was changed after signing', async () => {
@@ -103,9 +114,15 @@ describe('JWT verification', () => {
 
   it('checks issuer and audience when configured, and requires them to be present', async () => {
     const strict = await verifierFor({ issuer: 'https://id.shop.example', audience: 'gateway' });
-    assert.equal((await strict.verify(signHs256(claims({ iss: 'https://id.shop.example', aud: ['other', 'gateway'] }), secret))).subject, 'user-42');
+    assert.equal(
+      (await strict.verify(signHs256(claims({ iss: 'https://id.shop.example', aud: ['other', 'gateway'] }), secret))).subject,
+      'user-42',
+    );
     await assert.rejects(strict.verify(signHs256(claims({ iss: 'https://evil.example', aud: 'gateway' }), secret)), refusedWith(/issuer/));
-    await assert.rejects(strict.verify(signHs256(claims({ iss: 'https://id.shop.example', aud: 'other' }), secret)), refusedWith(/audience/));
+    await assert.rejects(
+      strict.verify(signHs256(claims({ iss: 'https://id.shop.example', aud: 'other' }), secret)),
+      refusedWith(/audience/),
+    );
     await assert.rejects(strict.verify(signHs256(claims({ aud: 'gateway' }), secret)), refusedWith(/issuer/));
     await assert.rejects(strict.verify(signHs256(claims({ iss: 'https://id.shop.example' }), secret)), refusedWith(/audience/));
   });
@@ -115,7 +132,10 @@ describe('JWT verification', () => {
     await assert.rejects(verifier.verify('e30.e30.'), refusedWith(/algorithm/));
     const [header, payload, signature] = signHs256(claims(), secret).split('.') as [string, string, string];
     await assert.rejects(verifier.verify(`${header}.${payload}=.${signature}`), refusedWith(/not valid/), 'padding is not base64url');
-    await assert.rejects(verifier.verify(`${header}.${payload}.${signature.replaceAll('-', '+').replaceAll('_', '/')}+`), refusedWith(/not valid/));
+    await assert.rejects(
+      verifier.verify(`${header}.${payload}.${signature.replaceAll('-', '+').replaceAll('_', '/')}+`),
+      refusedWith(/not valid/),
+    );
     const badRoles = signHs256(claims({ roles: [1, 2] }), secret);
     await assert.rejects(verifier.verify(badRoles), (error: unknown) => !(error as Error).message.includes(badRoles));
   });
@@ -151,11 +171,29 @@ describe('JWT verification against a JWKS', () => {
     published = [first];
     const verifier = await verifierFor({ hs256Secret: null, rs256PublicKey: null, jwksUrl: url, jwksCooldownMs: 0 });
     assert.equal((await verifier.verify(signAsymmetric('ES256', claims(), first.privateKey, 'key-1'))).subject, 'user-42');
-    assert.equal(await verifier.verify(signAsymmetric('ES256', claims(), first.privateKey, 'key-1')).then(() => fetches), 1, 'the key set is fetched once, then cached');
+    assert.equal(
+      await verifier.verify(signAsymmetric('ES256', claims(), first.privateKey, 'key-1')).then(() => fetches),
+      1,
+      'the key set is fetched once, then cached',
+    );
     published = [first, second];
-    assert.equal((await verifier.verify(signAsymmetric('EdDSA', claims({ sub: 'user-7' }), second.privateKey, 'key-2'))).subject, 'user-7', 'an unknown kid re-fetches the set');
-    await assert.rejects(verifier.verify(signAsymmetric('EdDSA', claims(), keyPairFor('EdDSA').privateKey, 'key-2')), refusedWith(/signature does not match/));
-    await assert.rejects(verifier.verify(signAsymmetric('ES256', claims(), first.privateKey, 'key-9')), refusedWith(/no key of the key set matches/));
-    await assert.rejects(verifier.verify(signHs256(claims(), secret, { kid: 'key-1' })), refusedWith(/HS256 tokens are not accepted/), 'never HMAC with a JWKS key');
+    assert.equal(
+      (await verifier.verify(signAsymmetric('EdDSA', claims({ sub: 'user-7' }), second.privateKey, 'key-2'))).subject,
+      'user-7',
+      'an unknown kid re-fetches the set',
+    );
+    await assert.rejects(
+      verifier.verify(signAsymmetric('EdDSA', claims(), keyPairFor('EdDSA').privateKey, 'key-2')),
+      refusedWith(/signature does not match/),
+    );
+    await assert.rejects(
+      verifier.verify(signAsymmetric('ES256', claims(), first.privateKey, 'key-9')),
+      refusedWith(/no key of the key set matches/),
+    );
+    await assert.rejects(
+      verifier.verify(signHs256(claims(), secret, { kid: 'key-1' })),
+      refusedWith(/HS256 tokens are not accepted/),
+      'never HMAC with a JWKS key',
+    );
   });
 });

@@ -22,6 +22,9 @@ describe('supported Node', () => {
     assert.equal(manifest.dependencies['playwright-core'], undefined, 'playwright-core is a test tool');
     assert.ok(manifest.devDependencies['playwright-core'] !== undefined);
     const dockerfile = readFileSync(join(repoRoot(), 'Dockerfile'), 'utf8');
-    assert.deepEqual([...dockerfile.matchAll(/^FROM node:(\d+)/gm)].map((match) => match[1]), ['22', '22']);
+    assert.deepEqual(
+      [...dockerfile.matchAll(/^FROM node:(\d+)/gm)].map((match) => match[1]),
+      ['22', '22'],
+    );
   });
 });

@@ -12,13 +12,24 @@ const invalid = (variable: string) => (error: unknown) => {
 describe('operations settings', () => {
   it('has safe defaults: limits on, rate limit on, no bearer tokens, bounded shutdown', () => {
     const config = loadGatewayConfig({});
-    assert.deepEqual(config.limits, { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxBatchOperations: 10, maxBodyBytes: 1_048_576, maxTokens: 5_000 });
+    assert.deepEqual(config.limits, {
+      maxDepth: 12,
+      maxAliases: 30,
+      maxCost: 20_000,
+      maxBatchOperations: 10,
+      maxBodyBytes: 1_048_576,
+      maxTokens: 5_000,
+    });
     assert.deepEqual(config.rateLimit, { requests: 1200, windowMs: 60_000, authFailures: 20, authFailureWindowMs: 300_000 });
     assert.equal(config.http.introspection, false, 'introspection only when asked for');
     assert.equal(config.shutdownTimeoutMs, 15_000);
     assert.equal(config.http.trustProxy, false);
     assert.equal(config.http.searchPage, true);
-    assert.equal(loadGatewayConfig({ NODE_ENV: 'production' }).http.searchPage, false, 'a demo page is not served in production unless asked');
+    assert.equal(
+      loadGatewayConfig({ NODE_ENV: 'production' }).http.searchPage,
+      false,
+      'a demo page is not served in production unless asked',
+    );
     assert.deepEqual(config.auth.jwt, {
       hs256Secret: null,
       rs256PublicKey: null,
@@ -54,7 +65,14 @@ describe('operations settings', () => {
       JWT_ROLES_CLAIM: 'scope',
       JWT_CLOCK_TOLERANCE_S: '5',
     });
-    assert.deepEqual(config.limits, { maxDepth: 8, maxAliases: 5, maxCost: 900, maxBatchOperations: 2, maxBodyBytes: 65_536, maxTokens: 800 });
+    assert.deepEqual(config.limits, {
+      maxDepth: 8,
+      maxAliases: 5,
+      maxCost: 900,
+      maxBatchOperations: 2,
+      maxBodyBytes: 65_536,
+      maxTokens: 800,
+    });
     assert.deepEqual(config.rateLimit, { requests: 0, windowMs: 1000, authFailures: 20, authFailureWindowMs: 300_000 });
     assert.equal(config.shutdownTimeoutMs, 5000);
     assert.equal(config.http.trustProxy, true);
@@ -66,7 +84,11 @@ describe('operations settings', () => {
     assert.throws(() => loadGatewayConfig({ JWT_HS256_SECRET: 'short' }), invalid('JWT_HS256_SECRET'));
     assert.throws(() => loadGatewayConfig({ JWT_RS256_PUBLIC_KEY: 'not a key' }), invalid('JWT_RS256_PUBLIC_KEY'));
     assert.throws(() => loadGatewayConfig({ MAX_QUERY_DEPTH: '0' }), invalid('MAX_QUERY_DEPTH'));
-    assert.throws(() => loadGatewayConfig({ JWT_ES256_PUBLIC_KEY: rsaKeyPair().publicKey }), invalid('JWT_ES256_PUBLIC_KEY'), 'an RSA key is not an ES256 key');
+    assert.throws(
+      () => loadGatewayConfig({ JWT_ES256_PUBLIC_KEY: rsaKeyPair().publicKey }),
+      invalid('JWT_ES256_PUBLIC_KEY'),
+      'an RSA key is not an ES256 key',
+    );
     assert.throws(() => loadGatewayConfig({ JWT_JWKS_URL: 'ftp://keys.example' }), invalid('JWT_JWKS_URL'));
     assert.throws(() => loadGatewayConfig({ JWT_JWKS_ALGORITHMS: 'HS256' }), invalid('JWT_JWKS_ALGORITHMS'), 'no HMAC keys from a URL');
     assert.throws(() => loadGatewayConfig({ RATE_LIMIT_WINDOW_MS: '1500' }), invalid('RATE_LIMIT_WINDOW_MS'));

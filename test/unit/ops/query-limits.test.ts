@@ -21,9 +21,12 @@ const schema = buildSchema(`
 
 function measure(query: string, variables: Record<string, unknown> = {}) {
   const document = parse(query);
-  const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+  const operation = document.definitions.find(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
   assert.ok(operation);
-  const fragments = (name: string) => document.definitions.find((definition) => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name) as never;
+  const fragments = (name: string) =>
+    document.definitions.find((definition) => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name) as never;
   const { usesVariableSizes: _, ...measured } = measureOperation(schema, operation, fragments, variables);
   return measured;
 }
@@ -38,7 +41,9 @@ describe('query depth, aliases and cost', () => {
   });
 
   it('follows fragments and inline fragments for depth, aliases and cost', () => {
-    const measured = measure('query { a: product(id: 1) { ...P } } fragment P on Product { b: category { ... on Category { parent { name } } } }');
+    const measured = measure(
+      'query { a: product(id: 1) { ...P } } fragment P on Product { b: category { ... on Category { parent { name } } } }',
+    );
     assert.deepEqual(measured, { depth: 4, aliases: 2, cost: 4 });
   });
 
@@ -51,7 +56,7 @@ describe('query depth, aliases and cost', () => {
     assert.equal(measure('{ user(id: 1) { orders { nodes { id } } } }').cost, 1 + 1 + 20 * (1 + 1));
   });
 
-  it('counts a variable page size at the value sent, else at its default, else at the field\'s default', () => {
+  it("counts a variable page size at the value sent, else at its default, else at the field's default", () => {
     const query = 'query($n: Int = 3) { user(id: 1) { orders(first: $n) { nodes { id } } } }';
     assert.equal(measure(query, { n: 100 }).cost, 1 + 1 + 100 * 2);
     assert.equal(measure(query).cost, 1 + 1 + 3 * 2);
@@ -64,7 +69,9 @@ describe('query depth, aliases and cost', () => {
   it('leaves a cost that depends on variables to the per-request check, which uses their values', () => {
     const query = 'query($n: Int = 1) { user(id: 1) { orders(first: $n) { nodes { items { id } } } } }';
     assert.deepEqual(codesOf(query), []);
-    const codeFor = (variables: Record<string, unknown>) => (requestCostError(schema, parse(query), undefined, variables, { maxCost: 200 })?.originalError as { code?: string } | undefined)?.code;
+    const codeFor = (variables: Record<string, unknown>) =>
+      (requestCostError(schema, parse(query), undefined, variables, { maxCost: 200 })?.originalError as { code?: string } | undefined)
+        ?.code;
     assert.equal(codeFor({ n: 50 }), 'QUERY_TOO_COMPLEX');
     assert.equal(codeFor({}), undefined, 'the default (1 order of up to 100 items) is within the limit');
   });
@@ -76,7 +83,10 @@ describe('query depth, aliases and cost', () => {
   it('counts introspection against aliases and cost; the ofType chain adds no depth', () => {
     assert.deepEqual(codesOf('{ __type(name: "Product") { ofType { ofType { ofType { ofType { name } } } } } }'), []);
     assert.deepEqual(codesOf('{ a: __typename b: __typename c: __typename }'), ['TOO_MANY_ALIASES']);
-    assert.deepEqual(codesOf('{ __schema { types { fields { type { fields { name } } } } } }', { maxDepth: 10, maxAliases: 2, maxCost: 100 }), ['QUERY_TOO_COMPLEX']);
+    assert.deepEqual(
+      codesOf('{ __schema { types { fields { type { fields { name } } } } } }', { maxDepth: 10, maxAliases: 2, maxCost: 100 }),
+      ['QUERY_TOO_COMPLEX'],
+    );
   });
 
   it('rejects each exceeded limit with its own code before anything runs', () => {
@@ -87,11 +97,18 @@ describe('query depth, aliases and cost', () => {
   });
 
   it('names the limit and the measured value in the message', () => {
-    const [error] = validate(schema, parse('query Deep { product(id: 1) { category { parent { parent { parent { parent { name } } } } } } }'), [queryLimitsRule({ maxDepth: 5, maxAliases: 2, maxCost: 100 })]);
+    const [error] = validate(
+      schema,
+      parse('query Deep { product(id: 1) { category { parent { parent { parent { parent { name } } } } } } }'),
+      [queryLimitsRule({ maxDepth: 5, maxAliases: 2, maxCost: 100 })],
+    );
     assert.equal(error?.message, 'operation Deep is 7 levels deep; the limit is 5');
   });
 
   it('terminates on a fragment cycle (which the spec rules report)', () => {
-    assert.ok(measure('{ product(id: 1) { ...A } } fragment A on Product { category { ...B } } fragment B on Category { parent { ...B } }').depth >= 3);
+    assert.ok(
+      measure('{ product(id: 1) { ...A } } fragment A on Product { category { ...B } } fragment B on Category { parent { ...B } }').depth >=
+        3,
+    );
   });
 });

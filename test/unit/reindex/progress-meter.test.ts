@@ -4,11 +4,17 @@ import { createProgressRenderer, formatDuration, formatProgress } from '../../..
 
 describe('formatProgress', () => {
   it('shows the bar, percentage, counts, rate and time left', () => {
-    assert.equal(formatProgress({ label: 'products', done: 4_200, total: 10_000, elapsedMs: 4_000 }), 'products [##########..............]  42% 4,200/10,000 1,050/s ETA 0:06');
+    assert.equal(
+      formatProgress({ label: 'products', done: 4_200, total: 10_000, elapsedMs: 4_000 }),
+      'products [##########..............]  42% 4,200/10,000 1,050/s ETA 0:06',
+    );
   });
 
   it('caps at 100% when rows inserted meanwhile push past the estimate', () => {
-    assert.equal(formatProgress({ label: 'p', done: 120, total: 100, elapsedMs: 1_000 }), 'p [########################] 100% 120/100 120/s ETA 0:00');
+    assert.equal(
+      formatProgress({ label: 'p', done: 120, total: 100, elapsedMs: 1_000 }),
+      'p [########################] 100% 120/100 120/s ETA 0:00',
+    );
   });
 
   it('has no rate or ETA before anything was copied', () => {

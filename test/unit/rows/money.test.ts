@@ -17,7 +17,8 @@ describe('decimalToMinorUnits', () => {
     assert.equal(decimalToMinorUnits('1.2300'), 123);
     assert.equal(decimalToMinorUnits('1.005'), null);
     assert.equal(decimalToMinorUnits('90071992547409.92'), null, 'beyond 2^53 cents');
-    for (const bad of ['', 'abc', '1e3', '1,5', ' 1', null, 12, undefined]) assert.equal(decimalToMinorUnits(bad as never), null, String(bad));
+    for (const bad of ['', 'abc', '1e3', '1,5', ' 1', null, 12, undefined])
+      assert.equal(decimalToMinorUnits(bad as never), null, String(bad));
   });
 });
 
@@ -38,13 +39,19 @@ describe('exactIntegerSum', () => {
     assert.equal(exactIntegerSum(null, 'x'), 0n);
     assert.equal(exactIntegerSum(undefined, 'x'), 0n);
     assert.throws(() => exactIntegerSum(0.30000000000000004, 'revenue'), /revenue/);
-    assert.throws(() => exactIntegerSum(2 ** 53 + 2, 'revenue'), (error: unknown) => isGatewayError(error) && error.code === 'INTERNAL');
+    assert.throws(
+      () => exactIntegerSum(2 ** 53 + 2, 'revenue'),
+      (error: unknown) => isGatewayError(error) && error.code === 'INTERNAL',
+    );
   });
 });
 
 describe('parseMoneyArgument', () => {
   it('names the argument when a client amount has too many decimals', () => {
     assert.equal(parseMoneyArgument('10.5', 'minPrice'), 1050);
-    assert.throws(() => parseMoneyArgument('10.001', 'filter.minPrice'), (error: unknown) => isGatewayError(error) && error.code === 'BAD_USER_INPUT' && /filter\.minPrice/.test(error.message));
+    assert.throws(
+      () => parseMoneyArgument('10.001', 'filter.minPrice'),
+      (error: unknown) => isGatewayError(error) && error.code === 'BAD_USER_INPUT' && /filter\.minPrice/.test(error.message),
+    );
   });
 });

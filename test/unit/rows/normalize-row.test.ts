@@ -149,12 +149,7 @@ describe('normalizeRow', () => {
   });
 
   it('names the column and the value it cannot convert', () => {
-    assertGatewayError(
-      () => normalizeRow({ price: 'abc' }, { price: col.decimal(2) }),
-      'ROW_INVALID',
-      /column "price"/,
-      /"abc"/,
-    );
+    assertGatewayError(() => normalizeRow({ price: 'abc' }, { price: col.decimal(2) }), 'ROW_INVALID', /column "price"/, /"abc"/);
   });
 
   it('treats a column named like an Object.prototype member as data', () => {

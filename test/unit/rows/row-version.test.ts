@@ -16,7 +16,10 @@ describe('binlogVersion', () => {
       binlogVersion('binlog.000004', 35210, 0),
       binlogVersion('binlog.000004', 35210n, 1),
     ];
-    assert.deepEqual([...versions].sort((a, b) => (a < b ? -1 : 1)), versions);
+    assert.deepEqual(
+      [...versions].sort((a, b) => (a < b ? -1 : 1)),
+      versions,
+    );
   });
 
   it('stays below 2^63 at the largest coordinates', () => {

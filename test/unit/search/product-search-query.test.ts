@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isGatewayError } from '../../../src/errors.js';
 import type { ProductFilters } from '../../../src/search/product-search-query.js';
-import { MAX_FILTER_VALUES, buildProductSearch, filterValues, normalizeSearchText, productSortShape } from '../../../src/search/product-search-query.js';
+import {
+  MAX_FILTER_VALUES,
+  buildProductSearch,
+  filterValues,
+  normalizeSearchText,
+  productSortShape,
+} from '../../../src/search/product-search-query.js';
 import { readProductSearch } from '../../../src/search/product-search-results.js';
 import { liveDocumentsFilter } from '../../../src/index/search-documents.js';
 
@@ -27,7 +33,14 @@ describe('filterValues', () => {
   it('treats an empty list as no filter and bounds count and length', () => {
     assert.equal(filterValues([], 'brands'), null);
     assert.deepEqual(filterValues([' Acme '], 'brands'), ['Acme']);
-    assert.throws(() => filterValues(Array.from({ length: MAX_FILTER_VALUES + 1 }, () => 'a'), 'brands'), badInput);
+    assert.throws(
+      () =>
+        filterValues(
+          Array.from({ length: MAX_FILTER_VALUES + 1 }, () => 'a'),
+          'brands',
+        ),
+      badInput,
+    );
     assert.throws(() => filterValues([''], 'brands'), badInput);
     assert.throws(() => filterValues(['x'.repeat(101)], 'tags'), badInput);
   });
@@ -35,7 +48,13 @@ describe('filterValues', () => {
 
 describe('buildProductSearch', () => {
   const text = 'name:* OR {"match_all":{}}';
-  const request = buildProductSearch({ text, filters: { ...noFilters, brands: ['Acme'], minPriceCents: 1000, inStock: true }, sort: 'RELEVANCE', first: 20, after: [1.5, 42] });
+  const request = buildProductSearch({
+    text,
+    filters: { ...noFilters, brands: ['Acme'], minPriceCents: 1000, inStock: true },
+    sort: 'RELEVANCE',
+    first: 20,
+    after: [1.5, 42],
+  });
   const json = JSON.stringify(request);
 
   it('passes client text only to match queries, never to a query-string parser', () => {
@@ -46,7 +65,9 @@ describe('buildProductSearch', () => {
   });
 
   it('filters hits after the facets, and each facet applies every filter but its own', () => {
-    assert.deepEqual(request.post_filter, { bool: { filter: [{ terms: { 'brand.keyword': ['Acme'] } }, { range: { price_cents: { gte: 1000 } } }, { term: { in_stock: true } }] } });
+    assert.deepEqual(request.post_filter, {
+      bool: { filter: [{ terms: { 'brand.keyword': ['Acme'] } }, { range: { price_cents: { gte: 1000 } } }, { term: { in_stock: true } }] },
+    });
     const facetFilter = (name: string) => (request.aggs?.[name] as { filter: { bool: { filter: unknown[] } } }).filter.bool.filter;
     assert.deepEqual(facetFilter('brands'), [{ range: { price_cents: { gte: 1000 } } }, { term: { in_stock: true } }]);
     assert.deepEqual(facetFilter('prices'), [{ terms: { 'brand.keyword': ['Acme'] } }, { term: { in_stock: true } }]);
@@ -89,16 +110,30 @@ describe('readProductSearch', () => {
         aggregations: {
           brands: { doc_count: 7, values: { buckets: [{ key: 'Acme', doc_count: 7 }] } },
           categories: { doc_count: 7, values: { buckets: [{ key: 12, doc_count: 7 }] } },
-          prices: { doc_count: 7, values: { buckets: [{ key: '*-5000.0', to: 5000, doc_count: 3 }, { key: '5000.0-*', from: 5000, doc_count: 4 }] } },
+          prices: {
+            doc_count: 7,
+            values: {
+              buckets: [
+                { key: '*-5000.0', to: 5000, doc_count: 3 },
+                { key: '5000.0-*', from: 5000, doc_count: 4 },
+              ],
+            },
+          },
         },
       } as never,
       2,
     );
     assert.equal(page.total, 7);
     assert.equal(page.hasNextPage, true);
-    assert.deepEqual(page.hits.map((hit) => hit.id), ['1', '2']);
+    assert.deepEqual(
+      page.hits.map((hit) => hit.id),
+      ['1', '2'],
+    );
     assert.deepEqual(page.hits[0]?.highlights, [{ field: 'name', snippets: ['<em>Mug</em>'] }]);
     assert.deepEqual(page.facets.categories, [{ value: '12', count: 7 }]);
-    assert.deepEqual(page.facets.priceRanges, [{ fromCents: null, toCents: 5000, count: 3 }, { fromCents: 5000, toCents: null, count: 4 }]);
+    assert.deepEqual(page.facets.priceRanges, [
+      { fromCents: null, toCents: 5000, count: 3 },
+      { fromCents: 5000, toCents: null, count: 4 },
+    ]);
   });
 });

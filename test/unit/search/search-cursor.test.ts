@@ -25,7 +25,11 @@ describe('search cursors', () => {
     const forged = (values: unknown[]) => encodeSearchCursor(fingerprint, values);
     assert.throws(() => decodeSearchCursor(forged([1]), fingerprint, ['number', 'integer']), badInput, 'wrong length');
     assert.throws(() => decodeSearchCursor(forged([1, 1.5]), fingerprint, ['number', 'integer']), badInput, 'a fraction where an id goes');
-    assert.throws(() => decodeSearchCursor(forged([1, 2 ** 60]), fingerprint, ['number', 'integer']), badInput, 'an id a JS number rounded');
+    assert.throws(
+      () => decodeSearchCursor(forged([1, 2 ** 60]), fingerprint, ['number', 'integer']),
+      badInput,
+      'an id a JS number rounded',
+    );
     assert.throws(() => decodeSearchCursor(forged(['x', 1]), fingerprint, ['number', 'integer']), badInput);
     assert.throws(() => decodeSearchCursor(forged([{ match_all: {} }, 1]), fingerprint, ['number', 'integer']), badInput);
     assert.throws(() => decodeSearchCursor('!!!', fingerprint, ['number']), badInput);

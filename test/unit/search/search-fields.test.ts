@@ -16,7 +16,12 @@ describe('document helpers', () => {
   });
 
   it('offers the whole name, each later word onwards and the brand as completion inputs', () => {
-    assert.deepEqual(suggestionInputs('Silk Pillowcase (真丝枕套)', 'Muji'), ['Silk Pillowcase (真丝枕套)', 'Pillowcase (真丝枕套)', '(真丝枕套)', 'Muji']);
+    assert.deepEqual(suggestionInputs('Silk Pillowcase (真丝枕套)', 'Muji'), [
+      'Silk Pillowcase (真丝枕套)',
+      'Pillowcase (真丝枕套)',
+      '(真丝枕套)',
+      'Muji',
+    ]);
     assert.deepEqual(suggestionInputs(null, '  '), []);
     assert.equal(suggestionInputs('a b c d e f g h', 'Brand').length, 6, 'five from the name, then the brand');
   });
@@ -69,7 +74,10 @@ describe('selective embeds', () => {
   it('digest the declared columns only, and a deleted row apart', () => {
     const row: Row = { id: 1, category_id: 4, brand: 'Acme', stock: 3 };
     assert.equal(projectionDigest(row, ['category_id', 'brand']), projectionDigest({ ...row, stock: 99 }, ['category_id', 'brand']));
-    assert.notEqual(projectionDigest(row, ['category_id', 'brand']), projectionDigest({ ...row, brand: 'Other' }, ['category_id', 'brand']));
+    assert.notEqual(
+      projectionDigest(row, ['category_id', 'brand']),
+      projectionDigest({ ...row, brand: 'Other' }, ['category_id', 'brand']),
+    );
     assert.equal(projectionDigest(null, ['brand']), 'deleted');
   });
 });

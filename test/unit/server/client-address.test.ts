@@ -30,7 +30,11 @@ describe('client address behind proxies', () => {
   });
 
   it('refuses TRUSTED_PROXIES entries that are not CIDRs, naming the variable', () => {
-    assert.deepEqual(loadGatewayConfig({ TRUSTED_PROXIES: '10.1.0.0/16, 2001:db8::/32' }).http.trustedProxies, ['10.1.0.0/16', '2001:db8::/32']);
-    for (const bad of ['10.0.0.0/33', 'proxy.local', '10.0.0.0/x']) assert.throws(() => loadGatewayConfig({ TRUSTED_PROXIES: bad }), /TRUSTED_PROXIES/);
+    assert.deepEqual(loadGatewayConfig({ TRUSTED_PROXIES: '10.1.0.0/16, 2001:db8::/32' }).http.trustedProxies, [
+      '10.1.0.0/16',
+      '2001:db8::/32',
+    ]);
+    for (const bad of ['10.0.0.0/33', 'proxy.local', '10.0.0.0/x'])
+      assert.throws(() => loadGatewayConfig({ TRUSTED_PROXIES: bad }), /TRUSTED_PROXIES/);
   });
 });

@@ -46,14 +46,21 @@ describe('masked errors are logged with their request id', () => {
   it('logs a masked resolver failure through the logger of the request that hit it', async () => {
     const { logger, lines } = capturedLines();
     // Only what createApolloServer reads: the mode, the limits, the logger and the metrics.
-    const services = { config: loadGatewayConfig({ NODE_ENV: 'production' }), logger, metrics: createMetrics() } as unknown as GatewayServices;
+    const services = {
+      config: loadGatewayConfig({ NODE_ENV: 'production' }),
+      logger,
+      metrics: createMetrics(),
+    } as unknown as GatewayServices;
     const apollo = createApolloServer(schema, services, { consumerStatus: null, errors: errorAttribution() });
     await apollo.start();
     try {
       const contextValue = { scope: createRequestScope('req-masked-1', logger) } as unknown as RequestContext;
       const response = await apollo.executeOperation({ query: '{ broken }' }, { contextValue });
       assert.ok(response.body.kind === 'single');
-      assert.deepEqual(response.body.singleResult.errors?.map((error) => [error.message, error.extensions?.code]), [['Internal server error', 'INTERNAL_SERVER_ERROR']]);
+      assert.deepEqual(
+        response.body.singleResult.errors?.map((error) => [error.message, error.extensions?.code]),
+        [['Internal server error', 'INTERNAL_SERVER_ERROR']],
+      );
       const logged = lines().filter((line) => line.msg === 'internal error');
       assert.equal(logged.length, 1);
       assert.equal(logged[0]?.requestId, 'req-masked-1');
@@ -68,7 +75,10 @@ describe('masked errors are logged with their request id', () => {
     const attribution = errorAttribution();
     const failure = new Error('context factory bug');
     attribution.note(failure, logger);
-    assert.equal(attribution.loggerFor(new GraphQLError('Context creation failed: context factory bug', { originalError: failure })), logger);
+    assert.equal(
+      attribution.loggerFor(new GraphQLError('Context creation failed: context factory bug', { originalError: failure })),
+      logger,
+    );
     assert.equal(attribution.loggerFor(new Error('someone else')), undefined);
   });
 });

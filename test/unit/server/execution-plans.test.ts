@@ -34,7 +34,11 @@ function schemaRecording(seen: Seen): GraphQLSchema {
     name: 'Query',
     fields: {
       product: productField,
-      products: { type: new GraphQLList(product), args: { ids: { type: new GraphQLList(new GraphQLNonNull(GraphQLID)) } }, resolve: (_root, { ids }: { ids: string[] }) => ids.map((id) => ({ id, name: null, stock: 0 })) },
+      products: {
+        type: new GraphQLList(product),
+        args: { ids: { type: new GraphQLList(new GraphQLNonNull(GraphQLID)) } },
+        resolve: (_root, { ids }: { ids: string[] }) => ids.map((id) => ({ id, name: null, stock: 0 })),
+      },
     },
   });
   return new GraphQLSchema({ query });
@@ -58,7 +62,11 @@ describe('execution plans', () => {
     );
     const answers = [];
     const plans = [];
-    for (const variables of [{ id: '1', withStock: true }, { id: '2', withStock: false }, { id: '3', withStock: true }]) {
+    for (const variables of [
+      { id: '1', withStock: true },
+      { id: '2', withStock: false },
+      { id: '3', withStock: true },
+    ]) {
       const plan = planFor(schema, planned, undefined);
       plans.push(plan);
       answers.push(wire(await plan(context, variables)));
@@ -66,7 +74,11 @@ describe('execution plans', () => {
     assert.deepEqual(answers[0], { data: { product: { id: '1', name: 'Product 1 "quoted" é', stock: 2 }, other: { id: '7' } } });
     assert.deepEqual(answers[1], { data: { product: { id: '2', name: 'Product 2 "quoted" é' }, other: { id: '7' } } });
     assert.deepEqual(answers[2], { data: { product: { id: '3', name: 'Product 3 "quoted" é', stock: 6 }, other: { id: '7' } } });
-    assert.equal(JSON.stringify(answers[2]), JSON.stringify({ data: { product: { id: '3', name: 'Product 3 "quoted" é', stock: 6 }, other: { id: '7' } } }), 'same key order');
+    assert.equal(
+      JSON.stringify(answers[2]),
+      JSON.stringify({ data: { product: { id: '3', name: 'Product 3 "quoted" é', stock: 6 }, other: { id: '7' } } }),
+      'same key order',
+    );
     assert.deepEqual(seen.ids, ['1', '7', '2', '7', '3', '7']);
     assert.ok(seen.contexts.every((seenContext) => seenContext === context));
     assert.ok(plans[2] !== plans[0] && plans[2] !== plans[1], 'the second use compiled the plan the third use runs');
@@ -75,7 +87,9 @@ describe('execution plans', () => {
 
   it('keeps one plan per operation name and reports errors like graphql-js (non-null violation, bad variables)', async () => {
     const schema = schemaRecording({ ids: [], contexts: [] });
-    const planned = plannedDocument(parse('query A($id: ID!) { product(id: $id) { id broken } } query B($ids: [ID!]) { products(ids: $ids) { id } }'));
+    const planned = plannedDocument(
+      parse('query A($id: ID!) { product(id: $id) { id broken } } query B($ids: [ID!]) { products(ids: $ids) { id } }'),
+    );
     for (let use = 0; use < 3; use += 1) {
       const a = await planFor(schema, planned, 'A')(context, { id: '5' });
       assert.deepEqual(wire(a.data), { product: null });

@@ -22,7 +22,11 @@ const schema = new GraphQLSchema({
   query: new GraphQLObjectType({
     name: 'Query',
     fields: {
-      hello: { type: GraphQLString, args: { name: { type: new GraphQLNonNull(GraphQLString) } }, resolve: (_root, args: { name: string }) => `hello ${args.name}` },
+      hello: {
+        type: GraphQLString,
+        args: { name: { type: new GraphQLNonNull(GraphQLString) } },
+        resolve: (_root, args: { name: string }) => `hello ${args.name}`,
+      },
       item: { type: itemType, resolve: () => ({ id: 1 }) },
       broken: {
         type: GraphQLString,
@@ -59,14 +63,23 @@ function setUp(overrides: Partial<FastLaneOptions> = {}) {
     contexts.push(context);
     return Promise.resolve(context);
   };
-  const outcomes = () => Object.fromEntries([...metrics.detailed()].filter(([key]) => key.startsWith('graphql_fast_lane')).map(([key, count]) => [key.slice(key.indexOf('=') + 1, -1), count]));
+  const outcomes = () =>
+    Object.fromEntries(
+      [...metrics.detailed()]
+        .filter(([key]) => key.startsWith('graphql_fast_lane'))
+        .map(([key, count]) => [key.slice(key.indexOf('=') + 1, -1), count]),
+    );
   return { lane, metrics, contexts, createContext, outcomes, validations: () => validations };
 }
 
 describe('GraphQL fast lane', () => {
   it('answers a plain JSON query as Apollo would, byte for byte, and records the operation', async () => {
     const { lane, metrics, contexts, createContext, outcomes } = setUp();
-    const outcome = await lane.serve(jsonHeaders(), { query: 'query Greet($name: String!) { hello(name: $name) }', variables: { name: 'ada' } }, createContext);
+    const outcome = await lane.serve(
+      jsonHeaders(),
+      { query: 'query Greet($name: String!) { hello(name: $name) }', variables: { name: 'ada' } },
+      createContext,
+    );
     assert.deepEqual(outcome, { kind: 'served', contentType: 'application/json; charset=utf-8', body: '{"data":{"hello":"hello ada"}}\n' });
     assert.equal(contexts.length, 1);
     assert.equal(contexts[0]?.scope.operationName, 'Greet');
@@ -100,7 +113,8 @@ describe('GraphQL fast lane', () => {
       [jsonHeaders(), { query: 'mutation { touch }' }],
       [jsonHeaders(), { query: 'query A { item { id } } query B { item { id } }' }],
     ];
-    for (const [headers, body] of cases) assert.deepEqual(await lane.serve(headers, body, createContext), { kind: 'fallback', context: null });
+    for (const [headers, body] of cases)
+      assert.deepEqual(await lane.serve(headers, body, createContext), { kind: 'fallback', context: null });
     assert.equal(contexts.length, 0);
     assert.deepEqual(outcomes(), { not_eligible: cases.length });
   });
@@ -108,8 +122,15 @@ describe('GraphQL fast lane', () => {
   it('leaves invalid documents to Apollo: syntax, unknown fields, the query limits, introspection in production', async () => {
     const { lane, contexts, createContext, outcomes } = setUp();
     const overTokenLimit = `{ ${Array.from({ length: 30 }, (_, index) => `a${index}: item { id }`).join(' ')} }`;
-    const invalid = ['{ item { id ', '{ nothing }', '{ item { child { child { child { id } } } } }', '{ __schema { types { name } } }', overTokenLimit];
-    for (const query of invalid) assert.deepEqual(await lane.serve(jsonHeaders(), { query }, createContext), { kind: 'fallback', context: null });
+    const invalid = [
+      '{ item { id ',
+      '{ nothing }',
+      '{ item { child { child { child { id } } } } }',
+      '{ __schema { types { name } } }',
+      overTokenLimit,
+    ];
+    for (const query of invalid)
+      assert.deepEqual(await lane.serve(jsonHeaders(), { query }, createContext), { kind: 'fallback', context: null });
     assert.equal(contexts.length, 0);
     assert.deepEqual(outcomes(), { invalid: invalid.length });
     const tooling = setUp({ introspection: true });
@@ -137,7 +158,11 @@ describe('GraphQL fast lane', () => {
     const outcome = await lane.serve(jsonHeaders(), { query: '{ item { id } broken }' }, createContext);
     assert.ok(outcome.kind === 'fallback' && outcome.context !== null);
     assert.equal(await outcome.context(), contexts[0]);
-    const coercion = await lane.serve(jsonHeaders(), { query: 'query ($name: String!) { hello(name: $name) }', variables: {} }, createContext);
+    const coercion = await lane.serve(
+      jsonHeaders(),
+      { query: 'query ($name: String!) { hello(name: $name) }', variables: {} },
+      createContext,
+    );
     assert.ok(coercion.kind === 'fallback' && coercion.context !== null);
     assert.equal(contexts.length, 2);
     assert.deepEqual(outcomes(), { errors: 2 });
@@ -150,7 +175,12 @@ describe('fast lane media types', () => {
     assert.equal(answerContentType('*/*'), 'application/json; charset=utf-8');
     assert.equal(answerContentType('application/json'), 'application/json; charset=utf-8');
     assert.equal(answerContentType('application/graphql-response+json'), 'application/graphql-response+json; charset=utf-8');
-    assert.equal(answerContentType('application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed'), 'application/graphql-response+json; charset=utf-8');
+    assert.equal(
+      answerContentType(
+        'application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed',
+      ),
+      'application/graphql-response+json; charset=utf-8',
+    );
     assert.equal(answerContentType('application/json, application/graphql-response+json'), 'application/json; charset=utf-8');
     assert.equal(answerContentType('text/html'), null);
     assert.equal(answerContentType('application/json;q=0.9, application/graphql-response+json'), null);
@@ -158,7 +188,11 @@ describe('fast lane media types', () => {
 
   it('serves application/graphql-response+json with that content type', async () => {
     const { lane, createContext } = setUp();
-    const outcome = await lane.serve(jsonHeaders([['accept', 'application/graphql-response+json']]), { query: '{ item { id } }' }, createContext);
+    const outcome = await lane.serve(
+      jsonHeaders([['accept', 'application/graphql-response+json']]),
+      { query: '{ item { id } }' },
+      createContext,
+    );
     assert.equal(outcome.kind, 'served');
     assert.equal(outcome.kind === 'served' ? outcome.contentType : null, 'application/graphql-response+json; charset=utf-8');
   });

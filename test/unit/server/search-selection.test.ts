@@ -9,9 +9,13 @@ import { buildProductSearch } from '../../../src/search/product-search-query.js'
 /** The resolve info of the operation's first root field, as graphql-js hands it to the resolver. */
 function infoOf(text: string) {
   const document = parse(text);
-  const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+  const operation = document.definitions.find(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
   const fragments = Object.fromEntries(
-    document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
+    document.definitions
+      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
   );
   const root = operation?.selectionSet.selections[0];
   assert.ok(root?.kind === Kind.FIELD);
@@ -24,12 +28,16 @@ describe('what a searchProducts selection asks for', () => {
     assert.deepEqual([selects(direct, ['facets']), selects(direct, ['edges', 'highlights'])], [true, true]);
     const aliased = infoOf('{ s: searchProducts { f: facets { brands { value } } } }');
     assert.equal(selects(aliased, ['facets']), true);
-    const fragments = infoOf('{ searchProducts { ...Page } } fragment Page on ProductSearchConnection { edges { ... on ProductSearchEdge { ...Marks } } } fragment Marks on ProductSearchEdge { highlights { snippets } }');
+    const fragments = infoOf(
+      '{ searchProducts { ...Page } } fragment Page on ProductSearchConnection { edges { ... on ProductSearchEdge { ...Marks } } } fragment Marks on ProductSearchEdge { highlights { snippets } }',
+    );
     assert.deepEqual([selects(fragments, ['facets']), selects(fragments, ['edges', 'highlights'])], [false, true]);
   });
 
   it('sees neither in the page the bench and the search page send for results only', () => {
-    const plain = infoOf('query Search($query: String) { searchProducts(first: 20, query: $query) { totalCount nodes { id name brand price } edges { cursor } } }');
+    const plain = infoOf(
+      'query Search($query: String) { searchProducts(first: 20, query: $query) { totalCount nodes { id name brand price } edges { cursor } } }',
+    );
     assert.deepEqual([selects(plain, ['facets']), selects(plain, ['edges', 'highlights'])], [false, false]);
   });
 

@@ -7,7 +7,14 @@ import { loadGatewayConfig } from '../../../src/config/gateway-config.js';
 import { loadStackConfig } from '../../../src/config/stack-config.js';
 import { splitSqlStatements } from '../../../src/db/sql-statements.js';
 import { repoRoot } from '../../../src/repo-root.js';
-import { avroRowTopicOf, avroTopology, cdcTopology, debeziumAvroConnectorConfig, debeziumConnectorConfig, rowTopicOf } from '../../../src/stack/cdc-topology.js';
+import {
+  avroRowTopicOf,
+  avroTopology,
+  cdcTopology,
+  debeziumAvroConnectorConfig,
+  debeziumConnectorConfig,
+  rowTopicOf,
+} from '../../../src/stack/cdc-topology.js';
 import { stackAccounts } from '../../../src/stack/stack-accounts.js';
 import { stackEnvironment } from '../../../src/stack/stack-env.js';
 
@@ -115,7 +122,9 @@ describe('docker-compose.yml', () => {
     assert.ok(typeof build === 'object', 'the gateway has no build section');
     assert.equal(resolve(root, build.context ?? '.'), root);
     assert.equal(build.dockerfile ?? 'Dockerfile', 'Dockerfile');
-    const user = dockerfileFinalStage().map((line) => /^USER\s+(\S+)/i.exec(line)?.[1]).find((name) => name !== undefined);
+    const user = dockerfileFinalStage()
+      .map((line) => /^USER\s+(\S+)/i.exec(line)?.[1])
+      .find((name) => name !== undefined);
     assert.ok(user !== undefined && !['root', '0'].includes(user.split(':')[0] ?? ''), `the final stage runs as ${user ?? 'root'}`);
   });
 
@@ -166,13 +175,17 @@ describe('docker-compose.yml', () => {
     const bootstrap = internalKafkaBootstrap();
     assert.equal(environmentOf('connect')['BOOTSTRAP_SERVERS'], bootstrap);
     assert.equal(environmentOf('gateway')['KAFKA_BROKERS'], bootstrap);
-    const createLines = commandOf('kafka-init').split('\n').filter((line) => line.includes('--create'));
+    const createLines = commandOf('kafka-init')
+      .split('\n')
+      .filter((line) => line.includes('--create'));
     assert.ok(createLines.length > 0 && createLines.every((line) => line.includes(`--bootstrap-server ${bootstrap} `)));
   });
 
   it('pre-creates every topic of the CDC topology with the native partition counts and configs', () => {
     const created = new Map<string, { partitions: number; configs: string[] }>();
-    for (const line of commandOf('kafka-init').split('\n').filter((text) => text.includes('kafka-topics.sh') && text.includes('--create'))) {
+    for (const line of commandOf('kafka-init')
+      .split('\n')
+      .filter((text) => text.includes('kafka-topics.sh') && text.includes('--create'))) {
       const tokens = line.trim().split(/\s+/);
       const valuesOf = (flag: string) => tokens.flatMap((token, index) => (token === flag ? [tokens[index + 1] ?? ''] : []));
       created.set(valuesOf('--topic')[0] ?? '', { partitions: Number(valuesOf('--partitions')[0]), configs: valuesOf('--config') });
@@ -221,16 +234,28 @@ describe('docker-compose.yml', () => {
       gateway: loadGatewayConfig({}).http.port,
     };
     for (const [name, port] of Object.entries(expected)) {
-      assert.ok(publishedPorts(name).some((published) => published.host === port), `${name} is not published on ${port}`);
+      assert.ok(
+        publishedPorts(name).some((published) => published.host === port),
+        `${name} is not published on ${port}`,
+      );
     }
   });
 
   it('starts MySQL with a ROW binary log carrying full row images, in UTC and utf8mb4', () => {
     const args = words(service('mysql').command);
-    for (const flag of ['--binlog-format=ROW', '--binlog-row-image=FULL', '--server-id=1', '--default-time-zone=+00:00', '--character-set-server=utf8mb4']) {
+    for (const flag of [
+      '--binlog-format=ROW',
+      '--binlog-row-image=FULL',
+      '--server-id=1',
+      '--default-time-zone=+00:00',
+      '--character-set-server=utf8mb4',
+    ]) {
       assert.ok(args.includes(flag), `mysql is not started with ${flag}`);
     }
-    assert.ok(args.some((arg) => arg.startsWith('--log-bin')), 'mysql is not started with --log-bin');
+    assert.ok(
+      args.some((arg) => arg.startsWith('--log-bin')),
+      'mysql is not started with --log-bin',
+    );
     const serverId = args.find((arg) => arg.startsWith('--server-id='))?.split('=')[1];
     const connector = JSON.parse(readFileSync(join(root, 'docker', 'debezium-connector.json'), 'utf8')) as Record<string, string>;
     assert.notEqual(connector['database.server.id'], serverId, "Debezium's replication client would reuse the server's own server-id");
@@ -238,13 +263,24 @@ describe('docker-compose.yml', () => {
 
   it('creates the shop database and the three stack accounts with their grants in the MySQL init SQL', () => {
     const folder = mountSource('mysql', '/docker-entrypoint-initdb.d');
-    const sql = readdirSync(folder).filter((file) => file.endsWith('.sql')).sort().map((file) => readFileSync(join(folder, file), 'utf8')).join('\n');
+    const sql = readdirSync(folder)
+      .filter((file) => file.endsWith('.sql'))
+      .sort()
+      .map((file) => readFileSync(join(folder, file), 'utf8'))
+      .join('\n');
     const statements = splitSqlStatements(sql).map((statement) => statement.replace(/\s+/g, ' '));
-    const has = (pattern: RegExp, what: string) => assert.ok(statements.some((statement) => pattern.test(statement)), `the init SQL does not ${what}`);
+    const has = (pattern: RegExp, what: string) =>
+      assert.ok(
+        statements.some((statement) => pattern.test(statement)),
+        `the init SQL does not ${what}`,
+      );
     const { gateway, writer, cdc, database } = stackAccounts;
     has(new RegExp(`^CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4`), `create ${database}`);
     for (const account of [gateway, writer, cdc]) {
-      has(new RegExp(`^CREATE USER IF NOT EXISTS '${account.user}'@'%' IDENTIFIED (WITH \\w+ )?BY '${account.password}'$`), `create ${account.user}`);
+      has(
+        new RegExp(`^CREATE USER IF NOT EXISTS '${account.user}'@'%' IDENTIFIED (WITH \\w+ )?BY '${account.password}'$`),
+        `create ${account.user}`,
+      );
     }
     has(new RegExp(`^GRANT SELECT ON \`${database}\`\\.\\* TO '${gateway.user}'@'%'$`), `let ${gateway.user} read ${database}`);
     has(new RegExp(`^GRANT ALL PRIVILEGES ON \`${database}\`\\.\\* TO '${writer.user}'@'%'$`), `let ${writer.user} own ${database}`);
@@ -252,7 +288,10 @@ describe('docker-compose.yml', () => {
       new RegExp(`^GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON \\*\\.\\* TO '${cdc.user}'@'%'$`),
       `give ${cdc.user} the replication privileges`,
     );
-    assert.ok(!statements.some((statement) => /BINLOG MONITOR/i.test(statement)), 'BINLOG MONITOR is MariaDB-only and would abort the MySQL init');
+    assert.ok(
+      !statements.some((statement) => /BINLOG MONITOR/i.test(statement)),
+      'BINLOG MONITOR is MariaDB-only and would abort the MySQL init',
+    );
   });
 
   it("pins the Kafka, Elasticsearch and Debezium images to the native stack's default versions", () => {

@@ -68,7 +68,15 @@ describe('decodeCanalMessage', () => {
   });
 
   it('turns a multi-row message into one change per row', () => {
-    const changes = rowChanges(decode({ data: [{ id: '1', name: 'a' }, { id: '2', name: 'b' }, { id: '3', name: null }] }));
+    const changes = rowChanges(
+      decode({
+        data: [
+          { id: '1', name: 'a' },
+          { id: '2', name: 'b' },
+          { id: '3', name: null },
+        ],
+      }),
+    );
     assert.deepEqual(
       changes.map((change) => [change.key, change.after]),
       [

@@ -15,7 +15,12 @@ const message: KafkaMessage = {
 
 describe('deadLetterRecord', () => {
   it('keeps the original key, value and headers byte for byte and says where the message came from and why', () => {
-    const record = deadLetterRecord({ topic: 'shop.shop.products', partition: 2, message, error: new GatewayError('CDC_DECODE_FAILED', 'bad json') });
+    const record = deadLetterRecord({
+      topic: 'shop.shop.products',
+      partition: 2,
+      message,
+      error: new GatewayError('CDC_DECODE_FAILED', 'bad json'),
+    });
     assert.equal(record.key, message.key);
     assert.equal(record.value, message.value);
     assert.deepEqual(record.headers, {
@@ -39,9 +44,15 @@ describe('deadLetterRecord', () => {
 describe('createDeadLetterPublisher', () => {
   it('sends all letters in one acknowledged request to the dead-letter topic, and nothing for none', async () => {
     const sent: unknown[] = [];
-    const publisher = createDeadLetterPublisher({ producer: { send: (record) => Promise.resolve(void sent.push(record)).then(() => []) }, topic: 'dlq' });
+    const publisher = createDeadLetterPublisher({
+      producer: { send: (record) => Promise.resolve(void sent.push(record)).then(() => []) },
+      topic: 'dlq',
+    });
     await publisher.publish([]);
-    await publisher.publish([{ topic: 't', partition: 0, message, error: new Error('a') }, { topic: 't', partition: 1, message, error: new Error('b') }]);
+    await publisher.publish([
+      { topic: 't', partition: 0, message, error: new Error('a') },
+      { topic: 't', partition: 1, message, error: new Error('b') },
+    ]);
     assert.equal(sent.length, 1);
     assert.deepEqual((sent[0] as { topic: string; acks: number; messages: unknown[] }).topic, 'dlq');
     assert.equal((sent[0] as { acks: number }).acks, -1);

@@ -50,7 +50,9 @@ const asApplied = (change: RowChange) => ({
 });
 
 describe('decodeDebeziumAvroMessage on messages captured from the Avro connector', () => {
-  const avro = capturedAvroMessages.map((message, index) => decodeDebeziumAvroMessage(raw(hex(message.key), hex(message.value), index), capturedLookup));
+  const avro = capturedAvroMessages.map((message, index) =>
+    decodeDebeziumAvroMessage(raw(hex(message.key), hex(message.value), index), capturedLookup),
+  );
   const json = capturedJsonMessages.map((message, index) => decodeMessage(raw(utf8(message.key), utf8(message.value), index), 'debezium'));
 
   it('decodes the create, update and delete into the very changes the JSON connector gives, versions included', () => {
@@ -60,7 +62,10 @@ describe('decodeDebeziumAvroMessage on messages captured from the Avro connector
       assert.equal(fromAvro.format, 'debezium-avro');
       assert.deepEqual(asApplied(fromAvro), asApplied(fromJson), `event ${index}`);
     }
-    assert.deepEqual(avro.slice(0, 3).map((changes) => onlyRowChange(changes).op), ['create', 'update', 'delete']);
+    assert.deepEqual(
+      avro.slice(0, 3).map((changes) => onlyRowChange(changes).op),
+      ['create', 'update', 'delete'],
+    );
   });
 
   it('keeps an unsigned BIGINT beyond 2^53 exact, as the canonical decimal text', () => {
@@ -92,7 +97,10 @@ describe('decodeDebeziumAvroMessage on messages captured from the Avro connector
     const detected = onlyRowChange(decodeMessage(raw(hex(message.key), hex(message.value)), 'auto', capturedLookup));
     assert.equal(detected.format, 'debezium-avro');
     const jsonMessage = capturedJsonMessages[1]!;
-    assert.equal(onlyRowChange(decodeMessage(raw(utf8(jsonMessage.key), utf8(jsonMessage.value)), 'auto', capturedLookup)).format, 'debezium');
+    assert.equal(
+      onlyRowChange(decodeMessage(raw(utf8(jsonMessage.key), utf8(jsonMessage.value)), 'auto', capturedLookup)).format,
+      'debezium',
+    );
   });
 
   it('lists the schema ids of keys and values, so a batch fetches each once', () => {
@@ -105,19 +113,41 @@ describe('decodeDebeziumAvroMessage on messages captured from the Avro connector
 describe('decodeDebeziumAvroMessage on schemas it has to evolve with', () => {
   const keySchema = { type: 'record', name: 'Key', namespace: 'it.shop.t', fields: [{ name: 'id', type: 'long' }] };
   const source = {
-    type: 'record', name: 'Source', namespace: 'io.debezium.connector.mariadb',
+    type: 'record',
+    name: 'Source',
+    namespace: 'io.debezium.connector.mariadb',
     fields: [
-      { name: 'ts_ms', type: 'long' }, { name: 'db', type: 'string' }, { name: 'table', type: ['null', 'string'], default: null },
-      { name: 'file', type: 'string' }, { name: 'pos', type: 'long' }, { name: 'row', type: 'int' },
+      { name: 'ts_ms', type: 'long' },
+      { name: 'db', type: 'string' },
+      { name: 'table', type: ['null', 'string'], default: null },
+      { name: 'file', type: 'string' },
+      { name: 'pos', type: 'long' },
+      { name: 'row', type: 'int' },
     ],
   };
   const valueFields = [
     { name: 'id', type: 'long' },
-    { name: 'amount', type: ['null', { type: 'bytes', logicalType: 'decimal', precision: 14, scale: 4, 'connect.name': 'org.apache.kafka.connect.data.Decimal', 'connect.parameters': { scale: '4' } }], default: null },
+    {
+      name: 'amount',
+      type: [
+        'null',
+        {
+          type: 'bytes',
+          logicalType: 'decimal',
+          precision: 14,
+          scale: 4,
+          'connect.name': 'org.apache.kafka.connect.data.Decimal',
+          'connect.parameters': { scale: '4' },
+        },
+      ],
+      default: null,
+    },
     { name: 'at', type: { type: 'long', 'connect.name': 'io.debezium.time.MicroTimestamp' } },
   ];
   const envelope = (fields: unknown[]) => ({
-    type: 'record', name: 'Envelope', namespace: 'it.shop.t',
+    type: 'record',
+    name: 'Envelope',
+    namespace: 'it.shop.t',
     fields: [
       { name: 'before', type: ['null', { type: 'record', name: 'Value', fields }], default: null },
       { name: 'after', type: ['null', 'Value'], default: null },
@@ -133,8 +163,18 @@ describe('decodeDebeziumAvroMessage on schemas it has to evolve with', () => {
   const sourceAt = (pos: number) => ({ ts_ms: 1_740_824_162_000, db: 'shop', table: 't', file: 'mariadb-bin.000004', pos, row: 0 });
 
   it('decodes messages of the old and the new schema side by side, the new column included (µs time to canonical ms)', () => {
-    const before = encode(2, v1, { before: null, after: { id: 7, amount: unscaled(1_234_567n), at: 1_740_824_162_123_456 }, source: sourceAt(100), op: 'c' });
-    const after = encode(3, v2, { before: null, after: { id: 7, amount: null, at: 1_740_824_163_000_001, note: '新列' }, source: sourceAt(200), op: 'u' });
+    const before = encode(2, v1, {
+      before: null,
+      after: { id: 7, amount: unscaled(1_234_567n), at: 1_740_824_162_123_456 },
+      source: sourceAt(100),
+      op: 'c',
+    });
+    const after = encode(3, v2, {
+      before: null,
+      after: { id: 7, amount: null, at: 1_740_824_163_000_001, note: '新列' },
+      source: sourceAt(200),
+      op: 'u',
+    });
     const first = onlyRowChange(decodeDebeziumAvroMessage(raw(encode(1, keySchema, { id: 7 }), before), schemas));
     const second = onlyRowChange(decodeDebeziumAvroMessage(raw(encode(1, keySchema, { id: 7 }), after), schemas));
     assert.deepEqual(first.after, { id: 7, amount: '123.4567', at: '2025-03-01T10:16:02.123Z' });
@@ -144,7 +184,12 @@ describe('decodeDebeziumAvroMessage on schemas it has to evolve with', () => {
 
   it('names a schema id the registry does not have, so the message is dead-lettered with the reason', () => {
     const message = raw(encode(1, keySchema, { id: 7 }), framed(99, Buffer.from([0])));
-    assertGatewayError(() => decodeDebeziumAvroMessage(message, schemas), 'CDC_DECODE_FAILED', /schema id 99 does not exist/, /shopavro\.shop\.products\[0\]@0/);
+    assertGatewayError(
+      () => decodeDebeziumAvroMessage(message, schemas),
+      'CDC_DECODE_FAILED',
+      /schema id 99 does not exist/,
+      /shopavro\.shop\.products\[0\]@0/,
+    );
   });
 
   it('rejects bytes that do not match their schema instead of decoding garbage', () => {
@@ -153,6 +198,10 @@ describe('decodeDebeziumAvroMessage on schemas it has to evolve with', () => {
   });
 
   it('rejects a configured debezium-avro topic carrying JSON', () => {
-    assertGatewayError(() => decodeMessage(raw(utf8('{"id":1}'), utf8('{"op":"c"}')), 'debezium-avro', schemas), 'CDC_DECODE_FAILED', /not in the Confluent Avro wire format/);
+    assertGatewayError(
+      () => decodeMessage(raw(utf8('{"id":1}'), utf8('{"op":"c"}')), 'debezium-avro', schemas),
+      'CDC_DECODE_FAILED',
+      /not in the Confluent Avro wire format/,
+    );
   });
 });

@@ -166,7 +166,10 @@ describe('decodeDebeziumMessage with schemas', () => {
     optional: true,
     fields: [
       field('id', 'int32', { optional: false }),
-      field('price', 'bytes', { name: 'org.apache.kafka.connect.data.Decimal', parameters: { scale: '2', 'connect.decimal.precision': '12' } }),
+      field('price', 'bytes', {
+        name: 'org.apache.kafka.connect.data.Decimal',
+        parameters: { scale: '2', 'connect.decimal.precision': '12' },
+      }),
       field('rate', 'struct', { name: 'io.debezium.data.VariableScaleDecimal', fields: [] }),
       field('updated_at', 'int64', { name: 'io.debezium.time.Timestamp' }),
       field('seen_at', 'int64', { name: 'io.debezium.time.MicroTimestamp' }),

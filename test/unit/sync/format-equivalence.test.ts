@@ -93,7 +93,14 @@ const debeziumRow = (state: State) => ({
   discontinued_at: null,
 });
 
-const debeziumSource = (pos: number) => ({ db: 'shop', table: 'products', file: 'mariadb-bin.000004', pos, row: 0, ts_ms: 1_740_824_162_000 });
+const debeziumSource = (pos: number) => ({
+  db: 'shop',
+  table: 'products',
+  file: 'mariadb-bin.000004',
+  pos,
+  row: 0,
+  ts_ms: 1_740_824_162_000,
+});
 
 const debeziumMessages = (wrap: (payload: object) => object, row: (state: State) => object, key: object): RawMessage[] => [
   rawMessage({ key, offset: 1, value: wrap({ before: null, after: row(inserted), source: debeziumSource(1000), op: 'c' }) }),
@@ -107,7 +114,10 @@ const valueSchema = {
   fields: [
     field('id', 'int32', { optional: false }),
     field('name', 'string'),
-    field('price', 'bytes', { name: 'org.apache.kafka.connect.data.Decimal', parameters: { scale: '2', 'connect.decimal.precision': '12' } }),
+    field('price', 'bytes', {
+      name: 'org.apache.kafka.connect.data.Decimal',
+      parameters: { scale: '2', 'connect.decimal.precision': '12' },
+    }),
     field('updated_at', 'int64', { name: 'io.debezium.time.Timestamp' }),
     field('created_at', 'string', { name: 'io.debezium.time.ZonedTimestamp' }),
     field('attrs', 'string', { name: 'io.debezium.data.Json' }),

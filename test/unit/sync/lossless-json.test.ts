@@ -34,7 +34,8 @@ describe('parseJsonLossless', () => {
   });
 
   it('ends a string at a quote after an even run of backslashes, in any script', () => {
-    const text = '{"s":"ends in a backslash \\\\","t":"耳机 \\"1234567890123456789\\"","n":-12345678901234567890.5,"u":[1.5e300,123456789012345]}';
+    const text =
+      '{"s":"ends in a backslash \\\\","t":"耳机 \\"1234567890123456789\\"","n":-12345678901234567890.5,"u":[1.5e300,123456789012345]}';
     assert.deepEqual(parseJsonLossless(text), {
       s: 'ends in a backslash \\',
       t: '耳机 "1234567890123456789"',

@@ -18,8 +18,7 @@ const maxwellRow = (overrides: Record<string, unknown>) => ({
 
 const hashKey = { database: 'shop', table: 'products', 'pk.id': 42 };
 
-const decode = (value: unknown, key: unknown = hashKey) =>
-  decodeMaxwellMessage(rawMessage({ topic: 'maxwell', offset: 5, key, value }));
+const decode = (value: unknown, key: unknown = hashKey) => decodeMaxwellMessage(rawMessage({ topic: 'maxwell', offset: 5, key, value }));
 
 describe('decodeMaxwellMessage', () => {
   it('decodes an insert with the key from the default Kafka key and the binlog position as version', () => {
@@ -40,7 +39,9 @@ describe('decodeMaxwellMessage', () => {
   });
 
   it('overlays the partial old on the data for the before-image of an update', () => {
-    const change = onlyRowChange(decode(maxwellRow({ type: 'update', data: { id: 42, name: 'Mug XL', price: 24.5 }, old: { name: 'Mug' } })));
+    const change = onlyRowChange(
+      decode(maxwellRow({ type: 'update', data: { id: 42, name: 'Mug XL', price: 24.5 }, old: { name: 'Mug' } })),
+    );
     assert.deepEqual(change.before, { id: 42, name: 'Mug', price: 24.5 });
     assert.deepEqual(change.after, { id: 42, name: 'Mug XL', price: 24.5 });
   });
@@ -68,7 +69,11 @@ describe('decodeMaxwellMessage', () => {
 
   it('fails when neither the Kafka key nor the value names the primary key', () => {
     assertGatewayError(() => decode(maxwellRow({}), null), 'CDC_DECODE_FAILED', /maxwell\[0\]@5/, /no primary key/);
-    assertGatewayError(() => decode(maxwellRow({}), { database: 'shop', table: 'products', _uuid: 'x' }), 'CDC_DECODE_FAILED', /no primary key/);
+    assertGatewayError(
+      () => decode(maxwellRow({}), { database: 'shop', table: 'products', _uuid: 'x' }),
+      'CDC_DECODE_FAILED',
+      /no primary key/,
+    );
   });
 
   it('explains that the version needs output_binlog_position', () => {
@@ -96,7 +101,16 @@ describe('decodeMaxwellMessage', () => {
   });
 
   it('turns table and database DDL into SchemaChange', () => {
-    const alter = onlyChange(decode({ type: 'table-alter', database: 'shop', table: 'products', sql: 'ALTER TABLE products ADD c INT', ts: 1_740_824_162, position: 'binlog.000004:4' }));
+    const alter = onlyChange(
+      decode({
+        type: 'table-alter',
+        database: 'shop',
+        table: 'products',
+        sql: 'ALTER TABLE products ADD c INT',
+        ts: 1_740_824_162,
+        position: 'binlog.000004:4',
+      }),
+    );
     assert.deepEqual(alter, {
       kind: 'schema',
       format: 'maxwell',

@@ -74,7 +74,11 @@ describe('partition intake', () => {
   });
 
   it('reports a failure of its process instead of swallowing it', async () => {
-    const intake = createPartitionIntake({ capacity: 10, signal: new AbortController().signal, process: () => Promise.reject(new Error('boom')) });
+    const intake = createPartitionIntake({
+      capacity: 10,
+      signal: new AbortController().signal,
+      process: () => Promise.reject(new Error('boom')),
+    });
     intake.push(batchOf(1), () => () => undefined);
     await new Promise((resolve) => setImmediate(resolve));
     assert.match(String(intake.failure), /boom/);

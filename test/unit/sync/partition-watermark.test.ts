@@ -23,7 +23,7 @@ describe('partition watermark', () => {
     assert.equal(watermark.caughtUp(20n), true);
   });
 
-  it('follows the probes while idle: the bound is the probe\'s age, not the last change\'s', () => {
+  it("follows the probes while idle: the bound is the probe's age, not the last change's", () => {
     const watermark = createPartitionWatermark();
     for (let at = 0; at <= 60_000; at += 250) {
       watermark.probed({ atMs: at, end: 42n });

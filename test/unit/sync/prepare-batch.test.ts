@@ -15,7 +15,13 @@ const products = defineEntity({
   columns: { id: col.bigint(), name: col.string(), price: col.decimal(2), is_featured: col.bool(), updated_at: col.timestamp(3) },
   cache: defaultCachePolicy,
 });
-const users = defineEntity({ name: 'User', table: 'users', primaryKey: 'id', columns: { id: col.int(), email: col.string() }, cache: defaultCachePolicy });
+const users = defineEntity({
+  name: 'User',
+  table: 'users',
+  primaryKey: 'id',
+  columns: { id: col.int(), email: col.string() },
+  cache: defaultCachePolicy,
+});
 const registry = createEntityRegistry([products, users]);
 
 let offset = 0;
@@ -45,12 +51,21 @@ function truncate(table: string, version: bigint): SourcedChange<string> {
 }
 
 function winners(changes: readonly SourcedChange<string>[]) {
-  return prepareBatch(changes, registry).batch.changes.map(({ entity, id, change }) => ({ table: entity.table, id, op: change.op, version: change.version }));
+  return prepareBatch(changes, registry).batch.changes.map(({ entity, id, change }) => ({
+    table: entity.table,
+    id,
+    op: change.op,
+    version: change.version,
+  }));
 }
 
 describe('prepareBatch', () => {
   it('keeps only the highest version of each row', () => {
-    const changes = [row('update', 2n, { id: 1, name: 'b' }), row('update', 3n, { id: 1, name: 'c' }), row('update', 1n, { id: 1, name: 'a' })];
+    const changes = [
+      row('update', 2n, { id: 1, name: 'b' }),
+      row('update', 3n, { id: 1, name: 'c' }),
+      row('update', 1n, { id: 1, name: 'a' }),
+    ];
     const prepared = prepareBatch(changes, registry);
     assert.equal(prepared.batch.changes.length, 1);
     assert.equal(prepared.batch.changes[0]?.change.version, 3n);
@@ -92,27 +107,56 @@ describe('prepareBatch', () => {
       ],
       registry,
     );
-    assert.deepEqual([...prepared.unknownTables], [['audit_log', 2], ['sessions', 1]]);
-    assert.deepEqual(prepared.batch.changes.map(({ id }) => id), ['9']);
+    assert.deepEqual(
+      [...prepared.unknownTables],
+      [
+        ['audit_log', 2],
+        ['sessions', 1],
+      ],
+    );
+    assert.deepEqual(
+      prepared.batch.changes.map(({ id }) => id),
+      ['9'],
+    );
     assert.deepEqual(prepared.batch.truncates, []);
   });
 
   it('returns key-only changes separately for a re-read, after collapsing', () => {
     const keyOnly = (version: bigint, id: number) => row('update', version, { id }, { after: null, needsReread: true, format: 'ticdc' });
-    const prepared = prepareBatch([keyOnly(5n, 1), row('update', 4n, { id: 1, name: 'older' }), keyOnly(5n, 2), row('update', 6n, { id: 2, name: 'newer' })], registry);
-    assert.deepEqual(prepared.rereads.map(({ id, change }) => [id, change.version]), [['1', 5n]]);
-    assert.deepEqual(prepared.batch.changes.map(({ id, change }) => [id, change.version]), [['2', 6n]]);
+    const prepared = prepareBatch(
+      [keyOnly(5n, 1), row('update', 4n, { id: 1, name: 'older' }), keyOnly(5n, 2), row('update', 6n, { id: 2, name: 'newer' })],
+      registry,
+    );
+    assert.deepEqual(
+      prepared.rereads.map(({ id, change }) => [id, change.version]),
+      [['1', 5n]],
+    );
+    assert.deepEqual(
+      prepared.batch.changes.map(({ id, change }) => [id, change.version]),
+      [['2', 6n]],
+    );
   });
 
   it('normalizes key and images with the entity columns', () => {
-    const source = row('update', 1n, { id: '42', name: 'Mug', price: 19.9, is_featured: 1, updated_at: 1_740_824_162_456 }, {
-      key: { id: '42' },
-      before: { id: '42', price: '18', is_featured: 0 },
-    });
+    const source = row(
+      'update',
+      1n,
+      { id: '42', name: 'Mug', price: 19.9, is_featured: 1, updated_at: 1_740_824_162_456 },
+      {
+        key: { id: '42' },
+        before: { id: '42', price: '18', is_featured: 0 },
+      },
+    );
     const [prepared] = prepareBatch([source], registry).batch.changes;
     assert.equal(prepared?.id, '42');
     assert.deepEqual(prepared?.change.key, { id: 42 });
-    assert.deepEqual(prepared?.change.after, { id: 42, name: 'Mug', price: '19.90', is_featured: true, updated_at: '2025-03-01T10:16:02.456Z' });
+    assert.deepEqual(prepared?.change.after, {
+      id: 42,
+      name: 'Mug',
+      price: '19.90',
+      is_featured: true,
+      updated_at: '2025-03-01T10:16:02.456Z',
+    });
     assert.deepEqual(prepared?.change.before, { id: 42, price: '18.00', is_featured: false });
   });
 
@@ -120,15 +164,27 @@ describe('prepareBatch', () => {
     const badPrice = row('update', 1n, { id: 1, price: 'not money' });
     const noKey = row('update', 1n, { id: 2 }, { key: { sku: 'x' } });
     const prepared = prepareBatch([badPrice, noKey, row('update', 1n, { id: 3 })], registry);
-    assert.deepEqual(prepared.rejected.map(({ message }) => message), [badPrice.message, noKey.message]);
+    assert.deepEqual(
+      prepared.rejected.map(({ message }) => message),
+      [badPrice.message, noKey.message],
+    );
     assert.match(String(prepared.rejected[0]?.error), /price/);
     assert.match(String(prepared.rejected[1]?.error), /no primary key "id"/);
-    assert.deepEqual(prepared.batch.changes.map(({ id }) => id), ['3']);
+    assert.deepEqual(
+      prepared.batch.changes.map(({ id }) => id),
+      ['3'],
+    );
   });
 
   it('collects one truncate per table, the highest version', () => {
     const prepared = prepareBatch([truncate('products', 8n), truncate('products', 5n), truncate('users', 2n)], registry);
-    assert.deepEqual(prepared.batch.truncates.map(({ entity, version }) => [entity.table, version]), [['products', 8n], ['users', 2n]]);
+    assert.deepEqual(
+      prepared.batch.truncates.map(({ entity, version }) => [entity.table, version]),
+      [
+        ['products', 8n],
+        ['users', 2n],
+      ],
+    );
   });
 });
 
@@ -138,32 +194,47 @@ describe('completeReread', () => {
 
   it('turns a re-read row into an update at the same version', () => {
     const completed = completeReread(keyOnly, { id: 5, name: 'now' });
-    assert.deepEqual([completed.change.op, completed.change.version, completed.change.after, completed.change.needsReread], ['update', 9n, { id: 5, name: 'now' }, false]);
+    assert.deepEqual(
+      [completed.change.op, completed.change.version, completed.change.after, completed.change.needsReread],
+      ['update', 9n, { id: 5, name: 'now' }, false],
+    );
   });
 
   it('turns a row that is gone into a delete at the same version', () => {
     const completed = completeReread(keyOnly, undefined);
-    assert.deepEqual([completed.change.op, completed.change.version, completed.change.after, completed.change.needsReread], ['delete', 9n, null, false]);
+    assert.deepEqual(
+      [completed.change.op, completed.change.version, completed.change.after, completed.change.needsReread],
+      ['delete', 9n, null, false],
+    );
   });
 });
 
 describe('mergeBatches', () => {
   const batchOf = (changes: readonly SourcedChange<string>[]) => prepareBatch(changes, registry).batch;
   const summary = (batch: ReturnType<typeof mergeBatches>) => ({
-    changes: batch.changes.map(({ entity, id, change }) => `${entity.table}:${id}@${change.version}:${(change.after?.['name'] as string | undefined) ?? change.op}`),
+    changes: batch.changes.map(
+      ({ entity, id, change }) => `${entity.table}:${id}@${change.version}:${(change.after?.['name'] as string | undefined) ?? change.op}`,
+    ),
     truncates: batch.truncates.map(({ entity, version }) => `${entity.table}@${version}`),
   });
 
   it('keeps the newest change of each row across consecutive batches, the later batch on a tie', () => {
     const merged = mergeBatches([
       batchOf([row('update', 5n, { id: 1, name: 'five' }), row('update', 2n, { id: 2, name: 'two' })]),
-      batchOf([row('update', 3n, { id: 1, name: 'late replay' }), row('update', 2n, { id: 2, name: 'two again' }), row('create', 1n, { id: 3, name: 'three' })]),
+      batchOf([
+        row('update', 3n, { id: 1, name: 'late replay' }),
+        row('update', 2n, { id: 2, name: 'two again' }),
+        row('create', 1n, { id: 3, name: 'three' }),
+      ]),
     ]);
     assert.deepEqual(summary(merged), { changes: ['products:1@5:five', 'products:2@2:two again', 'products:3@1:three'], truncates: [] });
   });
 
   it('keeps the highest truncate per table beside the rows, as applying the batches in turn would', () => {
-    const merged = mergeBatches([batchOf([row('update', 4n, { id: 1, name: 'before' }), truncate('products', 6n)]), batchOf([truncate('products', 9n), row('update', 12n, { id: 1, name: 'after' })])]);
+    const merged = mergeBatches([
+      batchOf([row('update', 4n, { id: 1, name: 'before' }), truncate('products', 6n)]),
+      batchOf([truncate('products', 9n), row('update', 12n, { id: 1, name: 'after' })]),
+    ]);
     assert.deepEqual(summary(merged), { changes: ['products:1@12:after'], truncates: ['products@9'] });
   });
 

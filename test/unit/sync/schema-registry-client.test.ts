@@ -18,7 +18,8 @@ function fakeFetch(answer: (id: number) => Response | Error) {
   return { fetchImpl, asked };
 }
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 describe('createSchemaRegistryClient', () => {
   it('fetches each schema id once and keeps it compiled', async () => {
@@ -57,7 +58,9 @@ describe('createSchemaRegistryClient', () => {
   });
 
   it('turns a schema that is not usable Avro into a problem of its messages rather than an outage', async () => {
-    const { fetchImpl } = fakeFetch((id) => (id === 1 ? json({ schema: '{"type":"record"}' }) : json({ schema: '{}', schemaType: 'PROTOBUF' })));
+    const { fetchImpl } = fakeFetch((id) =>
+      id === 1 ? json({ schema: '{"type":"record"}' }) : json({ schema: '{}', schemaType: 'PROTOBUF' }),
+    );
     const client = createSchemaRegistryClient({ url: 'http://registry.test', fetch: fetchImpl });
     await client.prefetch([1, 2]);
     assert.match((client.schemaById(1) as { problem: string }).problem, /schema id 1 is not a usable Avro schema/);

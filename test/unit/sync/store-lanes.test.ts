@@ -13,7 +13,13 @@ import { RetryAborted } from '../../../src/retry-backoff.js';
 import type { ApplyBatch, StoreApplier } from '../../../src/sync/store-applier.js';
 import { createStoreLane } from '../../../src/sync/store-lane.js';
 
-const products = defineEntity({ name: 'Product', table: 'products', primaryKey: 'id', columns: { id: col.bigint(), name: col.string() }, cache: defaultCachePolicy });
+const products = defineEntity({
+  name: 'Product',
+  table: 'products',
+  primaryKey: 'id',
+  columns: { id: col.bigint(), name: col.string() },
+  cache: defaultCachePolicy,
+});
 
 /** A chunk of `count` messages from `first`, one row change per message (ids repeat every 3, so merges collapse). */
 function chunk(first: number, count: number, schema = false): PreparedChunk {
@@ -34,7 +40,14 @@ function chunk(first: number, count: number, schema = false): PreparedChunk {
     };
     return { entity: products, change, id: String(offset % 3) };
   });
-  const ddl: SchemaChange = { kind: 'schema', format: 'debezium', database: 'shop', table: 'products', ddl: 'ALTER TABLE products ADD COLUMN x INT', committedAtMs: 0 };
+  const ddl: SchemaChange = {
+    kind: 'schema',
+    format: 'debezium',
+    database: 'shop',
+    table: 'products',
+    ddl: 'ALTER TABLE products ADD COLUMN x INT',
+    committedAtMs: 0,
+  };
   return {
     firstOffset: String(first),
     lastOffset: String(first + count - 1),
@@ -83,8 +96,25 @@ function recordingApplier(store: StoreApplier['store'], options: { gates?: Gate[
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-function lane(applier: StoreApplier, signal: AbortSignal, onApplied: (chunks: readonly PreparedChunk[]) => void = () => undefined, maxApplyChanges = 100) {
-  return createStoreLane({ applier, topic: 't', partition: 0, signal, maxApplyChanges, retryInitialDelayMs: 5, retryMaxDelayMs: 20, metrics: createMetrics(), logger: silentLogger, now: Date.now, onApplied });
+function lane(
+  applier: StoreApplier,
+  signal: AbortSignal,
+  onApplied: (chunks: readonly PreparedChunk[]) => void = () => undefined,
+  maxApplyChanges = 100,
+) {
+  return createStoreLane({
+    applier,
+    topic: 't',
+    partition: 0,
+    signal,
+    maxApplyChanges,
+    retryInitialDelayMs: 5,
+    retryMaxDelayMs: 20,
+    metrics: createMetrics(),
+    logger: silentLogger,
+    now: Date.now,
+    onApplied,
+  });
 }
 
 describe('store lane', () => {
@@ -92,7 +122,9 @@ describe('store lane', () => {
     const first = gate();
     const { applier, calls } = recordingApplier('elasticsearch', { gates: [first] });
     const applied: string[] = [];
-    const storeLane = lane(applier, new AbortController().signal, (chunks) => applied.push(chunks.map((item) => item.lastOffset).join('+')));
+    const storeLane = lane(applier, new AbortController().signal, (chunks) =>
+      applied.push(chunks.map((item) => item.lastOffset).join('+')),
+    );
     storeLane.enqueue(chunk(0, 1));
     storeLane.enqueue(chunk(1, 3));
     storeLane.enqueue(chunk(4, 1));
@@ -222,7 +254,7 @@ describe('partition pipeline', () => {
 });
 
 describe('per-store lag gauges', () => {
-  it('exports each store\'s own lag beside cdc_lag, which follows the slowest store', async () => {
+  it("exports each store's own lag beside cdc_lag, which follows the slowest store", async () => {
     const slow = gate();
     const redis = recordingApplier('redis');
     const search = recordingApplier('elasticsearch', { gates: [slow] });
@@ -237,7 +269,7 @@ describe('per-store lag gauges', () => {
     assert.equal(gauge('cdc_store_lag{topic=t,partition=0,store=elasticsearch}'), 10);
     assert.equal(gauge('cdc_lag{topic=t,partition=0}'), 10);
     pipeline.sawBatch('4', '20');
-    assert.equal(gauge('cdc_store_lag{topic=t,partition=0,store=elasticsearch}'), 20, 'a stalled store\'s lag grows with the partition');
+    assert.equal(gauge('cdc_store_lag{topic=t,partition=0,store=elasticsearch}'), 20, "a stalled store's lag grows with the partition");
     assert.equal(gauge('cdc_store_lag{topic=t,partition=0,store=redis}'), 16);
     slow.open();
     await settle();
@@ -250,7 +282,7 @@ describe('per-store lag gauges', () => {
 });
 
 describe('consumer trace', () => {
-  it('reports each store\'s apply of a chunk with the time it finished', async () => {
+  it("reports each store's apply of a chunk with the time it finished", async () => {
     const applied: string[] = [];
     const pipeline = createPartitionPipeline({
       topic: 't',
@@ -262,7 +294,10 @@ describe('consumer trace', () => {
       logger: silentLogger,
       now: () => 42,
       onCompleted: () => undefined,
-      trace: { prepared: () => undefined, applied: (store, chunks, atMs) => applied.push(`${store} ${chunks.map((item) => item.lastOffset).join('+')} at ${atMs}`) },
+      trace: {
+        prepared: () => undefined,
+        applied: (store, chunks, atMs) => applied.push(`${store} ${chunks.map((item) => item.lastOffset).join('+')} at ${atMs}`),
+      },
     });
     pipeline.sawBatch('0', '2');
     pipeline.enqueue(chunk(0, 2));

@@ -55,7 +55,10 @@ describe('decodeTicdcMessage', () => {
   });
 
   it('turns a watermark into a WatermarkChange with the exact TSO', () => {
-    const text = ticdcText({ database: '', table: '', pkNames: null, type: 'TIDB_WATERMARK', sqlType: null, mysqlType: null }, `{"watermarkTs":${COMMIT_TS}}`);
+    const text = ticdcText(
+      { database: '', table: '', pkNames: null, type: 'TIDB_WATERMARK', sqlType: null, mysqlType: null },
+      `{"watermarkTs":${COMMIT_TS}}`,
+    );
     assert.deepEqual(onlyChange(decode(text)), { kind: 'watermark', format: 'ticdc', version: BigInt(COMMIT_TS) });
   });
 
@@ -94,6 +97,9 @@ describe('decodeTicdcMessage', () => {
 
   it('labels every change as ticdc', () => {
     const changes = rowChanges(decode(ticdcText({ data: [{ id: '1' }] })));
-    assert.deepEqual(changes.map((change) => change.format), ['ticdc']);
+    assert.deepEqual(
+      changes.map((change) => change.format),
+      ['ticdc'],
+    );
   });
 });

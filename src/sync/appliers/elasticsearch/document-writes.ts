@@ -88,23 +88,43 @@ export function createDocumentWriter(deps: DocumentWriterDependencies): Document
     if (writes.length === 0) return [];
     const before = await readGuards(client, guardIndex, writes.flatMap(guardKeys));
     const planned = await planDocuments(writes, before, round);
-    return settleDocuments(writes, before, planned, await sendBulk(writer, planned.flatMap((operation) => operation ?? [])), round);
+    return settleDocuments(
+      writes,
+      before,
+      planned,
+      await sendBulk(
+        writer,
+        planned.flatMap((operation) => operation ?? []),
+      ),
+      round,
+    );
   }
 
-  async function planDocuments(writes: readonly DocumentWrite[], before: ReadonlyMap<string, RowVersion>, round: number): Promise<(BulkOperation | null)[]> {
+  async function planDocuments(
+    writes: readonly DocumentWrite[],
+    before: ReadonlyMap<string, RowVersion>,
+    round: number,
+  ): Promise<(BulkOperation | null)[]> {
     const related = await loadRelated(writes);
     return writes.map((write) => plan(write, before, related, round > 1, now()));
   }
 
   /** Outcomes from what the bulk answered, after the recheck: writes whose related guards moved meanwhile are redone. */
-  async function settleDocuments(writes: readonly DocumentWrite[], before: ReadonlyMap<string, RowVersion>, planned: readonly (BulkOperation | null)[], sent: readonly ItemOutcome[], round: number): Promise<ItemOutcome[]> {
+  async function settleDocuments(
+    writes: readonly DocumentWrite[],
+    before: ReadonlyMap<string, RowVersion>,
+    planned: readonly (BulkOperation | null)[],
+    sent: readonly ItemOutcome[],
+    round: number,
+  ): Promise<ItemOutcome[]> {
     let next = 0;
     const outcomes = planned.map((operation): ItemOutcome => (operation === null ? 'stale' : (sent[next++] ?? 'retry')));
     const written = writes.filter((_, position) => planned[position] !== null && outcomes[position] === 'applied');
     const after = await readGuards(client, guardIndex, written.flatMap(guardKeys));
     const moved = written.filter((write) => guardKeys(write).some((key) => (after.get(key) ?? 0n) > (before.get(key) ?? 0n)));
     if (moved.length > 0) {
-      if (round >= MAX_RECHECK_ROUNDS) throw new GatewayError('SEARCH_UNAVAILABLE', `related rows kept changing while ${moved.length} document(s) were written`);
+      if (round >= MAX_RECHECK_ROUNDS)
+        throw new GatewayError('SEARCH_UNAVAILABLE', `related rows kept changing while ${moved.length} document(s) were written`);
       await writeDocuments(moved, round + 1);
     }
     return outcomes;
@@ -120,12 +140,20 @@ export function createDocumentWriter(deps: DocumentWriterDependencies): Document
         if (id !== null) wanted.set(relation.table, (wanted.get(relation.table) ?? new Set()).add(id));
       }
     }
-    const loaded = await Promise.all([...wanted].map(async ([table, ids]) => [table, await deps.rows.selectByIds(relatedEntity(table), [...ids])] as const));
+    const loaded = await Promise.all(
+      [...wanted].map(async ([table, ids]) => [table, await deps.rows.selectByIds(relatedEntity(table), [...ids])] as const),
+    );
     return new Map(loaded);
   }
 
   /** The bulk operation for one write, or null when the table's truncate floor makes it stale. */
-  function plan(write: DocumentWrite, guards: ReadonlyMap<string, RowVersion>, related: Map<string, Map<string, Row>>, redo: boolean, nowMs: number): BulkOperation | null {
+  function plan(
+    write: DocumentWrite,
+    guards: ReadonlyMap<string, RowVersion>,
+    related: Map<string, Map<string, Row>>,
+    redo: boolean,
+    nowMs: number,
+  ): BulkOperation | null {
     const { entity, id, version, row, index } = write;
     // A redo overwrites this writer's own write at the same version, hence external_gte.
     const versionType = redo ? 'external_gte' : 'external';
@@ -161,7 +189,9 @@ export function createDocumentWriter(deps: DocumentWriterDependencies): Document
     await forEachPage(client, { index, query, source: [`${SYNC_FIELD}.version`], pageSize: deps.pageSize }, async (hits) => {
       const operations = hits.flatMap((hit): BulkOperation[] => {
         const state = readSyncState(hit._source);
-        return state === null || hit._id === undefined ? [] : [{ action: 'delete', index, id: hit._id, version: state.version, versionType: 'external_gte' }];
+        return state === null || hit._id === undefined
+          ? []
+          : [{ action: 'delete', index, id: hit._id, version: state.version, versionType: 'external_gte' }];
       });
       deleted += (await sendBulk(writer, operations)).filter((outcome) => outcome === 'applied').length;
     });

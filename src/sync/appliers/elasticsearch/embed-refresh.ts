@@ -77,11 +77,15 @@ export async function rewriteEmbeddingDocuments(
     const request = { index: alias, query: embedsOutdated(table, chunk), source: [SYNC_FIELD], pageSize: context.pageSize };
     chunks.push({ request, pick: (embeddedId) => everyRow ?? byId.get(embeddedId) });
   }
-  await forEachMatch(client, chunks.map(({ request }) => request), async (position, hits) => {
-    const found = hits.map((hit) => ({ id: hit._id ?? '', source: hit._source }));
-    const pick = chunks[position]?.pick;
-    if (pick !== undefined) rewritten += await rewriteUntilSettled(context, entity, alias, table, pick, found);
-  });
+  await forEachMatch(
+    client,
+    chunks.map(({ request }) => request),
+    async (position, hits) => {
+      const found = hits.map((hit) => ({ id: hit._id ?? '', source: hit._source }));
+      const pick = chunks[position]?.pick;
+      if (pick !== undefined) rewritten += await rewriteUntilSettled(context, entity, alias, table, pick, found);
+    },
+  );
   context.writer.metrics?.increment('search_embedding_rewrites', { index: entity.search.index, embed: table }, rewritten);
   return rewritten;
 }
@@ -97,16 +101,22 @@ async function rewriteUntilSettled(
   let rewritten = 0;
   let candidates = found;
   for (let round = 1; candidates.length > 0; round += 1) {
-    const operations = candidates.flatMap(({ id, source }) => rewriteOperation(entity.search, alias, table, pick, id, source, context.now()) ?? []);
+    const operations = candidates.flatMap(
+      ({ id, source }) => rewriteOperation(entity.search, alias, table, pick, id, source, context.now()) ?? [],
+    );
     if (operations.length === 0) break;
     const outcomes = await sendBulk(context.writer, operations);
     rewritten += outcomes.filter((outcome) => outcome === 'applied').length;
     const conflicted = operations.filter((_, position) => outcomes[position] === 'stale').map((operation) => operation.id);
     if (conflicted.length === 0) break;
     if (round >= CONFLICT_ROUNDS) {
-      throw new GatewayError('SEARCH_UNAVAILABLE', `embedding documents of ${alias} kept changing during ${CONFLICT_ROUNDS} rewrite rounds`, {
-        details: { ids: conflicted.slice(0, 10) },
-      });
+      throw new GatewayError(
+        'SEARCH_UNAVAILABLE',
+        `embedding documents of ${alias} kept changing during ${CONFLICT_ROUNDS} rewrite rounds`,
+        {
+          details: { ids: conflicted.slice(0, 10) },
+        },
+      );
     }
     candidates = await readRealtime(context.writer.client, alias, conflicted);
   }

@@ -86,12 +86,21 @@ export function createEmbedWriter(deps: EmbedWriterDependencies): EmbedWriter {
     // Equal versions go ahead: a retried batch must finish rewrites the failed attempt began.
     const fresh = items.filter((item) => item.version >= guardVersion(item.id));
     tally.stale += items.length - fresh.length;
-    const entries = fresh.map((item) => ({ key: relatedGuardKey(table, item.id), version: item.version, digests: digestsOf(table, item.row) }));
+    const entries = fresh.map((item) => ({
+      key: relatedGuardKey(table, item.id),
+      version: item.version,
+      digests: digestsOf(table, item.row),
+    }));
     return { table, floor, fresh, entries };
   }
 
   /** After the raise: rewrites, in every target, the documents embedding the rows whose guard moved. */
-  async function rewriteEmbedders(raise: PlannedRaise, raised: readonly ItemOutcome[], guards: ReadonlyMap<string, GuardState>, targetsOf: TargetsOf): Promise<void> {
+  async function rewriteEmbedders(
+    raise: PlannedRaise,
+    raised: readonly ItemOutcome[],
+    guards: ReadonlyMap<string, GuardState>,
+    targetsOf: TargetsOf,
+  ): Promise<void> {
     const { table, floor, fresh, entries } = raise;
     for (const entity of embedders.get(table) ?? []) {
       // Skipped: a strictly newer change whose used columns equal the last applied state's (never a retry, never across a truncate).
@@ -116,10 +125,17 @@ export function createEmbedWriter(deps: EmbedWriterDependencies): EmbedWriter {
   async function applyRelatedChanges(changes: readonly RelatedChange[], targetsOf: TargetsOf, tally: Tally): Promise<void> {
     const tables = relatedByTable(changes);
     if (tables.size === 0) return;
-    const keys = [...tables].flatMap(([table, items]) => [truncateGuardKey(table), ...items.map((item) => relatedGuardKey(table, item.id))]);
+    const keys = [...tables].flatMap(([table, items]) => [
+      truncateGuardKey(table),
+      ...items.map((item) => relatedGuardKey(table, item.id)),
+    ]);
     const states = await readGuardStates(writer.client, guardIndex, keys);
     const raises = [...tables].map(([table, items]) => planRaise(table, items, states, tally));
-    const raisedAll = await raiseGuards(writer, guardIndex, raises.flatMap((raise) => raise.entries));
+    const raisedAll = await raiseGuards(
+      writer,
+      guardIndex,
+      raises.flatMap((raise) => raise.entries),
+    );
     let next = 0;
     await Promise.all(
       raises.map((raise) => {
@@ -139,7 +155,8 @@ export function createEmbedWriter(deps: EmbedWriterDependencies): EmbedWriter {
     if (entity.search === undefined) count(tally, [raised ?? 'stale']);
     if (raised !== 'applied') return;
     for (const embedder of embedding) {
-      for (const index of targetsOf(embedder)) await rewriteEmbeddingDocuments(deps.embed, embedder, index, entity.table, [{ id: null, version, row: null }]);
+      for (const index of targetsOf(embedder))
+        await rewriteEmbeddingDocuments(deps.embed, embedder, index, entity.table, [{ id: null, version, row: null }]);
     }
   }
 

@@ -88,7 +88,12 @@ type ApplyTo = (batch: ApplyBatch, targetsOf: TargetsOf, tally: Tally | null) =>
 export function createSearchApplier(deps: SearchApplierDependencies): SearchApplier {
   const now = deps.now ?? Date.now;
   const pageSize = deps.pageSize ?? 500;
-  const writer: BulkWriter = { client: deps.client, logger: deps.logger ?? silentLogger, metrics: deps.metrics, retry: deps.itemRetry ?? defaultItemRetry };
+  const writer: BulkWriter = {
+    client: deps.client,
+    logger: deps.logger ?? silentLogger,
+    metrics: deps.metrics,
+    retry: deps.itemRetry ?? defaultItemRetry,
+  };
   const guardIndex = guardAlias(deps.indexPrefix);
   const documents = createDocumentWriter({ writer, rows: deps.rows, registry: deps.registry, guardIndex, pageSize, now });
   const embeds = createEmbedWriter({ writer, registry: deps.registry, guardIndex, embed: { writer, now, pageSize } });
@@ -135,9 +140,17 @@ export function createSearchApplier(deps: SearchApplierDependencies): SearchAppl
     const sink: Tally = tally ?? { applied: 0, stale: 0 };
     // Truncates first: their floors then turn this batch's older row changes into no-ops.
     for (const { entity, version } of batch.truncates) await documents.applyTruncate(entity, version, targetsOf, sink);
-    const writes = batch.changes.flatMap((item) => (isSearchable(item.entity) ? targetsOf(item.entity).map((index) => toWrite(item, item.entity as SearchableEntity, index)) : []));
+    const writes = batch.changes.flatMap((item) =>
+      isSearchable(item.entity) ? targetsOf(item.entity).map((index) => toWrite(item, item.entity as SearchableEntity, index)) : [],
+    );
     const outcomes = await documents.writeDocuments(writes);
-    count(sink, outcomes.filter((_, position) => { const write = writes[position]; return write !== undefined && write.index === liveAlias(write.entity); }));
+    count(
+      sink,
+      outcomes.filter((_, position) => {
+        const write = writes[position];
+        return write !== undefined && write.index === liveAlias(write.entity);
+      }),
+    );
   };
 
   const applyEmbeds: ApplyTo = async (batch, targetsOf, tally) => {
@@ -147,18 +160,21 @@ export function createSearchApplier(deps: SearchApplierDependencies): SearchAppl
   };
 
   const ownsDocuments = (batch: ApplyBatch) => [...batch.changes, ...batch.truncates].some(({ entity }) => isSearchable(entity));
-  const feedsEmbeds = (batch: ApplyBatch) => [...batch.changes, ...batch.truncates].some(({ entity }) => embeds.embeddedTables.has(entity.table));
+  const feedsEmbeds = (batch: ApplyBatch) =>
+    [...batch.changes, ...batch.truncates].some(({ entity }) => embeds.embeddedTables.has(entity.table));
 
   // A batch of tables nothing indexes (users…) needs no Elasticsearch request at all.
   const documentsLane: StoreApplier = {
     store: 'elasticsearch',
-    apply: (batch) => (ownsDocuments(batch) ? applyEverywhere(batch, applyDocuments, 'elasticsearch applier') : Promise.resolve({ applied: 0, stale: 0 })),
+    apply: (batch) =>
+      ownsDocuments(batch) ? applyEverywhere(batch, applyDocuments, 'elasticsearch applier') : Promise.resolve({ applied: 0, stale: 0 }),
   };
   const embedsLane: StoreApplier = {
     store: 'elasticsearch-embeds',
     maxBatchChanges: EMBEDS_MAX_BATCH_CHANGES,
     maxHeldChanges: EMBEDS_MAX_HELD_CHANGES,
-    apply: (batch) => (feedsEmbeds(batch) ? applyEverywhere(batch, applyEmbeds, 'elasticsearch embeds applier') : Promise.resolve({ applied: 0, stale: 0 })),
+    apply: (batch) =>
+      feedsEmbeds(batch) ? applyEverywhere(batch, applyEmbeds, 'elasticsearch embeds applier') : Promise.resolve({ applied: 0, stale: 0 }),
   };
 
   return {
