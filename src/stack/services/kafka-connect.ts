@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyMavenArtifact, copyMavenDependencies, onceMarked } from '../artifact-downloads.js';
 import { avroTopology, cdcTopology, debeziumAvroConnectorConfig, debeziumConnectorConfig } from '../cdc-topology.js';
@@ -63,46 +63,20 @@ export const connectService: ServiceDefinition = {
     await installAvroConverter(context);
   },
 
+  configurationChanged(context) {
+    // A Connect started with other files (another port, the Avro connector on or off, a converter
+    // installed since) would never run the connectors `up` now waits for: it is restarted once.
+    const launched = join(dataDirOf(context, 'connect'), 'launched-with.txt');
+    return !existsSync(launched) || readFileSync(launched, 'utf8') !== launchFingerprint(connectLaunchFiles(context));
+  },
+
   prepareLaunch(context) {
     const dataDir = dataDirOf(context, 'connect');
-    const { ports } = context.config;
-    const worker = join(dataDir, 'worker.properties');
-    writeFileSync(
-      worker,
-      toProperties({
-        'bootstrap.servers': `127.0.0.1:${ports.kafka}`,
-        'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-        'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-        'key.converter.schemas.enable': 'false',
-        'value.converter.schemas.enable': 'false',
-        'offset.storage.file.filename': join(dataDir, 'offsets.dat'),
-        'offset.flush.interval.ms': '1000',
-        'plugin.path': `${pluginDir(context)},${converterDir(context)}`,
-        listeners: `http://127.0.0.1:${ports.connect}`,
-        'rest.advertised.host.name': '127.0.0.1',
-        'producer.linger.ms': '1',
-      }),
-    );
-    const endpoints: ConnectorEndpoints = {
-      connectorClass: 'io.debezium.connector.mariadb.MariaDbConnector',
-      databaseHost: '127.0.0.1',
-      databasePort: ports.mysql,
-      user: stackAccounts.cdc.user,
-      password: stackAccounts.cdc.password,
-      kafkaBootstrap: `127.0.0.1:${ports.kafka}`,
-    };
-    const connector = join(dataDir, 'connector.properties');
-    writeFileSync(connector, toProperties({ name: cdcTopology.connectorName, ...debeziumConnectorConfig(endpoints) }));
-    const connectors = [connector];
-    if (context.config.avroConnector) {
-      const avroConnector = join(dataDir, 'connector-avro.properties');
-      writeFileSync(
-        avroConnector,
-        toProperties({ name: avroTopology.connectorName, ...debeziumAvroConnectorConfig(endpoints, apicurioApiUrl(ports.schemaRegistry)) }),
-      );
-      connectors.push(avroConnector);
-    }
-    const jvm = kafkaJvmCommand(context, 'org.apache.kafka.connect.cli.ConnectStandalone', [worker, ...connectors], '512m');
+    const files = connectLaunchFiles(context);
+    for (const { path, text } of files) writeFileSync(path, text);
+    writeFileSync(join(dataDir, 'launched-with.txt'), launchFingerprint(files));
+    const [worker, ...connectors] = files.map((file) => file.path);
+    const jvm = kafkaJvmCommand(context, 'org.apache.kafka.connect.cli.ConnectStandalone', [worker ?? '', ...connectors], '512m');
     return { ...jvm, env: context.childEnv, cwd: dataDir };
   },
 
@@ -126,4 +100,53 @@ async function isConnectorRunning(context: StackContext, name: string): Promise<
     (status.tasks ?? []).length > 0 &&
     (status.tasks ?? []).every((task) => task.state === 'RUNNING')
   );
+}
+
+interface LaunchFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+const launchFingerprint = (files: readonly LaunchFile[]) => files.map(({ path, text }) => `# ${path}\n${text}`).join('\n');
+
+/** The worker's properties, then one properties file per connector: what a standalone Connect is started with. */
+function connectLaunchFiles(context: StackContext): LaunchFile[] {
+  const dataDir = dataDirOf(context, 'connect');
+  const { ports } = context.config;
+  const worker = {
+    path: join(dataDir, 'worker.properties'),
+    text: toProperties({
+      'bootstrap.servers': `127.0.0.1:${ports.kafka}`,
+      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'key.converter.schemas.enable': 'false',
+      'value.converter.schemas.enable': 'false',
+      'offset.storage.file.filename': join(dataDir, 'offsets.dat'),
+      'offset.flush.interval.ms': '1000',
+      'plugin.path': `${pluginDir(context)},${converterDir(context)}`,
+      listeners: `http://127.0.0.1:${ports.connect}`,
+      'rest.advertised.host.name': '127.0.0.1',
+      'producer.linger.ms': '1',
+    }),
+  };
+  const endpoints: ConnectorEndpoints = {
+    connectorClass: 'io.debezium.connector.mariadb.MariaDbConnector',
+    databaseHost: '127.0.0.1',
+    databasePort: ports.mysql,
+    user: stackAccounts.cdc.user,
+    password: stackAccounts.cdc.password,
+    kafkaBootstrap: `127.0.0.1:${ports.kafka}`,
+  };
+  const files = [
+    worker,
+    {
+      path: join(dataDir, 'connector.properties'),
+      text: toProperties({ name: cdcTopology.connectorName, ...debeziumConnectorConfig(endpoints) }),
+    },
+  ];
+  if (context.config.avroConnector) {
+    const avro = { name: avroTopology.connectorName, ...debeziumAvroConnectorConfig(endpoints, apicurioApiUrl(ports.schemaRegistry)) };
+    files.push({ path: join(dataDir, 'connector-avro.properties'), text: toProperties(avro) });
+  }
+  return files;
 }
