@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Extensions, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Product } from './product.type.js';
 import { DecimalScalar } from './scalars.js';
 import { PageInfo } from './connection.types.js';
@@ -36,6 +36,7 @@ export class ProductSearchFilter {
 })
 export class SearchHighlight {
   @Field(() => String) field!: string;
+  @Extensions({ maxItems: 2 })
   @Field(() => [String]) snippets!: string[];
 }
 
@@ -43,6 +44,8 @@ export class SearchHighlight {
 export class ProductSearchEdge {
   @Field(() => String) cursor!: string;
   @Field(() => Product) node!: Product;
+  // At most one per highlighted field (name, brand, description).
+  @Extensions({ maxItems: 3 })
   @Field(() => [SearchHighlight], { description: 'Highlights from the search index (they can trail the node by the sync delay).' })
   highlights!: SearchHighlight[];
 }
@@ -68,9 +71,16 @@ export class PriceRangeFacet {
 
 @ObjectType('ProductFacets', { simpleResolvers: true, description: 'Counts per value, each applying every filter except its own.' })
 export class ProductFacets {
-  @Field(() => [FacetCount]) brands!: FacetCount[];
-  @Field(() => [CategoryFacet]) categories!: CategoryFacet[];
-  @Field(() => [PriceRangeFacet]) priceRanges!: PriceRangeFacet[];
+  // The largest list each can be (the facets' aggregation sizes in product-search-query.ts): what the cost limit counts.
+  @Extensions({ maxItems: 20 })
+  @Field(() => [FacetCount])
+  brands!: FacetCount[];
+  @Extensions({ maxItems: 50 })
+  @Field(() => [CategoryFacet])
+  categories!: CategoryFacet[];
+  @Extensions({ maxItems: 10 })
+  @Field(() => [PriceRangeFacet])
+  priceRanges!: PriceRangeFacet[];
 }
 
 @ObjectType('ProductSearchConnection', { simpleResolvers: true })

@@ -90,6 +90,9 @@ function multiplierOf(node: FieldNode, field: GraphQLField<unknown, unknown>, pa
     if (declared !== undefined && typeof declared.defaultValue === 'number') return Math.max(1, declared.defaultValue);
   }
   if (!isListType(getNullableType(field.type))) return 1;
+  // A list whose type declares how long it can be (extensions.maxItems: facets, highlights) is costed at that.
+  const maxItems = field.extensions['maxItems'];
+  if (typeof maxItems === 'number' && maxItems >= 1) return maxItems;
   return parentType.name.endsWith('Connection') ? 1 : UNSIZED_LIST;
 }
 

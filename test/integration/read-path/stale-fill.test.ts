@@ -79,7 +79,7 @@ describe('a read-path fill racing a CDC change', () => {
     const row = (name: string) => ({ id: Number(id), name });
     await cache.applyChanges(productEntity, [{ id, version: formatVersion(20n), kind: 'write', row: row('v20') }]);
     const replay = await cache.applyChanges(productEntity, [{ id, version: formatVersion(10n), kind: 'write', row: row('v10') }]);
-    assert.deepEqual(replay, { applied: 0, stale: 1 });
+    assert.deepEqual(replay, { applied: 0, stale: 1, appliedIds: [] });
     const [cached] = await cache.lookup(productEntity, [id]);
     assert.equal(cached?.state === 'hit' ? cached.row.name : null, 'v20');
   });
