@@ -100,7 +100,9 @@ function readLimits(env: Env): LimitsConfig {
   return {
     maxDepth: readInteger(env, 'MAX_QUERY_DEPTH', 12, { min: 1, max: 100 }),
     maxAliases: readInteger(env, 'MAX_QUERY_ALIASES', 30, { min: 0, max: 10_000 }),
-    maxCost: readInteger(env, 'MAX_QUERY_COST', 20_000, { min: 1, max: 100_000_000 }),
+    // The search page's own query at its largest page (first: 100, with highlights and facets) costs
+    // ~29,000: a connection's facets and totals are counted once per hit, an overestimate kept on purpose.
+    maxCost: readInteger(env, 'MAX_QUERY_COST', 50_000, { min: 1, max: 100_000_000 }),
     maxBatchOperations: readInteger(env, 'MAX_BATCH_OPERATIONS', 10, { min: 1, max: 1_000 }),
     maxBodyBytes: readInteger(env, 'MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 100 * 1024 * 1024 }),
     maxTokens: readInteger(env, 'MAX_QUERY_TOKENS', 5_000, { min: 100, max: 1_000_000 }),
