@@ -37,7 +37,8 @@ export class ProductSearchFilter {
 export class SearchHighlight {
   @Field(() => String) field!: string;
   @Extensions({ maxItems: 2 })
-  @Field(() => [String]) snippets!: string[];
+  @Field(() => [String])
+  snippets!: string[];
 }
 
 @ObjectType('ProductSearchEdge', { simpleResolvers: true })

@@ -15,7 +15,7 @@ describe('operations settings', () => {
     assert.deepEqual(config.limits, {
       maxDepth: 12,
       maxAliases: 30,
-      maxCost: 20_000,
+      maxCost: 50_000,
       maxBatchOperations: 10,
       maxBodyBytes: 1_048_576,
       maxTokens: 5_000,
