@@ -16,6 +16,7 @@ import { createChunkPreparer } from './prepare-chunk.js';
 import { createPartitionWork } from './partition-work.js';
 import { consumerClients } from './consumer-clients.js';
 import { createSchemaRegistryClient } from './schema-registry-client.js';
+import { RetryAborted } from '../retry-backoff.js';
 import type { StoreApplier } from './store-applier.js';
 import type { OffsetCommitter } from './offset-committer.js';
 import { createOffsetCommitter } from './offset-committer.js';
@@ -124,9 +125,27 @@ export function createCdcConsumer(deps: CdcConsumerDependencies): CdcConsumer {
         );
         throw intake.failure instanceof Error ? intake.failure : new GatewayError('INTERNAL', errorMessage(intake.failure));
       }
-      intake.push({ messages: batch.messages, fetchedAtMs }, () => payload.pause());
+      intake.push({ messages: batch.messages, fetchedAtMs });
       payload.resolveOffset(last.offset);
-      await Promise.resolve();
+      if (intake.held <= tuning.intakeMessages) return;
+      // Over its bound: wait for the intake to drain to half, heartbeating all along (a failed
+      // heartbeat, a rebalance, revokes the wait; the messages were not committed).
+      const revoked = new AbortController();
+      const ticker = setInterval(
+        () => {
+          payload.heartbeat().catch((error: unknown) => revoked.abort(error));
+        },
+        Math.max(100, Math.floor(tuning.heartbeatIntervalMs / 3)),
+      );
+      try {
+        await intake.waitForRoom(AbortSignal.any([stopping, revoked.signal]));
+      } catch (error) {
+        if (!(error instanceof RetryAborted)) throw error;
+      } finally {
+        clearInterval(ticker);
+      }
+      // kafkajs must see the rebalance error to rejoin.
+      if (revoked.signal.aborted) throw revoked.signal.reason;
     };
   }
 
