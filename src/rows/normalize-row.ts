@@ -2,6 +2,7 @@ import { GatewayError, errorMessage } from '../errors.js';
 import type { ColumnType, ColumnTypes } from './column-types.js';
 import type { Row, RowValue } from './row.js';
 import { integerToRowValue, parseIntegerValue, scaleDecimalText } from './decimal-text.js';
+import { uuidFromBytesOrText, uuidTextOf } from './uuid-text.js';
 import {
   canonicalDateText,
   canonicalDateTimeText,
@@ -19,14 +20,26 @@ import {
  * row arriving through any CDC format come out identical. Columns that are not declared are kept,
  * made JSON-safe. Throws ROW_INVALID naming the column and the value it cannot convert.
  */
-export function normalizeRow(row: Readonly<Record<string, unknown>>, columns: ColumnTypes): Row {
+export function normalizeRow(row: Readonly<Record<string, unknown>>, columns: ColumnTypes, keyColumns: readonly string[] = []): Row {
   // fromEntries defines own properties, so a column named "__proto__" cannot replace the prototype.
   return Object.fromEntries(
     Object.entries(row).map(([column, value]) => {
       const type = Object.hasOwn(columns, column) ? columns[column] : undefined;
+      if (type !== undefined && typeof value === 'boolean' && keyColumns.includes(column)) refuseBooleanKey(value, type, column);
       return [column, type === undefined ? toJsonSafe(value) : convertColumn(value, type, column)];
     }),
   );
+}
+
+/**
+ * A flag can stand for a TINYINT(1) in a plain column, but a key column holding true or false is a
+ * producer bug: read as 1, it would address another row.
+ */
+function refuseBooleanKey(value: boolean, type: ColumnType, column: string): void {
+  if (type.kind === 'bool') return;
+  throw new GatewayError('ROW_INVALID', `key column "${column}" (${describeType(type)}): ${String(value)} is not a key value`, {
+    details: { column, type: type.kind },
+  });
 }
 
 export function normalizeValue(value: unknown, type: ColumnType): RowValue {
@@ -88,6 +101,10 @@ function convertPresent(value: NonNullable<unknown>, type: ColumnType): RowValue
       return toJson(value);
     case 'binary':
       return toBase64(value);
+    case 'uuid':
+      return uuidTextOf(value);
+    case 'uuidBinary':
+      return uuidFromBytesOrText(value);
   }
 }
 
