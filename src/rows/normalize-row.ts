@@ -79,8 +79,10 @@ function convertPresent(value: NonNullable<unknown>, type: ColumnType): RowValue
   switch (type.kind) {
     case 'int':
       return toInt(value);
-    case 'bigint':
-      return integerToRowValue(withinBigintRange(parseIntegerValue(typeof value === 'boolean' ? Number(value) : value)));
+    case 'bigint': {
+      const integer = withinBigintRange(parseIntegerValue(typeof value === 'boolean' ? Number(value) : value));
+      return integerToRowValue(type.unsigned === true && integer < 0n ? integer + UNSIGNED_WRAP : integer);
+    }
     case 'decimal':
       return toDecimal(value, type.scale);
     case 'float':
@@ -111,6 +113,13 @@ function convertPresent(value: NonNullable<unknown>, type: ColumnType): RowValue
 /** BIGINT and BIGINT UNSIGNED together: a value outside both cannot have come from MySQL. */
 const BIGINT_MIN = -(1n << 63n);
 const BIGINT_UNSIGNED_MAX = (1n << 64n) - 1n;
+
+/**
+ * Debezium's `bigint.unsigned.handling.mode=long` (the project's setting: it keeps every key a plain
+ * JSON number) sends a BIGINT UNSIGNED value of 2^63 or more as the signed long with the same 64
+ * bits, i.e. negative. An unsigned column cannot hold a negative value, so one is unwrapped.
+ */
+const UNSIGNED_WRAP = 1n << 64n;
 
 function withinBigintRange(value: bigint): bigint {
   if (value < BIGINT_MIN || value > BIGINT_UNSIGNED_MAX) throw new Error('outside the 64-bit range of BIGINT');
