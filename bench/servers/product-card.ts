@@ -1,4 +1,5 @@
 import { rowIdOf } from '../../src/schema/entity.js';
+import { col } from '../../src/rows/column-types.js';
 import type { Row } from '../../src/rows/row.js';
 
 /**
@@ -7,10 +8,13 @@ import type { Row } from '../../src/rows/row.js';
  */
 export const PRODUCT_CARD_QUERY = 'query Card($id: ID!) { product(id: $id) { id sku name brand price stock status } }';
 
+/** The product's key alone: the raw servers must not load the GraphQL types. */
+const productKey = { name: 'Product', primaryKey: 'id', columns: { id: col.bigint() } } as const;
+
 export function productCardBody(row: Row | null): string {
   if (row === null) return '{"data":{"product":null}}';
   const card = {
-    id: rowIdOf(row, 'id'),
+    id: rowIdOf(row, productKey),
     sku: row['sku'],
     name: row['name'],
     brand: row['brand'],

@@ -101,7 +101,7 @@ async function prepareDocuments(
       relatedRows[relation.table] = id === null ? null : (related.get(relation.table)?.get(id) ?? null);
       embeds[relation.table] = { id, version: 0n };
     }
-    const id = rowIdOf(row, entity.primaryKey);
+    const id = rowIdOf(row, entity);
     return {
       index: searchAlias(indexPrefix, entity.search),
       id,

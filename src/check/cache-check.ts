@@ -19,7 +19,7 @@ export interface CacheFinding {
  * on the next read); an entry that answers differently from MySQL is not.
  */
 export async function checkCacheBatch(cache: EntityCache, entity: EntityDeclaration, batch: readonly Row[]): Promise<CacheFinding[]> {
-  const ids = batch.map((row) => rowIdOf(row, entity.primaryKey));
+  const ids = batch.map((row) => rowIdOf(row, entity));
   const lookups = await cache.lookup(entity, ids);
   const findings: CacheFinding[] = [];
   lookups.forEach((lookup, index) => {

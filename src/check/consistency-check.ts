@@ -98,7 +98,7 @@ export async function runConsistencyCheck(deps: CheckDependencies, options: Chec
       workDone += batch.length;
       cacheFindings.push(...(await checkCacheBatch(deps.cache, entity, batch)));
       searchFindings.push(...(await checkSearchBatch(searchDeps, entity, batch)));
-      after = rowIdOf(batch[batch.length - 1]!, entity.primaryKey);
+      after = rowIdOf(batch[batch.length - 1]!, entity);
       await pace(workDone, began);
     }
     const pageDone = async () => {

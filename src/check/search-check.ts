@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { RowSource } from '../db/row-source.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { EntityDeclaration, SearchMapping } from '../schema/entity.js';
-import { rowIdOf } from '../schema/entity.js';
+import { rowIdOf, searchKeyFieldOf } from '../schema/entity.js';
 import { searchAlias } from '../index/index-manager.js';
 import type { DocumentInputs, EmbedState } from '../index/search-documents.js';
 import { liveDocumentsFilter, readSyncState, SYNC_FIELD } from '../index/search-documents.js';
@@ -52,7 +52,7 @@ export async function checkSearchBatch(
 ): Promise<SearchFinding[]> {
   const mapping = entity.search;
   if (mapping === undefined || batch.length === 0) return [];
-  const ids = batch.map((row) => rowIdOf(row, entity.primaryKey));
+  const ids = batch.map((row) => rowIdOf(row, entity));
   const [response, related] = await Promise.all([
     deps.client.mget<Record<string, unknown>>({ index: searchAlias(deps.indexPrefix, mapping), ids }),
     relatedRowsOf(deps.rows, deps.registry, mapping, batch),
@@ -97,7 +97,9 @@ export async function findResurrectedDocuments(
 ): Promise<SearchFinding[]> {
   const mapping = entity.search;
   // Paging needs a sortable key: the primary key's own field (_id has no doc values in 8.x).
-  if (mapping === undefined || mapping.properties[entity.primaryKey] === undefined) return [];
+  if (mapping === undefined) return [];
+  const keyField = searchKeyFieldOf(entity);
+  if (mapping.properties[keyField] === undefined) return [];
   const findings: SearchFinding[] = [];
   let after: (string | number)[] | undefined;
   for (;;) {
@@ -107,7 +109,7 @@ export async function findResurrectedDocuments(
       _source: [`${SYNC_FIELD}.version`],
       version: true,
       query: liveDocumentsFilter,
-      sort: [{ [entity.primaryKey]: 'asc' }],
+      sort: [{ [keyField]: 'asc' }],
       ...(after === undefined ? {} : { search_after: after }),
     });
     const hits = page.hits.hits;

@@ -1,9 +1,10 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { Metrics } from '../observability/metrics.js';
 import type { EntityDeclaration } from '../schema/entity.js';
-import { rowIdOf } from '../schema/entity.js';
+import type { SqlKeyValue } from '../schema/entity.js';
+import { keyColumnsOf, keyParametersOf, rowIdOf, sqlParameterOf } from '../schema/entity.js';
 import type { Row } from '../rows/row.js';
-import { normalizeRow } from '../rows/normalize-row.js';
+import { normalizeRow, normalizeValue } from '../rows/normalize-row.js';
 import { toDatabaseError } from './database-errors.js';
 
 export interface PageRequest {
@@ -24,9 +25,12 @@ export interface ChildPage {
  * share is used (window functions exist in MariaDB 10.2+, MySQL 8 and TiDB).
  */
 export interface RowSource {
-  /** One `SELECT … WHERE pk IN (…)`; rows keyed by primary key, in canonical form. */
+  /** One `SELECT … WHERE pk IN (…)` (`(a, b) IN ((…), …)` for a composite key); rows keyed by row id, in canonical form. */
   selectByIds(entity: EntityDeclaration, ids: readonly string[]): Promise<Map<string, Row>>;
-  /** The next `limit` rows after `afterId` in primary-key order (a key-range scan, gentle on the server). */
+  /**
+   * The next `limit` rows after `afterId` in primary-key order (a key-range scan, gentle on the
+   * server; a composite key compares as a row constructor, `(a, b) > (?, ?) ORDER BY a, b`).
+   */
   selectRange(entity: EntityDeclaration, afterId: string | null, limit: number): Promise<Row[]>;
   /** The table's row count (reindex compares it with the live documents before a swap). */
   count(entity: EntityDeclaration): Promise<number>;
@@ -42,6 +46,23 @@ export interface RowSource {
 const quote = (identifier: string) => `\`${identifier}\``;
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
 
+/** The key as SQL: `pk` for one column, `(a, b)` for a composite key, and its placeholder tuple. */
+interface KeySql {
+  readonly columns: string;
+  readonly tuple: string;
+  readonly order: (direction: string) => string;
+}
+
+function keySql(entity: EntityDeclaration): KeySql {
+  const keyColumns = keyColumnsOf(entity).map(quote);
+  const single = keyColumns.length === 1;
+  return {
+    columns: single ? (keyColumns[0] ?? '') : `(${keyColumns.join(', ')})`,
+    tuple: single ? '?' : `(${placeholders(keyColumns.length)})`,
+    order: (direction) => keyColumns.map((column) => `${column} ${direction}`).join(', '),
+  };
+}
+
 export interface RowSourceDependencies {
   readonly pool: Pool;
   readonly metrics: Metrics;
@@ -56,7 +77,7 @@ export interface RowSourceDependencies {
 export function createRowSource(dependencies: RowSourceDependencies): RowSource {
   const { pool, metrics, queryTimeoutMs } = dependencies;
 
-  async function query(entity: EntityDeclaration, sql: string, params: (string | number)[], what: string): Promise<RowDataPacket[]> {
+  async function query(entity: EntityDeclaration, sql: string, params: SqlKeyValue[], what: string): Promise<RowDataPacket[]> {
     const started = performance.now();
     try {
       const [rows] = await pool.query<RowDataPacket[]>(queryTimeoutMs === undefined ? { sql } : { sql, timeout: queryTimeoutMs }, params);
@@ -74,10 +95,13 @@ export function createRowSource(dependencies: RowSourceDependencies): RowSource 
       const found = new Map<string, Row>();
       if (ids.length === 0) return found;
       const columns = Object.keys(entity.columns).map(quote).join(', ');
-      const sql = `SELECT ${columns} FROM ${quote(entity.table)} WHERE ${quote(entity.primaryKey)} IN (${placeholders(ids.length)})`;
-      for (const raw of await query(entity, sql, [...ids], `reading ${entity.table}`)) {
+      const key = keySql(entity);
+      const tuples = ids.map(() => key.tuple).join(', ');
+      const sql = `SELECT ${columns} FROM ${quote(entity.table)} WHERE ${key.columns} IN (${tuples})`;
+      const params = ids.flatMap((id) => keyParametersOf(entity, id));
+      for (const raw of await query(entity, sql, params, `reading ${entity.table}`)) {
         const row = normalizeRow(raw, entity.columns);
-        found.set(rowIdOf(row, entity.primaryKey), row);
+        found.set(rowIdOf(row, entity), row);
       }
       return found;
     },
@@ -89,31 +113,44 @@ export function createRowSource(dependencies: RowSourceDependencies): RowSource 
 
     async selectRange(entity, afterId, limit) {
       const columns = Object.keys(entity.columns).map(quote).join(', ');
-      const pk = quote(entity.primaryKey);
-      const bound = afterId === null ? '' : ` WHERE ${pk} > ?`;
-      const sql = `SELECT ${columns} FROM ${quote(entity.table)}${bound} ORDER BY ${pk} LIMIT ?`;
-      const raws = await query(entity, sql, afterId === null ? [limit] : [afterId, limit], `scanning ${entity.table}`);
+      const key = keySql(entity);
+      const bound = afterId === null ? '' : ` WHERE ${key.columns} > ${key.tuple}`;
+      const sql = `SELECT ${columns} FROM ${quote(entity.table)}${bound} ORDER BY ${key.order('ASC')} LIMIT ?`;
+      const params = [...(afterId === null ? [] : keyParametersOf(entity, afterId)), limit];
+      const raws = await query(entity, sql, params, `scanning ${entity.table}`);
       return raws.map((raw) => normalizeRow(raw, entity.columns));
     },
 
     async selectChildIds(entity, foreignKey, parentIds, page) {
       const pages = new Map<string, ChildPage>(parentIds.map((id) => [id, { ids: [], hasNextPage: false }]));
       if (parentIds.length === 0) return pages;
-      if (entity.columns[foreignKey] === undefined) throw new Error(`${entity.table} has no column ${foreignKey}`);
-      const pk = quote(entity.primaryKey);
+      const foreignType = entity.columns[foreignKey];
+      if (foreignType === undefined) throw new Error(`${entity.table} has no column ${foreignKey}`);
+      const keyColumns = keyColumnsOf(entity);
+      const key = keySql(entity);
       const fk = quote(foreignKey);
       const direction = page.order === 'asc' ? 'ASC' : 'DESC';
-      const bound = page.after === null ? '' : ` AND ${pk} ${page.order === 'asc' ? '>' : '<'} ?`;
+      const bound = page.after === null ? '' : ` AND ${key.columns} ${page.order === 'asc' ? '>' : '<'} ${key.tuple}`;
+      const selected = keyColumns.map((column, index) => `${quote(column)} AS k${index}`).join(', ');
+      const projected = keyColumns.map((_, index) => `k${index}`).join(', ');
       const sql =
-        `SELECT id, parent FROM (SELECT ${pk} AS id, ${fk} AS parent, ROW_NUMBER() OVER (PARTITION BY ${fk} ORDER BY ${pk} ${direction}) AS position ` +
+        `SELECT ${projected}, parent FROM (SELECT ${selected}, ${fk} AS parent, ` +
+        `ROW_NUMBER() OVER (PARTITION BY ${fk} ORDER BY ${key.order(direction)}) AS position ` +
         `FROM ${quote(entity.table)} WHERE ${fk} IN (${placeholders(parentIds.length)})${bound}) ranked ` +
         `WHERE position <= ? ORDER BY parent, position`;
-      const params = [...parentIds, ...(page.after === null ? [] : [page.after]), page.first + 1];
+      const parentParams = parentIds.map((id) => sqlParameterOf(normalizeValue(id, foreignType), foreignType));
+      const params = [...parentParams, ...(page.after === null ? [] : keyParametersOf(entity, page.after)), page.first + 1];
       for (const raw of await query(entity, sql, params, `reading ${entity.table} by ${foreignKey}`)) {
-        const entry = pages.get(String(raw.parent));
+        const parentValue = normalizeValue(raw.parent, foreignType);
+        const parent = typeof parentValue === 'string' || typeof parentValue === 'number' ? String(parentValue) : '';
+        const entry = pages.get(parent);
         if (entry === undefined) continue;
-        if (entry.ids.length < page.first) entry.ids.push(String(raw.id));
-        else pages.set(String(raw.parent), { ids: entry.ids, hasNextPage: true });
+        const keyRow = normalizeRow(
+          Object.fromEntries(keyColumns.map((column, index) => [column, raw[`k${index}`] as unknown])),
+          entity.columns,
+        );
+        if (entry.ids.length < page.first) entry.ids.push(rowIdOf(keyRow, entity));
+        else pages.set(parent, { ids: entry.ids, hasNextPage: true });
       }
       return pages;
     },

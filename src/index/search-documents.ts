@@ -1,4 +1,5 @@
 import type { EntityDeclaration, SearchMapping } from '../schema/entity.js';
+import { searchKeyFieldOf } from '../schema/entity.js';
 import type { Row, RowVersion } from '../rows/row.js';
 import { MAX_ROW_VERSION } from '../rows/row.js';
 import { formatVersion, parseVersion } from '../rows/row-version.js';
@@ -84,7 +85,8 @@ export function tombstoneDocument(
   version: RowVersion,
   writtenAtMs: number,
 ): Record<string, unknown> {
-  const keyField = entity.search?.properties[entity.primaryKey] === undefined ? {} : { [entity.primaryKey]: id };
+  const keyColumn = entity.search === undefined ? undefined : searchKeyFieldOf(entity);
+  const keyField = keyColumn === undefined || entity.search?.properties[keyColumn] === undefined ? {} : { [keyColumn]: id };
   return { ...keyField, [SYNC_FIELD]: { deleted: true, version: formatVersion(version), written_at: writtenAtMs } };
 }
 

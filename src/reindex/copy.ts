@@ -6,6 +6,7 @@ import type { RowVersion } from '../rows/row.js';
 import { refreshIndex } from '../index/bulk-writer.js';
 import type { DocumentWrite, DocumentWriter } from '../sync/appliers/elasticsearch/document-writes.js';
 import type { SearchableEntity } from '../schema/entity.js';
+import { searchKeyFieldOf } from '../schema/entity.js';
 import { toSearchError } from '../index/elasticsearch-client.js';
 import type { ReindexSource } from './source.js';
 import { SYNC_FIELD, readSyncState } from '../index/search-documents.js';
@@ -97,7 +98,7 @@ async function copyPage(context: CopyContext, pitId: string, after: string | nul
   const page = await context.source.pageAfter(entity, after, context.chunkSize);
   const done = page.rows.length < context.chunkSize;
   const upper = done ? null : (page.ids[page.ids.length - 1] ?? null);
-  const snapshot = await snapshotVersions(client, pitId, entity.primaryKey, after, upper);
+  const snapshot = await snapshotVersions(client, pitId, searchKeyFieldOf(entity), after, upper);
   const writes: DocumentWrite[] = page.rows.map((row, position) => {
     const id = page.ids[position] as string;
     const known = snapshot.versions.get(id) ?? 0n;

@@ -5,6 +5,7 @@ import type { BulkWriter } from '../index/bulk-writer.js';
 import { defaultItemRetry } from '../index/bulk-writer.js';
 import { createDocumentWriter } from '../sync/appliers/elasticsearch/document-writes.js';
 import type { SearchableEntity } from '../schema/entity.js';
+import { searchKeyFieldOf } from '../schema/entity.js';
 import { toSearchError } from '../index/elasticsearch-client.js';
 import { buildAliasOf, deleteIndices, indexBehind, indexExists, readAliases, updateAliases } from '../index/aliases.js';
 import {
@@ -127,11 +128,12 @@ export async function abortReindex(
 }
 
 export function reindexing(deps: ReindexDependencies, entity: SearchableEntity, options: ReindexOptions): Reindexing {
-  const keyMapping = entity.search.properties[entity.primaryKey] as { type?: string } | undefined;
+  const keyField = searchKeyFieldOf(entity);
+  const keyMapping = entity.search.properties[keyField] as { type?: string } | undefined;
   if (keyMapping?.type !== 'long') {
     throw new GatewayError(
       'CONFIG_INVALID',
-      `search mapping ${entity.search.index} must map its primary key ${entity.primaryKey} as a long to be reindexed in key order`,
+      `search mapping ${entity.search.index} must map its primary key ${keyField} as a long to be reindexed in key order`,
     );
   }
   const alias = searchAlias(deps.indexPrefix, entity.search);

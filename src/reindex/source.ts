@@ -26,7 +26,7 @@ export function createReindexSource(rows: RowSource): ReindexSource {
   return {
     async pageAfter(entity, after, limit) {
       const page = await rows.selectRange(entity, after, limit);
-      return { rows: page, ids: page.map((row) => rowIdOf(row, entity.primaryKey)) };
+      return { rows: page, ids: page.map((row) => rowIdOf(row, entity)) };
     },
     count: (entity) => rows.count(entity),
   };

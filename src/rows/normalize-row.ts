@@ -2,6 +2,7 @@ import { GatewayError, errorMessage } from '../errors.js';
 import type { ColumnType, ColumnTypes } from './column-types.js';
 import type { Row, RowValue } from './row.js';
 import { integerToRowValue, parseIntegerValue, scaleDecimalText } from './decimal-text.js';
+import { uuidFromBytesOrText, uuidTextOf } from './uuid-text.js';
 import {
   canonicalDateText,
   canonicalDateTimeText,
@@ -19,14 +20,26 @@ import {
  * row arriving through any CDC format come out identical. Columns that are not declared are kept,
  * made JSON-safe. Throws ROW_INVALID naming the column and the value it cannot convert.
  */
-export function normalizeRow(row: Readonly<Record<string, unknown>>, columns: ColumnTypes): Row {
+export function normalizeRow(row: Readonly<Record<string, unknown>>, columns: ColumnTypes, keyColumns: readonly string[] = []): Row {
   // fromEntries defines own properties, so a column named "__proto__" cannot replace the prototype.
   return Object.fromEntries(
     Object.entries(row).map(([column, value]) => {
       const type = Object.hasOwn(columns, column) ? columns[column] : undefined;
+      if (type !== undefined && typeof value === 'boolean' && keyColumns.includes(column)) refuseBooleanKey(value, type, column);
       return [column, type === undefined ? toJsonSafe(value) : convertColumn(value, type, column)];
     }),
   );
+}
+
+/**
+ * A flag can stand for a TINYINT(1) in a plain column, but a key column holding true or false is a
+ * producer bug: read as 1, it would address another row.
+ */
+function refuseBooleanKey(value: boolean, type: ColumnType, column: string): void {
+  if (type.kind === 'bool') return;
+  throw new GatewayError('ROW_INVALID', `key column "${column}" (${describeType(type)}): ${String(value)} is not a key value`, {
+    details: { column, type: type.kind },
+  });
 }
 
 export function normalizeValue(value: unknown, type: ColumnType): RowValue {
@@ -66,8 +79,10 @@ function convertPresent(value: NonNullable<unknown>, type: ColumnType): RowValue
   switch (type.kind) {
     case 'int':
       return toInt(value);
-    case 'bigint':
-      return integerToRowValue(withinBigintRange(parseIntegerValue(typeof value === 'boolean' ? Number(value) : value)));
+    case 'bigint': {
+      const integer = withinBigintRange(parseIntegerValue(typeof value === 'boolean' ? Number(value) : value));
+      return integerToRowValue(type.unsigned === true && integer < 0n ? integer + UNSIGNED_WRAP : integer);
+    }
     case 'decimal':
       return toDecimal(value, type.scale);
     case 'float':
@@ -88,12 +103,23 @@ function convertPresent(value: NonNullable<unknown>, type: ColumnType): RowValue
       return toJson(value);
     case 'binary':
       return toBase64(value);
+    case 'uuid':
+      return uuidTextOf(value);
+    case 'uuidBinary':
+      return uuidFromBytesOrText(value);
   }
 }
 
 /** BIGINT and BIGINT UNSIGNED together: a value outside both cannot have come from MySQL. */
 const BIGINT_MIN = -(1n << 63n);
 const BIGINT_UNSIGNED_MAX = (1n << 64n) - 1n;
+
+/**
+ * Debezium's `bigint.unsigned.handling.mode=long` (the project's setting: it keeps every key a plain
+ * JSON number) sends a BIGINT UNSIGNED value of 2^63 or more as the signed long with the same 64
+ * bits, i.e. negative. An unsigned column cannot hold a negative value, so one is unwrapped.
+ */
+const UNSIGNED_WRAP = 1n << 64n;
 
 function withinBigintRange(value: bigint): bigint {
   if (value < BIGINT_MIN || value > BIGINT_UNSIGNED_MAX) throw new Error('outside the 64-bit range of BIGINT');

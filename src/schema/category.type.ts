@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { col } from '../rows/column-types.js';
+import { col, notNull } from '../rows/column-types.js';
 import { defaultCachePolicy, defineEntity } from './entity.js';
 import { DateTimeScalar } from './scalars.js';
 
@@ -9,12 +9,12 @@ export const categoryEntity = defineEntity({
   table: 'categories',
   primaryKey: 'id',
   columns: {
-    id: col.int(),
+    id: notNull(col.int()),
     parent_id: col.int(),
-    name: col.string(),
-    slug: col.string(),
-    created_at: col.datetime(3),
-    updated_at: col.datetime(3),
+    name: notNull(col.string()),
+    slug: notNull(col.string()),
+    created_at: notNull(col.datetime(3)),
+    updated_at: notNull(col.datetime(3)),
   },
   cache: defaultCachePolicy,
   // Searchable so that "this category and everything below it" is answered from Elasticsearch

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { col } from '../rows/column-types.js';
+import { col, notNull } from '../rows/column-types.js';
 import { defaultCachePolicy, defineEntity } from './entity.js';
 import { DateTimeScalar, DecimalScalar } from './scalars.js';
 import { cents } from './search-fields.js';
@@ -11,13 +11,13 @@ export const commissionEntity = defineEntity({
   table: 'commissions',
   primaryKey: 'id',
   columns: {
-    id: col.bigint(),
-    user_id: col.bigint(),
+    id: notNull(col.bigint()),
+    user_id: notNull(col.bigint()),
     order_id: col.bigint(),
-    type: col.enum(),
-    amount: col.decimal(2),
-    status: col.enum(),
-    created_at: col.datetime(3),
+    type: notNull(col.enum()),
+    amount: notNull(col.decimal(2)),
+    status: notNull(col.enum()),
+    created_at: notNull(col.datetime(3)),
     settled_at: col.datetime(3),
   },
   cache: defaultCachePolicy,

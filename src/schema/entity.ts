@@ -1,5 +1,9 @@
 import type { Row } from '../rows/row.js';
 import type { ColumnTypes } from '../rows/column-types.js';
+import { keyColumnsOf } from './entity-key.js';
+
+export { keyColumnsOf, keyOfRowId, keyParametersOf, parseEntityId, rowIdOf, rowIdOfKey, sqlParameterOf } from './entity-key.js';
+export type { SqlKeyValue } from './entity-key.js';
 
 /**
  * How the cache treats an entity's rows. `onChange: 'write'` lets the CDC applier store the new row
@@ -49,8 +53,11 @@ export interface EntityDeclaration {
   /** GraphQL type name. */
   readonly name: string;
   readonly table: string;
-  /** Single-column integer primary key. */
-  readonly primaryKey: string;
+  /**
+   * The primary key: one column, or the columns of a composite key in key order. Row ids, cache
+   * keys and document ids derive from it (see entity-key.ts).
+   */
+  readonly primaryKey: string | readonly string[];
   /** Every column the gateway reads, with its SQL type; only these are ever selected. */
   readonly columns: ColumnTypes;
   readonly cache: CachePolicy;
@@ -74,20 +81,46 @@ export function isSearchable(entity: EntityDeclaration): entity is SearchableEnt
   return entity.search !== undefined;
 }
 
+/** Key columns must have a value with one exact text form: not JSON, not floats. */
+const UNKEYABLE_KINDS: ReadonlySet<string> = new Set(['json', 'float']);
+
 /** Checks a declaration and returns it frozen, keeping its declared type (searchable or not). */
 export function defineEntity<Declaration extends EntityDeclaration>(declaration: Declaration): Declaration {
-  for (const name of [declaration.table, declaration.primaryKey, ...Object.keys(declaration.columns)]) {
+  const keyColumns = keyColumnsOf(declaration);
+  for (const name of [declaration.table, ...keyColumns, ...Object.keys(declaration.columns)]) {
     if (!IDENTIFIER.test(name)) throw new Error(`entity ${declaration.name}: ${JSON.stringify(name)} is not a plain SQL identifier`);
   }
-  if (declaration.columns[declaration.primaryKey] === undefined) {
-    throw new Error(`entity ${declaration.name}: primary key ${declaration.primaryKey} is not among its columns`);
+  if (keyColumns.length === 0 || new Set(keyColumns).size !== keyColumns.length) {
+    throw new Error(`entity ${declaration.name}: its primary key must name one or more distinct columns`);
   }
+  for (const column of keyColumns) {
+    const type = Object.hasOwn(declaration.columns, column) ? declaration.columns[column] : undefined;
+    if (type === undefined) throw new Error(`entity ${declaration.name}: primary key ${column} is not among its columns`);
+    if (UNKEYABLE_KINDS.has(type.kind))
+      throw new Error(`entity ${declaration.name}: primary key ${column} cannot be a ${type.kind} column`);
+  }
+  if (declaration.search !== undefined) searchKeyFieldOf(declaration);
+  if (typeof declaration.primaryKey !== 'string') Object.freeze(declaration.primaryKey);
   return Object.freeze(declaration);
 }
 
-/** A row's primary key as the string used in cache keys, document ids and GraphQL ids. */
-export function rowIdOf(row: Row, primaryKey: string): string {
-  const value = row[primaryKey];
-  if (typeof value === 'number' || typeof value === 'string') return String(value);
-  throw new Error(`row has no usable primary key ${primaryKey}: ${JSON.stringify(value)}`);
+const SEARCHABLE_KEY_KINDS: ReadonlySet<string> = new Set(['int', 'bigint']);
+
+/**
+ * The search document's key field: the single integer primary key. Reindex copies in key order,
+ * bounding each page by a range on this field in Elasticsearch and by `pk > ?` in MySQL; the two
+ * agree only for numbers. A string key sorts by collation in MySQL (case- and pad-insensitive) and
+ * by bytes in a keyword field, so pages would miss or repeat documents; composite keys have no one
+ * field. Such entities are refused when declared, with this message, rather than reindexed wrongly.
+ */
+export function searchKeyFieldOf(entity: EntityDeclaration): string {
+  const [column, ...rest] = keyColumnsOf(entity);
+  const type = column === undefined ? undefined : entity.columns[column];
+  if (column === undefined || rest.length > 0 || type === undefined || !SEARCHABLE_KEY_KINDS.has(type.kind)) {
+    throw new Error(
+      `entity ${entity.name}: a search mapping needs a single integer (int or bigint) primary key, ` +
+        `got ${JSON.stringify(entity.primaryKey)}; serve it without search (search on string, UUID and composite keys is not supported)`,
+    );
+  }
+  return column;
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { col } from '../rows/column-types.js';
+import { col, notNull } from '../rows/column-types.js';
 import type { EmbeddedRelation } from './entity.js';
 import { defaultCachePolicy, defineEntity } from './entity.js';
 import { DecimalScalar } from './scalars.js';
@@ -17,11 +17,11 @@ export const orderItemEntity = defineEntity({
   table: 'order_items',
   primaryKey: 'id',
   columns: {
-    id: col.bigint(),
-    order_id: col.bigint(),
-    product_id: col.bigint(),
-    quantity: col.int(),
-    unit_price: col.decimal(2),
+    id: notNull(col.bigint()),
+    order_id: notNull(col.bigint()),
+    product_id: notNull(col.bigint()),
+    quantity: notNull(col.int()),
+    unit_price: notNull(col.decimal(2)),
   },
   cache: defaultCachePolicy,
   // Per-line sales analytics (top products, categories, sales of one category over time): the

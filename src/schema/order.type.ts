@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { col } from '../rows/column-types.js';
+import { col, notNull } from '../rows/column-types.js';
 import { defaultCachePolicy, defineEntity } from './entity.js';
 import { DateTimeScalar, DecimalScalar } from './scalars.js';
 import { cents } from './search-fields.js';
@@ -10,12 +10,12 @@ export const orderEntity = defineEntity({
   table: 'orders',
   primaryKey: 'id',
   columns: {
-    id: col.bigint(),
-    user_id: col.bigint(),
-    status: col.enum(),
-    total: col.decimal(2),
-    currency: col.string(),
-    created_at: col.datetime(3),
+    id: notNull(col.bigint()),
+    user_id: notNull(col.bigint()),
+    status: notNull(col.enum()),
+    total: notNull(col.decimal(2)),
+    currency: notNull(col.string()),
+    created_at: notNull(col.datetime(3)),
     paid_at: col.timestamp(0),
   },
   cache: defaultCachePolicy,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { col } from '../rows/column-types.js';
+import { col, notNull } from '../rows/column-types.js';
 import type { EmbeddedRelation } from './entity.js';
 import { defaultCachePolicy, defineEntity } from './entity.js';
 import { DateTimeScalar, DecimalScalar, JSONScalar } from './scalars.js';
@@ -14,20 +14,20 @@ export const productEntity = defineEntity({
   table: 'products',
   primaryKey: 'id',
   columns: {
-    id: col.bigint(),
-    sku: col.string(),
-    name: col.string(),
+    id: notNull(col.bigint()),
+    sku: notNull(col.string()),
+    name: notNull(col.string()),
     description: col.string(),
-    category_id: col.int(),
-    brand: col.string(),
-    price: col.decimal(2),
-    stock: col.int(),
-    status: col.enum(),
-    is_featured: col.bool(),
-    tags: col.json(),
+    category_id: notNull(col.int()),
+    brand: notNull(col.string()),
+    price: notNull(col.decimal(2)),
+    stock: notNull(col.int()),
+    status: notNull(col.enum()),
+    is_featured: notNull(col.bool()),
+    tags: notNull(col.json()),
     attributes: col.json(),
-    created_at: col.datetime(3),
-    updated_at: col.timestamp(3),
+    created_at: notNull(col.datetime(3)),
+    updated_at: notNull(col.timestamp(3)),
   },
   cache: defaultCachePolicy,
   search: {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Authorized, Field, ID, ObjectType } from 'type-graphql';
 import { Roles } from '../auth/viewer.js';
-import { col } from '../rows/column-types.js';
+import { col, notNull } from '../rows/column-types.js';
 import { defaultCachePolicy, defineEntity } from './entity.js';
 import { DateTimeScalar } from './scalars.js';
 
@@ -10,13 +10,13 @@ export const userEntity = defineEntity({
   table: 'users',
   primaryKey: 'id',
   columns: {
-    id: col.bigint(),
-    name: col.string(),
-    email: col.string(),
+    id: notNull(col.bigint()),
+    name: notNull(col.string()),
+    email: notNull(col.string()),
     referrer_id: col.bigint(),
-    level: col.enum(),
-    is_active: col.bool(),
-    created_at: col.datetime(3),
+    level: notNull(col.enum()),
+    is_active: notNull(col.bool()),
+    created_at: notNull(col.datetime(3)),
   },
   cache: defaultCachePolicy,
 });

@@ -1,6 +1,8 @@
 import { asDecodeFailure, GatewayError } from '../errors.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { EntityDeclaration } from '../schema/entity.js';
+import { keyColumnsOf, rowIdOf } from '../schema/entity.js';
+import { isNotNull } from '../rows/column-types.js';
 import type { RowChange, TruncateChange } from './change.js';
 import type { Row } from '../rows/row.js';
 import { normalizeRow } from '../rows/normalize-row.js';
@@ -111,22 +113,46 @@ export function completeReread(item: EntityChange, row: Row | undefined): Entity
 }
 
 function normalizeChange(entity: EntityDeclaration, change: RowChange): EntityChange {
-  const key = normalizeRow(change.key, entity.columns);
-  const id = key[entity.primaryKey];
-  if (id === undefined || id === null || typeof id === 'object') {
+  const keyColumns = keyColumnsOf(entity);
+  const key = normalizeRow(change.key, entity.columns, keyColumns);
+  const missing = keyColumns.filter((column) => key[column] === undefined || key[column] === null || typeof key[column] === 'object');
+  if (missing.length > 0) {
     throw new GatewayError(
       'CDC_DECODE_FAILED',
-      `${entity.table} change key ${JSON.stringify(change.key)} has no primary key "${entity.primaryKey}"`,
-      {
-        details: { table: entity.table },
-      },
+      `${entity.table} change key ${JSON.stringify(change.key)} has no primary key ${missing.map((column) => `"${column}"`).join(', ')}`,
+      { details: { table: entity.table } },
     );
   }
+  if (change.after !== null) refuseNullsInNotNullColumns(entity, change.after);
+  const after = change.after === null ? null : normalizeRow(change.after, entity.columns, keyColumns);
   const normalized: RowChange = {
     ...change,
     key,
-    after: change.after === null ? null : normalizeRow(change.after, entity.columns),
-    before: change.before === null ? null : normalizeRow(change.before, entity.columns),
+    after,
+    before: change.before === null ? null : normalizeRow(change.before, entity.columns, keyColumns),
   };
-  return { entity, change: normalized, id: String(id) };
+  return { entity, change: normalized, id: rowIdOf(key, entity) };
+}
+
+/**
+ * The database refuses a NULL in a NOT NULL column, so one in an after-image means the message is
+ * not what the declaration describes (a bad producer, a schema that changed): storing it would
+ * serve a row the schema says cannot exist. The decoded image is checked before normalization (a
+ * zero date normalizes to null but is a value). Columns absent from the image are not NULLs. JSON
+ * columns are exempt: a NOT NULL JSON column may hold JSON null, which some decoders (Canal,
+ * TiCDC) cannot tell from SQL NULL.
+ */
+function refuseNullsInNotNullColumns(entity: EntityDeclaration, after: Readonly<Record<string, unknown>>): void {
+  for (const [column, type] of Object.entries(entity.columns)) {
+    if (
+      isNotNull(type) &&
+      type.kind !== 'json' &&
+      Object.hasOwn(after, column) &&
+      (after[column] === null || after[column] === undefined)
+    ) {
+      throw new GatewayError('CDC_DECODE_FAILED', `${entity.table} change has NULL in NOT NULL column "${column}"`, {
+        details: { table: entity.table, column },
+      });
+    }
+  }
 }

@@ -13,7 +13,8 @@ import { defineEntity } from '../../../src/schema/entity.js';
 import { productEntity } from '../../../src/schema/product.type.js';
 import { neverWritten } from '../../../src/index/bulk-writer.js';
 import { createElasticsearchClient } from '../../../src/index/elasticsearch-client.js';
-import { ensureIndices } from '../../../src/index/index-manager.js';
+import { ensureIndices, guardAlias } from '../../../src/index/index-manager.js';
+import { readGuardStates, relatedGuardKey } from '../../../src/index/sync-guards.js';
 import { createSearchApplier } from '../../../src/sync/appliers/elasticsearch/search-applier.js';
 import { readSyncState } from '../../../src/index/search-documents.js';
 import type { Row } from '../../../src/rows/row.js';
@@ -59,11 +60,15 @@ describe('embedding rewrites on indices without scheduled refreshes', () => {
   let nextProduct = baseId + 10;
   const prefixes: string[] = [];
 
-  async function freshIndices(): Promise<{ applier: ReturnType<typeof createSearchApplier>; alias: string }> {
+  async function freshIndices(): Promise<{ applier: ReturnType<typeof createSearchApplier>; alias: string; guards: string }> {
     const indexPrefix = `it-${tag}-${prefixes.length}-`;
     prefixes.push(indexPrefix);
     await ensureIndices({ client, registry, indexPrefix, logger: silentLogger, layout: { settings: { refresh_interval: '-1' } } });
-    return { applier: createSearchApplier({ client, rows, registry, indexPrefix, logger: silentLogger }), alias: `${indexPrefix}products` };
+    return {
+      applier: createSearchApplier({ client, rows, registry, indexPrefix, logger: silentLogger }),
+      alias: `${indexPrefix}products`,
+      guards: guardAlias(indexPrefix),
+    };
   }
 
   before(async () => {
@@ -132,6 +137,36 @@ describe('embedding rewrites on indices without scheduled refreshes', () => {
     const older = change(categories, { ...renamed, name: 'stale name' }, V + 4n);
     assert.deepEqual(await applier.apply({ changes: [older], truncates: [] }), { applied: 0, stale: 1 });
     assert.equal((await embedded(alias, product)).name, `Huerto ${tag}`);
+  });
+
+  it('writes no guard and no document for a category change its products do not read, and still refuses an older rename after it', async () => {
+    const { applier, alias, guards } = await freshIndices();
+    const categoryId = categoryIds[1] ?? 0;
+    const guardVersion = async () =>
+      (await readGuardStates(client, guards, [relatedGuardKey('categories', String(categoryId))])).get(
+        relatedGuardKey('categories', String(categoryId)),
+      )?.version;
+    const product = await insertProduct(categoryId);
+    const renamed = await renameCategory(categoryId, `Verger ${tag}`);
+    await applier.apply({ changes: [change(categories, renamed, V + 20n), change(products, product, V + 21n)], truncates: [] });
+    assert.deepEqual(await embedded(alias, product), { name: `Verger ${tag}`, version: V + 20n });
+    const reslugged = { ...renamed, slug: `it-${tag}-reslugged` };
+    assert.deepEqual(await applier.apply({ changes: [change(categories, reslugged, V + 22n)], truncates: [] }), { applied: 1, stale: 0 });
+    assert.equal(await guardVersion(), V + 20n, 'a change no embedding reads leaves the guard where the last rename put it');
+    assert.deepEqual(await embedded(alias, product), { name: `Verger ${tag}`, version: V + 20n }, 'and rewrites no product');
+    const olderRename = change(categories, { ...renamed, name: 'stale name' }, V + 19n);
+    assert.deepEqual(await applier.apply({ changes: [olderRename], truncates: [] }), { applied: 0, stale: 1 });
+    const replayedSameVersion = change(categories, { ...renamed, name: 'stale name' }, V + 20n);
+    await applier.apply({ changes: [replayedSameVersion], truncates: [] });
+    assert.equal(
+      (await embedded(alias, product)).name,
+      `Verger ${tag}`,
+      'a replay of the rename at its own version with other values changes nothing',
+    );
+    const newer = await renameCategory(categoryId, `Bosquet ${tag}`);
+    assert.deepEqual(await applier.apply({ changes: [change(categories, newer, V + 23n)], truncates: [] }), { applied: 1, stale: 0 });
+    assert.deepEqual(await embedded(alias, product), { name: `Bosquet ${tag}`, version: V + 23n });
+    assert.equal(await guardVersion(), V + 23n);
   });
 
   it('gives a product and its category changed in one batch the category version that batch applied', async () => {

@@ -6,6 +6,7 @@ import { GatewayError } from '../../../src/errors.js';
 import type { RowChange } from '../../../src/sync/change.js';
 import type { Row } from '../../../src/rows/row.js';
 import type { EntityDeclaration } from '../../../src/schema/entity.js';
+import { keyColumnsOf, rowIdOf } from '../../../src/schema/entity.js';
 import type { EntityChange, StoreApplier } from '../../../src/sync/store-applier.js';
 
 /** The services the native stack runs; overridable, but never skipped when unreachable. */
@@ -39,9 +40,8 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
 }
 
 export function entityChange(entity: EntityDeclaration, op: RowChange['op'], version: bigint, row: Row): EntityChange {
-  const key = row[entity.primaryKey];
-  if (typeof key !== 'number' && typeof key !== 'string') throw new Error(`row has no ${entity.primaryKey}`);
-  const id = String(key);
+  const id = rowIdOf(row, entity);
+  const key = Object.fromEntries(keyColumnsOf(entity).map((column) => [column, row[column] ?? null]));
   return {
     entity,
     id,
@@ -51,7 +51,7 @@ export function entityChange(entity: EntityDeclaration, op: RowChange['op'], ver
       database: 'shop',
       table: entity.table,
       op,
-      key: { [entity.primaryKey]: key },
+      key,
       after: op === 'delete' ? null : row,
       before: op === 'delete' ? row : null,
       version,

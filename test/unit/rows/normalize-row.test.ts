@@ -97,6 +97,13 @@ describe('normalizeValue for numbers, flags, text, JSON and bytes', () => {
     assert.equal(normalizeValue(42, col.bigint()), 42);
   });
 
+  it('unwraps an unsigned BIGINT that Debezium sent as a negative long (bigint.unsigned.handling.mode=long)', () => {
+    assert.equal(normalizeValue('-1', col.bigint({ unsigned: true })), '18446744073709551615');
+    assert.equal(normalizeValue('-9223372036854775808', col.bigint({ unsigned: true })), '9223372036854775808');
+    assert.equal(normalizeValue('18446744073709551615', col.bigint({ unsigned: true })), '18446744073709551615');
+    assert.equal(normalizeValue('-1', col.bigint()), -1);
+  });
+
   it('refuses a BIGINT that a JS number has already rounded', () => {
     assertGatewayError(() => normalizeValue(2 ** 60, col.bigint()), 'ROW_INVALID', /lost precision/);
   });

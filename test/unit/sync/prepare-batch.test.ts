@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { col } from '../../../src/rows/column-types.js';
+import { col, notNull } from '../../../src/rows/column-types.js';
 import { createEntityRegistry } from '../../../src/schema/entity-registry.js';
 import { defaultCachePolicy, defineEntity } from '../../../src/schema/entity.js';
 import type { RowChange, TruncateChange } from '../../../src/sync/change.js';
@@ -22,7 +22,22 @@ const users = defineEntity({
   columns: { id: col.int(), email: col.string() },
   cache: defaultCachePolicy,
 });
-const registry = createEntityRegistry([products, users]);
+const accounts = defineEntity({
+  name: 'Account',
+  table: 'accounts',
+  primaryKey: 'id',
+  columns: { id: notNull(col.uuid()), name: notNull(col.string()), tags: notNull(col.json()) },
+  cache: defaultCachePolicy,
+});
+const memberships = defineEntity({
+  name: 'Membership',
+  table: 'memberships',
+  primaryKey: ['group_id', 'member_code'],
+  columns: { group_id: col.int(), member_code: col.string() },
+  cache: defaultCachePolicy,
+});
+const registry = createEntityRegistry([products, users, accounts, memberships]);
+const UUID = '0b6e0e1c-5f1a-4c55-9d1e-7a0f3c2b9e41';
 
 let offset = 0;
 
@@ -174,6 +189,47 @@ describe('prepareBatch', () => {
       prepared.batch.changes.map(({ id }) => id),
       ['3'],
     );
+  });
+
+  it('dead-letters a NULL in a NOT NULL column of the after-image and keeps going', () => {
+    const nullName = row('update', 1n, { id: UUID, name: null }, { table: 'accounts', key: { id: UUID } });
+    const good = row('update', 2n, { id: UUID.toUpperCase(), name: 'kept' }, { table: 'accounts', key: { id: UUID.toUpperCase() } });
+    const prepared = prepareBatch([nullName, good], registry);
+    assert.deepEqual(
+      prepared.rejected.map(({ message }) => message),
+      [nullName.message],
+    );
+    assert.match(String(prepared.rejected[0]?.error), /NULL in NOT NULL column "name"/);
+    assert.equal((prepared.rejected[0]?.error as { code?: string }).code, 'CDC_DECODE_FAILED');
+    assert.deepEqual(
+      prepared.batch.changes.map(({ id }) => id),
+      [UUID],
+    );
+  });
+
+  it('accepts NULL in a NOT NULL column of a delete before-image, and in a NOT NULL JSON column', () => {
+    const deleted = row('delete', 1n, { id: UUID, name: null, tags: null }, { table: 'accounts', key: { id: UUID } });
+    const jsonNull = row('update', 2n, { id: UUID, name: 'n', tags: null }, { table: 'accounts', key: { id: UUID } });
+    assert.deepEqual(prepareBatch([deleted], registry).rejected, []);
+    assert.deepEqual(prepareBatch([jsonNull], registry).rejected, []);
+  });
+
+  it('refuses true as an integer key instead of reading it as id 1', () => {
+    const flagged = row('update', 1n, { id: 1, name: 'x' }, { key: { id: true } });
+    const prepared = prepareBatch([flagged], registry);
+    assert.equal(prepared.rejected.length, 1);
+    assert.match(String(prepared.rejected[0]?.error), /key column "id".*true is not a key value/);
+    assert.equal(prepared.batch.changes.length, 0);
+  });
+
+  it('routes a composite key by the JSON array of its parts', () => {
+    const change = row('update', 1n, { group_id: 7, member_code: 'm' }, { table: 'memberships', key: { member_code: 'm', group_id: '7' } });
+    assert.deepEqual(
+      prepareBatch([change], registry).batch.changes.map(({ id }) => id),
+      ['["7","m"]'],
+    );
+    const partial = row('update', 1n, { group_id: 7 }, { table: 'memberships', key: { group_id: 7 } });
+    assert.match(String(prepareBatch([partial], registry).rejected[0]?.error), /no primary key "member_code"/);
   });
 
   it('collects one truncate per table, the highest version', () => {

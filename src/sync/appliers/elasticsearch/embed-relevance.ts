@@ -11,7 +11,7 @@ import type { Row } from '../../../rows/row.js';
  * a single-product batch went from ~25 ms to ~190 ms once order lines embedded products). A
  * relation that lists the related columns its `toDocument` reads lets the applier skip the others:
  * the guard document of the related row keeps a digest of those columns per embedding index, and a
- * newer change with the same digest only moves the guard forward. A relation without `columns`
+ * newer change with the same digest writes nothing (embed-writes.ts). A relation without `columns`
  * rewrites on every change, as before.
  *
  * Sound because the digest is compared with the last *applied* state of the related row (the guard),

@@ -84,14 +84,43 @@ export function createEmbedWriter(deps: EmbedWriterDependencies): EmbedWriter {
       return own > floor ? own : floor;
     };
     // Equal versions go ahead: a retried batch must finish rewrites the failed attempt began.
-    const fresh = items.filter((item) => item.version >= guardVersion(item.id));
-    tally.stale += items.length - fresh.length;
-    const entries = fresh.map((item) => ({
-      key: relatedGuardKey(table, item.id),
-      version: item.version,
-      digests: digestsOf(table, item.row),
-    }));
+    const notOlder = items.filter((item) => item.version >= guardVersion(item.id));
+    tally.stale += items.length - notOlder.length;
+    const fresh: RelatedChange[] = [];
+    const entries: GuardEntry[] = [];
+    for (const item of notOlder) {
+      const digests = digestsOf(table, item.row);
+      if (leavesEveryEmbeddingAsItIs(table, item, digests, guards.get(relatedGuardKey(table, item.id)), floor)) tally.applied += 1;
+      else {
+        fresh.push(item);
+        entries.push({ key: relatedGuardKey(table, item.id), version: item.version, digests });
+      }
+    }
     return { table, floor, fresh, entries };
+  }
+
+  /*
+   * A strictly newer change whose used columns equal, for every embedding index, those of the last
+   * applied state (the guard) changes no embedded copy, so neither the guard nor any document is
+   * written: a product's stock moves with every sale and would otherwise cost a guard write per
+   * change. Sound because the guard then still holds the newest change that mattered: an older
+   * change that mattered is below it (stale), and a replay of one that did not is skipped again.
+   * A relation without declared columns, a delete, a first change and a change across a truncate
+   * floor always raise.
+   */
+  function leavesEveryEmbeddingAsItIs(
+    table: string,
+    item: RelatedChange,
+    digests: Readonly<Record<string, string>>,
+    previous: GuardState | undefined,
+    floor: RowVersion,
+  ): boolean {
+    if (previous === undefined || previous.version < floor || previous.version >= item.version) return false;
+    const embedding = embedders.get(table) ?? [];
+    return embedding.every((entity) => {
+      const digest = digests[entity.search.index];
+      return digest !== undefined && digest !== 'deleted' && previous.digests[entity.search.index] === digest;
+    });
   }
 
   /** After the raise: rewrites, in every target, the documents embedding the rows whose guard moved. */

@@ -1,0 +1,296 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { col, notNull } from '../../../src/rows/column-types.js';
+import { createEntityRegistry } from '../../../src/schema/entity-registry.js';
+import { defaultCachePolicy, defineEntity } from '../../../src/schema/entity.js';
+import type { RawMessage } from '../../../src/sync/change.js';
+import { compileAvroSchema } from '../../../src/sync/decoders/avro-values.js';
+import { decodeDebeziumAvroMessage } from '../../../src/sync/decoders/debezium-avro.js';
+import { decodeMessage } from '../../../src/sync/decoders/detect.js';
+import type { SourcedChange } from '../../../src/sync/prepare-batch.js';
+import { prepareBatch } from '../../../src/sync/prepare-batch.js';
+import type { AvroSchemaLookup } from '../../../src/sync/schema-registry-client.js';
+import { rawMessage, rowChanges } from './message-fixtures.js';
+
+/*
+ * Every key shape the gateway routes (CHAR(36) UUID, BINARY(16) UUID, unsigned BIGINT beyond 2^63,
+ * composite), written by hand in each CDC format from its documentation (docs/cdc-formats.md), must
+ * come out of decoding and preparation as the same row id and canonical key.
+ */
+
+const UUID = '0b6e0e1c-5f1a-4c55-9d1e-7a0f3c2b9e41';
+const UUID_BYTES = Buffer.from(UUID.replaceAll('-', ''), 'hex');
+const HUGE = '18446744073709551615';
+/** HUGE as the signed long Debezium writes with bigint.unsigned.handling.mode=long. */
+const HUGE_AS_LONG = '-1';
+
+const entities = {
+  uuidText: defineEntity({
+    name: 'TextKeyed',
+    table: 'text_keyed',
+    primaryKey: 'id',
+    columns: { id: notNull(col.uuid()), label: notNull(col.string()) },
+    cache: defaultCachePolicy,
+  }),
+  uuidBinary: defineEntity({
+    name: 'BinaryKeyed',
+    table: 'binary_keyed',
+    primaryKey: 'id',
+    columns: { id: notNull(col.uuidBinary()), label: notNull(col.string()) },
+    cache: defaultCachePolicy,
+  }),
+  unsigned: defineEntity({
+    name: 'UnsignedKeyed',
+    table: 'unsigned_keyed',
+    primaryKey: 'id',
+    columns: { id: notNull(col.bigint({ unsigned: true })), label: notNull(col.string()) },
+    cache: defaultCachePolicy,
+  }),
+  composite: defineEntity({
+    name: 'CompositeKeyed',
+    table: 'composite_keyed',
+    primaryKey: ['group_id', 'member_code'],
+    columns: { group_id: notNull(col.int()), member_code: notNull(col.string()), label: notNull(col.string()) },
+    cache: defaultCachePolicy,
+  }),
+};
+const registry = createEntityRegistry(Object.values(entities));
+type Shape = keyof typeof entities;
+
+interface ShapeCase {
+  readonly table: string;
+  readonly id: string;
+  readonly key: Readonly<Record<string, unknown>>;
+  /** The key columns as each tool spells them. */
+  readonly debeziumJson: string;
+  readonly canal: Readonly<Record<string, string>>;
+  readonly canalTypes: Readonly<Record<string, string>>;
+  readonly ticdcTypes: Readonly<Record<string, string>>;
+  readonly maxwellJson: string;
+}
+
+const cases: Readonly<Record<Shape, ShapeCase>> = {
+  uuidText: {
+    table: 'text_keyed',
+    id: UUID,
+    key: { id: UUID },
+    debeziumJson: `"id":"${UUID.toUpperCase()}"`,
+    canal: { id: UUID.toUpperCase() },
+    canalTypes: { id: 'char(36)' },
+    ticdcTypes: { id: 'char' },
+    maxwellJson: `"id":"${UUID}"`,
+  },
+  uuidBinary: {
+    table: 'binary_keyed',
+    id: UUID,
+    key: { id: UUID },
+    // binary.handling.mode=bytes (the default): base64.
+    debeziumJson: `"id":"${UUID_BYTES.toString('base64')}"`,
+    // Canal and TiCDC: one ISO-8859-1 character per byte.
+    canal: { id: UUID_BYTES.toString('latin1') },
+    canalTypes: { id: 'binary(16)' },
+    ticdcTypes: { id: 'binary' },
+    maxwellJson: `"id":"${UUID_BYTES.toString('base64')}"`,
+  },
+  unsigned: {
+    table: 'unsigned_keyed',
+    id: HUGE,
+    key: { id: HUGE },
+    debeziumJson: `"id":${HUGE_AS_LONG}`,
+    canal: { id: HUGE },
+    canalTypes: { id: 'bigint(20) unsigned' },
+    ticdcTypes: { id: 'bigint unsigned' },
+    // Maxwell writes the exact unsigned value as a JSON number beyond 2^53.
+    maxwellJson: `"id":${HUGE}`,
+  },
+  composite: {
+    table: 'composite_keyed',
+    id: '["7","m,\\"1"]',
+    key: { group_id: 7, member_code: 'm,"1' },
+    debeziumJson: '"group_id":7,"member_code":"m,\\"1"',
+    canal: { group_id: '7', member_code: 'm,"1' },
+    canalTypes: { group_id: 'int(11)', member_code: 'varchar(32)' },
+    ticdcTypes: { group_id: 'int', member_code: 'varchar' },
+    maxwellJson: '"group_id":7,"member_code":"m,\\"1"',
+  },
+};
+
+const source = (table: string) => `{"db":"shop","table":"${table}","file":"mariadb-bin.000004","pos":1000,"row":0,"ts_ms":1740824162000}`;
+
+function debeziumMessage(shape: ShapeCase): RawMessage {
+  const after = `{${shape.debeziumJson},"label":"x"}`;
+  return rawMessage({
+    topic: `shop.shop.${shape.table}`,
+    key: `{${shape.debeziumJson}}`,
+    value: `{"before":null,"after":${after},"source":${source(shape.table)},"op":"c","ts_ms":1740824162517}`,
+  });
+}
+
+function canalMessage(shape: ShapeCase, ticdc: boolean): RawMessage {
+  const keyColumns = Object.keys(shape.canal);
+  const types = ticdc ? shape.ticdcTypes : shape.canalTypes;
+  const body = {
+    id: ticdc ? 0 : 3,
+    database: 'shop',
+    table: shape.table,
+    pkNames: keyColumns,
+    isDdl: false,
+    type: 'INSERT',
+    es: 1_740_824_162_000,
+    ts: 1_740_824_162_611,
+    sql: '',
+    sqlType: Object.fromEntries([...keyColumns, 'label'].map((column) => [column, 12])),
+    mysqlType: { ...types, label: 'varchar(20)' },
+    data: [{ ...shape.canal, label: 'x' }],
+    old: null,
+  };
+  if (!ticdc) return rawMessage({ topic: 'canal.shop', value: body });
+  const text = JSON.stringify(body);
+  return rawMessage({ topic: 'ticdc.shop', value: `${text.slice(0, -1)},"_tidb":{"commitTs":429918007904436226}}` });
+}
+
+function maxwellMessage(shape: ShapeCase): RawMessage {
+  const keyFields = shape.maxwellJson.replace(/"(\w+)":/g, '"pk.$1":');
+  return rawMessage({
+    topic: 'maxwell',
+    key: `{"database":"shop","table":"${shape.table}",${keyFields}}`,
+    value:
+      `{"database":"shop","table":"${shape.table}","type":"insert","ts":1740824162,"xid":9,"commit":true,` +
+      `"position":"binlog.000004:1000","data":{${shape.maxwellJson},"label":"x"}}`,
+  });
+}
+
+function prepared(messages: readonly RawMessage[]) {
+  const changes: SourcedChange<RawMessage>[] = messages.flatMap((message) =>
+    rowChanges(decodeMessage(message, 'auto')).map((change) => ({ change, message })),
+  );
+  return prepareBatch(changes, registry);
+}
+
+function assertRouted(messages: readonly RawMessage[], shape: ShapeCase): void {
+  const batch = prepared(messages);
+  assert.deepEqual(batch.rejected, []);
+  const [only] = batch.batch.changes;
+  assert.equal(batch.batch.changes.length, 1);
+  assert.equal(only?.id, shape.id);
+  assert.deepEqual(only?.change.key, shape.key);
+  assert.deepEqual(only?.change.after, { ...shape.key, label: 'x' });
+}
+
+describe('key shapes in every CDC format', () => {
+  for (const [name, shape] of Object.entries(cases)) {
+    it(`routes a ${name} key from Debezium JSON`, () => assertRouted([debeziumMessage(shape)], shape));
+    it(`routes a ${name} key from Canal`, () => assertRouted([canalMessage(shape, false)], shape));
+    it(`routes a ${name} key from TiCDC canal-json`, () => assertRouted([canalMessage(shape, true)], shape));
+    it(`routes a ${name} key from Maxwell`, () => assertRouted([maxwellMessage(shape)], shape));
+  }
+
+  it('reads a BINARY(16) key Debezium sent as hex (binary.handling.mode=hex)', () => {
+    const shape = { ...cases.uuidBinary, debeziumJson: `"id":"${UUID_BYTES.toString('hex')}"` };
+    assertRouted([debeziumMessage(shape)], shape);
+  });
+
+  it('keeps an unsigned BIGINT between 2^53 and 2^63 exact from Debezium JSON', () => {
+    const shape = { ...cases.unsigned, id: '9007199254740993', key: { id: '9007199254740993' }, debeziumJson: '"id":9007199254740993' };
+    assertRouted([debeziumMessage(shape)], shape);
+  });
+
+  it('dead-letters a Debezium key holding true for an integer key', () => {
+    const shape = { ...cases.composite, debeziumJson: '"group_id":true,"member_code":"m"' };
+    const batch = prepared([debeziumMessage(shape)]);
+    assert.equal(batch.batch.changes.length, 0);
+    assert.match(String(batch.rejected[0]?.error), /key column "group_id".*true is not a key value/);
+  });
+
+  it('dead-letters a BINARY(16) key of the wrong length', () => {
+    const shape = { ...cases.uuidBinary, debeziumJson: `"id":"${Buffer.alloc(15).toString('base64')}"` };
+    assert.match(String(prepared([debeziumMessage(shape)]).rejected[0]?.error), /column "id" \(uuidBinary\)/);
+  });
+});
+
+/** Debezium Avro: key and envelope schemas as the Apicurio converter registers them (trimmed to what matters). */
+describe('key shapes from Debezium Avro', () => {
+  const sourceSchema = {
+    type: 'record',
+    name: 'Source',
+    namespace: 'io.debezium.connector.mysql',
+    fields: ['db', 'table', 'file']
+      .map((name) => ({ name, type: 'string' }))
+      .concat(['pos', 'row', 'ts_ms'].map((name) => ({ name, type: 'long' }))),
+  };
+  const schemaFor = (keyFields: readonly { name: string; type: string }[]) => {
+    const value = { type: 'record', name: 'Value', fields: [...keyFields, { name: 'label', type: 'string' }] };
+    const envelope = {
+      type: 'record',
+      name: 'Envelope',
+      fields: [
+        { name: 'before', type: ['null', value], default: null },
+        { name: 'after', type: ['null', 'Value'], default: null },
+        { name: 'source', type: sourceSchema },
+        { name: 'op', type: 'string' },
+        { name: 'ts_ms', type: ['null', 'long'], default: null },
+      ],
+    };
+    return { key: { type: 'record', name: 'Key', fields: keyFields }, envelope };
+  };
+
+  function avroMessage(table: string, keyFields: readonly { name: string; type: string }[], key: Record<string, unknown>): RawMessage {
+    const schemas = schemaFor(keyFields);
+    const keyType = compileAvroSchema(schemas.key).type;
+    const valueType = compileAvroSchema(schemas.envelope).type;
+    const sourceValue = { db: 'shop', table, file: 'mariadb-bin.000004', pos: 1000, row: 0, ts_ms: 1_740_824_162_000 };
+    const value = { before: null, after: { ...key, label: 'x' }, source: sourceValue, op: 'c', ts_ms: 1_740_824_162_517 };
+    const framed = (id: number, body: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, 0, id]), body]);
+    return {
+      topic: `shopavro.shop.${table}`,
+      partition: 0,
+      offset: '0',
+      key: framed(1, keyType.toBuffer(key)),
+      value: framed(2, valueType.toBuffer(value)),
+      headers: {},
+    };
+  }
+
+  function decodedWith(table: string, keyFields: readonly { name: string; type: string }[], key: Record<string, unknown>) {
+    const schemas = schemaFor(keyFields);
+    const compiled = new Map([
+      [1, compileAvroSchema(schemas.key)],
+      [2, compileAvroSchema(schemas.envelope)],
+    ]);
+    const lookup: AvroSchemaLookup = {
+      schemaById: (id) => {
+        const schema = compiled.get(id);
+        return schema === undefined ? { problem: `no schema ${id}` } : { schema };
+      },
+    };
+    const message = avroMessage(table, keyFields, key);
+    const changes = rowChanges(decodeDebeziumAvroMessage(message, lookup)).map((change) => ({ change, message }));
+    return prepareBatch(changes, registry);
+  }
+
+  it('routes a BINARY(16) key sent as Avro bytes', () => {
+    const batch = decodedWith('binary_keyed', [{ name: 'id', type: 'bytes' }], { id: UUID_BYTES });
+    assert.deepEqual(batch.rejected, []);
+    assert.equal(batch.batch.changes[0]?.id, UUID);
+  });
+
+  it('routes an unsigned BIGINT beyond 2^63 sent as a wrapped Avro long', () => {
+    const batch = decodedWith('unsigned_keyed', [{ name: 'id', type: 'long' }], { id: HUGE_AS_LONG });
+    assert.deepEqual(batch.rejected, []);
+    assert.equal(batch.batch.changes[0]?.id, HUGE);
+  });
+
+  it('routes CHAR(36) and composite keys sent as Avro strings and ints', () => {
+    const text = decodedWith('text_keyed', [{ name: 'id', type: 'string' }], { id: UUID.toUpperCase() });
+    assert.equal(text.batch.changes[0]?.id, UUID);
+    const composite = decodedWith(
+      'composite_keyed',
+      [
+        { name: 'group_id', type: 'int' },
+        { name: 'member_code', type: 'string' },
+      ],
+      { group_id: 7, member_code: 'm' },
+    );
+    assert.equal(composite.batch.changes[0]?.id, '["7","m"]');
+  });
+});
