@@ -48,7 +48,10 @@ function parseArguments(argv: readonly string[]): Options {
       return next;
     };
     if (argument === '--from') from = value();
-    else if (argument === '--tables') tables = value().split(',').filter((table) => table !== '');
+    else if (argument === '--tables')
+      tables = value()
+        .split(',')
+        .filter((table) => table !== '');
     else if (argument === '--out') out = value();
     else if (argument === '--search') search.push(value());
     else if (argument === '--force') force = true;
@@ -81,7 +84,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!/^[A-Za-z0-9_$]+$/.test(database)) throw new Error(`--from must name the database in its path, got ${JSON.stringify(url.pathname)}`);
   const root = repoRoot();
-  const outDir = options.out === null ? join(root, 'src', 'schema', 'generated', database) : isAbsolute(options.out) ? options.out : join(process.cwd(), options.out);
+  const outDir =
+    options.out === null
+      ? join(root, 'src', 'schema', 'generated', database)
+      : isAbsolute(options.out)
+        ? options.out
+        : join(process.cwd(), options.out);
   const srcPath = `${relative(outDir, join(root, 'src')).split('\\').join('/')}/`;
   const search = parseSearchOptions(options.search);
 
@@ -101,7 +109,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const conflicts = plans.filter((plan) => plan.action === 'conflict');
   if (conflicts.length > 0 && !options.force) {
     for (const conflict of conflicts) if (conflict.action === 'conflict') console.log(conflict.diff);
-    console.error(`\n${conflicts.length} file(s) were edited since they were generated; nothing written. Merge the diff by hand, or --force to overwrite.`);
+    console.error(
+      `\n${conflicts.length} file(s) were edited since they were generated; nothing written. Merge the diff by hand, or --force to overwrite.`,
+    );
     return 1;
   }
   for (const { path, text } of writes) {

@@ -128,9 +128,13 @@ function readDuration(env: Env, name: string, fallback: string): string {
 function readSchemaName(env: Env): string {
   const value = readString(env, 'GATEWAY_SCHEMA', 'shop');
   if (!/^[a-z][a-z0-9_]{0,63}$/.test(value)) {
-    throw new GatewayError('CONFIG_INVALID', `GATEWAY_SCHEMA=${JSON.stringify(value)} is invalid: expected a lowercase name such as library`, {
-      details: { variable: 'GATEWAY_SCHEMA' },
-    });
+    throw new GatewayError(
+      'CONFIG_INVALID',
+      `GATEWAY_SCHEMA=${JSON.stringify(value)} is invalid: expected a lowercase name such as library`,
+      {
+        details: { variable: 'GATEWAY_SCHEMA' },
+      },
+    );
   }
   return value;
 }

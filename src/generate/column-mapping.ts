@@ -106,12 +106,21 @@ function baseMappingOf(table: string, column: ColumnShape): BaseMapping {
           comment: 'CHAR(36): read as a text UUID (other text is refused); use col.string() if it holds anything else.',
         };
       }
-      return { type: column.maxLength === null ? 'col.string()' : `col.string({ maxLength: ${column.maxLength} })`, graphql: 'String', tsType: 'string' };
+      return {
+        type: column.maxLength === null ? 'col.string()' : `col.string({ maxLength: ${column.maxLength} })`,
+        graphql: 'String',
+        tsType: 'string',
+      };
     case 'uuid':
       return { type: 'col.uuid()', graphql: 'String', tsType: 'string', comment: "MariaDB's UUID type, as text." };
     case 'inet4':
     case 'inet6':
-      return { type: 'col.string()', graphql: 'String', tsType: 'string', comment: `MariaDB's ${column.dataType.toUpperCase()} type, as text.` };
+      return {
+        type: 'col.string()',
+        graphql: 'String',
+        tsType: 'string',
+        comment: `MariaDB's ${column.dataType.toUpperCase()} type, as text.`,
+      };
     case 'enum':
       return { type: 'col.enum()', graphql: 'String', tsType: 'string', comment: `One of ${enumValuesOf(column.columnType)}.` };
     case 'set':
@@ -140,12 +149,24 @@ function baseMappingOf(table: string, column: ColumnShape): BaseMapping {
       return { type: 'col.json()', graphql: 'JSONScalar', tsType: 'unknown' };
     default:
       if (TEXT_TYPES.has(column.dataType)) {
-        if (column.jsonCheck) return { type: 'col.json()', graphql: 'JSONScalar', tsType: 'unknown', comment: "MariaDB's JSON (LONGTEXT checked by json_valid)." };
+        if (column.jsonCheck)
+          return {
+            type: 'col.json()',
+            graphql: 'JSONScalar',
+            tsType: 'unknown',
+            comment: "MariaDB's JSON (LONGTEXT checked by json_valid).",
+          };
         return { type: 'col.string()', graphql: 'String', tsType: 'string' };
       }
-      if (BLOB_TYPES.has(column.dataType)) return { type: 'col.binary()', graphql: 'String', tsType: 'string', comment: 'Bytes as base64.' };
+      if (BLOB_TYPES.has(column.dataType))
+        return { type: 'col.binary()', graphql: 'String', tsType: 'string', comment: 'Bytes as base64.' };
       if (GEOMETRY_TYPES.has(column.dataType) || column.dataType === 'geometrycollection') {
-        return { type: 'col.binary()', graphql: 'String', tsType: 'string', comment: `${column.dataType.toUpperCase()}: its internal WKB bytes as base64.` };
+        return {
+          type: 'col.binary()',
+          graphql: 'String',
+          tsType: 'string',
+          comment: `${column.dataType.toUpperCase()}: its internal WKB bytes as base64.`,
+        };
       }
       throw new UnsupportedColumnError(table, column);
   }

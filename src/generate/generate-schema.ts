@@ -26,10 +26,13 @@ export async function renderSchemaFiles(tables: readonly TableShape[], options: 
   for (const table of tables) {
     for (const name of [table.name, ...table.columns.map((column) => column.name)]) {
       if (!IDENTIFIER.test(name)) {
-        throw new Error(`${table.name}: ${JSON.stringify(name)} is not a lowercase SQL identifier, which declarations require; leave the table out with --tables`);
+        throw new Error(
+          `${table.name}: ${JSON.stringify(name)} is not a lowercase SQL identifier, which declarations require; leave the table out with --tables`,
+        );
       }
     }
-    if (table.primaryKey.length === 0) throw new Error(`${table.name} has no primary key, which the gateway needs; leave it out with --tables`);
+    if (table.primaryKey.length === 0)
+      throw new Error(`${table.name} has no primary key, which the gateway needs; leave it out with --tables`);
   }
   for (const table of options.search.keys()) {
     if (!tables.some((candidate) => candidate.name === table)) throw new Error(`--search names ${table}, which is not generated`);
@@ -42,10 +45,17 @@ export async function renderSchemaFiles(tables: readonly TableShape[], options: 
       srcPath: options.srcPath,
       ...(searchColumns === undefined ? {} : { searchColumns }),
     });
-    files.set(join(options.outDir, tableNamesOf(table.name).fileName), withHeader(await options.format(body), `the table ${table.database}.${table.name}`));
+    files.set(
+      join(options.outDir, tableNamesOf(table.name).fileName),
+      withHeader(await options.format(body), `the table ${table.database}.${table.name}`),
+    );
   }
   const database = tables[0]?.database ?? options.schemaName;
-  const index = renderIndexFile(options.schemaName, tables.map((table) => table.name), options.srcPath);
+  const index = renderIndexFile(
+    options.schemaName,
+    tables.map((table) => table.name),
+    options.srcPath,
+  );
   files.set(join(options.outDir, 'index.ts'), withHeader(await options.format(index), `the database ${database}`));
   return files;
 }

@@ -42,7 +42,12 @@ export function planFile(path: string, existing: string | null, rendered: string
   if (normalized === rendered) return { path, action: 'unchanged' };
   const current = bodyOf(normalized);
   if (current !== null && checksumOf(current.body) === current.checksum) return { path, action: 'update', text: rendered };
-  return { path, action: 'conflict', text: rendered, diff: lineDiff(normalized, rendered, { from: `${path} (on disk)`, to: `${path} (generated)` }) };
+  return {
+    path,
+    action: 'conflict',
+    text: rendered,
+    diff: lineDiff(normalized, rendered, { from: `${path} (on disk)`, to: `${path} (generated)` }),
+  };
 }
 
 /** The files to write: none while any conflicts, unless forced. */

@@ -23,12 +23,13 @@ export function lineDiff(before: string, after: string, labels: { from: string; 
       ops.push({ kind: ' ', line: a[i] ?? '', at: [i, j] });
       i += 1;
       j += 1;
-    } else if (j < b.length && (i === a.length || lcs(i, j + 1) >= lcs(i + 1, j))) {
-      ops.push({ kind: '+', line: b[j] ?? '', at: [i, j] });
-      j += 1;
-    } else {
+    } else if (i < a.length && (j === b.length || lcs(i + 1, j) >= lcs(i, j + 1))) {
+      // Deletions first: a replaced line reads as `-old` then `+new`.
       ops.push({ kind: '-', line: a[i] ?? '', at: [i, j] });
       i += 1;
+    } else {
+      ops.push({ kind: '+', line: b[j] ?? '', at: [i, j] });
+      j += 1;
     }
   }
   const hunks: string[] = [];

@@ -55,7 +55,8 @@ export function relationsOf(tables: readonly TableShape[]): Map<string, TableRel
       }
       const suffix = `By${pascalCaseOf(foreignKey.columns.join('_'))}`;
       const [only] = foreignKey.columns;
-      const fromColumn = foreignKey.columns.length === 1 && only !== undefined && only.endsWith('_id') ? camelCaseOf(only.slice(0, -3)) : null;
+      const fromColumn =
+        foreignKey.columns.length === 1 && only !== undefined && only.endsWith('_id') ? camelCaseOf(only.slice(0, -3)) : null;
       const parentField = camelCaseOf(singularOf(parent.name));
       const belongsTo = claim(table.name, fromColumn ?? `${parentField}${suffix}`, `${parentField}${suffix}`);
       entryOf(table.name).relations.push({ kind: 'belongsTo', field: belongsTo, table: parent.name, columns });

@@ -72,7 +72,10 @@ export function renderEntityFile(table: TableShape, relations: TableRelations, o
     `export const ${names.field}Model: EntityModel = {`,
     `  entity: ${names.field}Entity,`,
     `  type: ${names.typeName},`,
-    `  textColumns: [${mappings.filter((mapping) => mapping.asText).map((mapping) => `'${mapping.column}'`).join(', ')}],`,
+    `  textColumns: [${mappings
+      .filter((mapping) => mapping.asText)
+      .map((mapping) => `'${mapping.column}'`)
+      .join(', ')}],`,
     `  relations: ${names.field}Relations,`,
     '};',
   ];
@@ -85,7 +88,8 @@ function commentLines(comment: string | undefined, indent: string): string[] {
 
 function fieldLine(mapping: ColumnMapping): string {
   const options = mapping.nullable ? ', { nullable: true }' : '';
-  const tsType = mapping.nullable ? `${mapping.tsType} | null` : mapping.tsType;
+  // `unknown` already holds null (and `unknown | null` is a redundant type to the linter).
+  const tsType = mapping.nullable && mapping.tsType !== 'unknown' ? `${mapping.tsType} | null` : mapping.tsType;
   return `  @Field(() => ${TYPE_FUNCTION[mapping.graphql]}${options}) ${camelCaseOf(mapping.column)}!: ${tsType};`;
 }
 
@@ -111,13 +115,15 @@ function searchMappingOf(table: TableShape, mappings: readonly ColumnMapping[], 
   const [key, ...rest] = table.primaryKey;
   const keyMapping = mappings.find((mapping) => mapping.column === key);
   if (key === undefined || rest.length > 0 || keyMapping === undefined || !/col\.(int|bigint)\(/.test(keyMapping.declaration)) {
-    throw new Error(`--search ${table.name}: a searchable table needs a single integer primary key, ${table.name} has (${table.primaryKey.join(', ')})`);
+    throw new Error(
+      `--search ${table.name}: a searchable table needs a single integer primary key, ${table.name} has (${table.primaryKey.join(', ')})`,
+    );
   }
   const fields = [key, ...columns.filter((column) => column !== key)];
   const properties = fields.map((column) => {
     const mapping = mappings.find((candidate) => candidate.column === column);
     if (mapping === undefined) throw new Error(`--search ${table.name}: it has no column ${column}`);
-    return `      ${column}: ${JSON.stringify(elasticsearchTypeOf(mapping)).replace(/"([a-z_]+)":/g, '$1: ').replace(/"/g, "'")},`;
+    return `      ${column}: ${literalOf(elasticsearchTypeOf(mapping))},`;
   });
   return [
     '  search: {',
@@ -129,6 +135,13 @@ function searchMappingOf(table: TableShape, mappings: readonly ColumnMapping[], 
     `    toDocument: (row) => ({ ${fields.map((column) => `${column}: row.${column}`).join(', ')} }),`,
     '  },',
   ];
+}
+
+/** A mapping object as TypeScript source: `{ type: 'text', fields: { … } }`. */
+function literalOf(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value !== 'object' || value === null) return String(value);
+  return `{ ${Object.entries(value).map(([key, inner]) => `${key}: ${literalOf(inner)}`).join(', ')} }`;
 }
 
 function elasticsearchTypeOf(mapping: ColumnMapping): Record<string, unknown> {

@@ -34,14 +34,17 @@ export async function readTableShapes(pool: Pool, database: string, only: readon
   const names = tables.map((row) => String(row.table_name));
   if (only !== null) {
     const missing = only.filter((table) => !names.includes(table));
-    if (missing.length > 0) throw new Error(`database ${database} has no table ${missing.join(', ')} (it has: ${names.join(', ') || 'none'})`);
+    if (missing.length > 0)
+      throw new Error(`database ${database} has no table ${missing.join(', ')} (it has: ${names.join(', ') || 'none'})`);
   }
   return names
     .filter((table) => only === null || only.includes(table))
     .map((table) => ({
       database,
       name: table,
-      columns: columns.filter((row) => row.table_name === table).map((row) => columnShapeOf(row, jsonChecks.has(`${table}.${String(row.column_name)}`))),
+      columns: columns
+        .filter((row) => row.table_name === table)
+        .map((row) => columnShapeOf(row, jsonChecks.has(`${table}.${String(row.column_name)}`))),
       primaryKey: keyColumns
         .filter((row) => row.table_name === table && row.constraint_name === 'PRIMARY')
         .map((row) => String(row.column_name)),

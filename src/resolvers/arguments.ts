@@ -54,7 +54,8 @@ export function parseEntityIds(entity: EntityDeclaration, values: readonly strin
 export function decodeEntityCursor(entity: EntityDeclaration, cursor: string | null | undefined): string | null {
   if (cursor === null || cursor === undefined) return null;
   const decoded = Buffer.from(cursor, 'base64url').toString();
-  const invalid = () => new GatewayError('BAD_USER_INPUT', `after is not a cursor returned by this API: ${JSON.stringify(cursor.slice(0, 40))}`);
+  const invalid = () =>
+    new GatewayError('BAD_USER_INPUT', `after is not a cursor returned by this API: ${JSON.stringify(cursor.slice(0, 40))}`);
   if (!decoded.startsWith('c:')) throw invalid();
   try {
     return parseEntityId(entity, decoded.slice(2), 'after');

@@ -29,9 +29,13 @@ export const servedSchemaNames = servedSchemas.map((schema) => schema.name);
 export function servedSchemaOf(name: string): ServedSchema {
   const schema = servedSchemas.find((candidate) => candidate.name === name);
   if (schema === undefined) {
-    throw new GatewayError('CONFIG_INVALID', `GATEWAY_SCHEMA=${JSON.stringify(name)} is invalid: expected one of ${servedSchemaNames.join(', ')}`, {
-      details: { variable: 'GATEWAY_SCHEMA' },
-    });
+    throw new GatewayError(
+      'CONFIG_INVALID',
+      `GATEWAY_SCHEMA=${JSON.stringify(name)} is invalid: expected one of ${servedSchemaNames.join(', ')}`,
+      {
+        details: { variable: 'GATEWAY_SCHEMA' },
+      },
+    );
   }
   return schema;
 }

@@ -15,7 +15,9 @@ import { relationResolverOf } from './model-relations.js';
  */
 export function modelResolversOf(models: readonly EntityModel[]): ClassType[] {
   const byTable = new Map(models.map((model) => [model.entity.table, model]));
-  const connections = new Map(models.map((model) => [model.entity.table, connectionOf(model.type as ClassType<object>, model.entity.name)]));
+  const connections = new Map(
+    models.map((model) => [model.entity.table, connectionOf(model.type as ClassType<object>, model.entity.name)]),
+  );
   const targets = {
     modelOf(table: string): EntityModel {
       const model = byTable.get(table);

@@ -82,7 +82,11 @@ export const connectService: ServiceDefinition = {
   },
 
   async isReady(context) {
-    const names = [cdcTopology.connectorName, libraryTopology.connectorName, ...(context.config.avroConnector ? [avroTopology.connectorName] : [])];
+    const names = [
+      cdcTopology.connectorName,
+      libraryTopology.connectorName,
+      ...(context.config.avroConnector ? [avroTopology.connectorName] : []),
+    ];
     const states = await Promise.all(names.map((name) => isConnectorRunning(context, name)));
     return states.every(Boolean);
   },

@@ -72,7 +72,12 @@ describe('column type mapping', () => {
       tsType: 'number',
       asText: false,
     });
-    assert.deepEqual(mapped(column('int', 'int(11)'), true), { declaration: 'notNull(col.int())', graphql: 'ID', tsType: 'string', asText: true });
+    assert.deepEqual(mapped(column('int', 'int(11)'), true), {
+      declaration: 'notNull(col.int())',
+      graphql: 'ID',
+      tsType: 'string',
+      asText: true,
+    });
     assert.equal(mapped(column('bigint', 'bigint(20)')).asText, true, 'a BIGINT beyond 2^53 must reach clients exactly');
   });
 

@@ -16,14 +16,25 @@ const intColumn = (name: string): ColumnShape => ({
 });
 
 function table(name: string, columns: string[], primaryKey: string[], foreignKeys: Omit<ForeignKeyShape, 'table'>[] = []): TableShape {
-  return { database: 'db', name, columns: columns.map(intColumn), primaryKey, foreignKeys: foreignKeys.map((fk) => ({ ...fk, table: name })) };
+  return {
+    database: 'db',
+    name,
+    columns: columns.map(intColumn),
+    primaryKey,
+    foreignKeys: foreignKeys.map((fk) => ({ ...fk, table: name })),
+  };
 }
 
 describe('relations from foreign keys', () => {
   it('gives the child a belongs-to field and the parent a has-many field', () => {
     const relations = relationsOf([
       table('authors', ['id'], ['id']),
-      table('books', ['id', 'author_id'], ['id'], [{ name: 'fk_a', columns: ['author_id'], referencedTable: 'authors', referencedColumns: ['id'] }]),
+      table(
+        'books',
+        ['id', 'author_id'],
+        ['id'],
+        [{ name: 'fk_a', columns: ['author_id'], referencedTable: 'authors', referencedColumns: ['id'] }],
+      ),
     ]);
     assert.deepEqual(relations.get('books')?.relations, [{ kind: 'belongsTo', field: 'author', table: 'authors', columns: ['author_id'] }]);
     assert.deepEqual(relations.get('authors')?.relations, [{ kind: 'hasMany', field: 'books', table: 'books', foreignKey: 'author_id' }]);
@@ -32,7 +43,7 @@ describe('relations from foreign keys', () => {
   it('names two foreign keys to the same table by their columns, and orders composite ones by the parent key', () => {
     const relations = relationsOf([
       table('users', ['id'], ['id']),
-      table('shelves', ['owner_id', 'slot'], ['owner_id', 'slot']),
+      table('lockers', ['owner_id', 'slot'], ['owner_id', 'slot']),
       table(
         'transfers',
         ['id', 'sender', 'receiver_id', 'shelf_slot', 'shelf_owner'],
@@ -40,7 +51,7 @@ describe('relations from foreign keys', () => {
         [
           { name: 'fk_1', columns: ['sender'], referencedTable: 'users', referencedColumns: ['id'] },
           { name: 'fk_2', columns: ['receiver_id'], referencedTable: 'users', referencedColumns: ['id'] },
-          { name: 'fk_3', columns: ['shelf_slot', 'shelf_owner'], referencedTable: 'shelves', referencedColumns: ['slot', 'owner_id'] },
+          { name: 'fk_3', columns: ['shelf_slot', 'shelf_owner'], referencedTable: 'lockers', referencedColumns: ['slot', 'owner_id'] },
         ],
       ),
     ]);
@@ -49,15 +60,15 @@ describe('relations from foreign keys', () => {
       [
         ['userBySender', ['sender']],
         ['receiver', ['receiver_id']],
-        ['shelfByShelfSlotShelfOwner', ['shelf_owner', 'shelf_slot']],
+        ['lockerByShelfSlotShelfOwner', ['shelf_owner', 'shelf_slot']],
       ],
     );
     assert.deepEqual(
       relations.get('users')?.relations.map((relation) => relation.field),
       ['transfersBySender', 'transfersByReceiverId'],
     );
-    assert.deepEqual(relations.get('shelves')?.relations, []);
-    assert.match(relations.get('shelves')?.skipped[0]?.reason ?? '', /composite foreign key/);
+    assert.deepEqual(relations.get('lockers')?.relations, []);
+    assert.match(relations.get('lockers')?.skipped[0]?.reason ?? '', /composite foreign key/);
   });
 
   it('skips, with a reason, a foreign key to a table that is not generated or to a key that is not primary', () => {
@@ -83,7 +94,12 @@ describe('relations from foreign keys', () => {
   it('keeps a relation from taking a column field name', () => {
     const relations = relationsOf([
       table('authors', ['id'], ['id']),
-      table('books', ['id', 'author', 'author_id'], ['id'], [{ name: 'fk_a', columns: ['author_id'], referencedTable: 'authors', referencedColumns: ['id'] }]),
+      table(
+        'books',
+        ['id', 'author', 'author_id'],
+        ['id'],
+        [{ name: 'fk_a', columns: ['author_id'], referencedTable: 'authors', referencedColumns: ['id'] }],
+      ),
     ]);
     assert.equal(relations.get('books')?.relations[0]?.field, 'authorByAuthorId');
   });
@@ -91,9 +107,24 @@ describe('relations from foreign keys', () => {
 
 describe('names from tables', () => {
   it('derives type, fields and file names from plural snake_case tables', () => {
-    assert.deepEqual(tableNamesOf('order_items'), { typeName: 'OrderItem', field: 'orderItem', pluralField: 'orderItems', fileName: 'order-item.type.ts' });
-    assert.deepEqual(tableNamesOf('categories'), { typeName: 'Category', field: 'category', pluralField: 'categories', fileName: 'category.type.ts' });
-    assert.deepEqual(tableNamesOf('addresses'), { typeName: 'Address', field: 'address', pluralField: 'addresses', fileName: 'address.type.ts' });
+    assert.deepEqual(tableNamesOf('order_items'), {
+      typeName: 'OrderItem',
+      field: 'orderItem',
+      pluralField: 'orderItems',
+      fileName: 'order-item.type.ts',
+    });
+    assert.deepEqual(tableNamesOf('categories'), {
+      typeName: 'Category',
+      field: 'category',
+      pluralField: 'categories',
+      fileName: 'category.type.ts',
+    });
+    assert.deepEqual(tableNamesOf('addresses'), {
+      typeName: 'Address',
+      field: 'address',
+      pluralField: 'addresses',
+      fileName: 'address.type.ts',
+    });
     assert.equal(tableNamesOf('statuses').typeName, 'Status');
   });
 });

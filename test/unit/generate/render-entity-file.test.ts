@@ -25,13 +25,23 @@ const members: TableShape = {
 const visits: TableShape = {
   database: 'club',
   name: 'visits',
-  columns: [shape('member_id', 'bigint', 'bigint(20) unsigned'), shape('day', 'date', 'date'), shape('note', 'text', 'text', { nullable: true })],
+  columns: [
+    shape('member_id', 'bigint', 'bigint(20) unsigned'),
+    shape('day', 'date', 'date'),
+    shape('note', 'text', 'text', { nullable: true }),
+  ],
   primaryKey: ['member_id', 'day'],
   foreignKeys: [{ name: 'fk_member', table: 'visits', columns: ['member_id'], referencedTable: 'members', referencedColumns: ['id'] }],
 };
 
 const render = (tables: TableShape[], search = new Map<string, string[]>()) =>
-  renderSchemaFiles(tables, { outDir: 'out/club', schemaName: 'club', srcPath: '../../src/', search, format: (source) => Promise.resolve(source) });
+  renderSchemaFiles(tables, {
+    outDir: 'out/club',
+    schemaName: 'club',
+    srcPath: '../../src/',
+    search,
+    format: (source) => Promise.resolve(source),
+  });
 
 describe('rendering a schema', () => {
   it('writes one file per table with the declaration, relations, GraphQL type and model, and an index', async () => {
@@ -47,7 +57,10 @@ describe('rendering a schema', () => {
     assert.match(visit, /@Field\(\(\) => String, \{ nullable: true \}\) note!: string \| null;/);
     assert.match(visit, /import \{ col, notNull \} from '\.\.\/\.\.\/src\/rows\/column-types\.js';/);
     assert.doesNotMatch(visit, /search:/, 'no search mapping unless asked');
-    assert.match(files.get('out/club/member.type.ts') ?? '', /\{ kind: 'hasMany', field: 'visits', table: 'visits', foreignKey: 'member_id' \}/);
+    assert.match(
+      files.get('out/club/member.type.ts') ?? '',
+      /\{ kind: 'hasMany', field: 'visits', table: 'visits', foreignKey: 'member_id' \}/,
+    );
     assert.match(files.get('out/club/index.ts') ?? '', /export const clubModels: readonly EntityModel\[\] = \[memberModel, visitModel\];/);
   });
 
@@ -58,12 +71,18 @@ describe('rendering a schema', () => {
   it('maps --search columns into an index, and refuses it for a key that cannot be reindexed in order', async () => {
     const files = await render([members], new Map([['members', ['nick']]]));
     assert.match(files.get('out/club/member.type.ts') ?? '', /index: 'members',[\s\S]*nick: \{ type: 'text'/);
-    await assert.rejects(render([members, visits], new Map([['visits', ['note']]])), /--search visits: a searchable table needs a single integer primary key/);
+    await assert.rejects(
+      render([members, visits], new Map([['visits', ['note']]])),
+      /--search visits: a searchable table needs a single integer primary key/,
+    );
     await assert.rejects(render([members], new Map([['members', ['nope']]])), /--search members: it has no column nope/);
   });
 
   it('refuses a table without a primary key or with a name declarations cannot take', async () => {
     await assert.rejects(render([{ ...members, primaryKey: [] }]), /members has no primary key/);
-    await assert.rejects(render([{ ...members, columns: [...members.columns, shape('Bad', 'int', 'int(11)')] }]), /"Bad" is not a lowercase SQL identifier/);
+    await assert.rejects(
+      render([{ ...members, columns: [...members.columns, shape('Bad', 'int', 'int(11)')] }]),
+      /"Bad" is not a lowercase SQL identifier/,
+    );
   });
 });
