@@ -13,6 +13,7 @@ export function pascalCaseOf(identifier: string): string {
 /** English plural → singular for the common table-name endings; anything else is kept as is. */
 export function singularOf(word: string): string {
   if (/ies$/.test(word) && word.length > 3) return `${word.slice(0, -3)}y`;
+  if (/lves$/.test(word)) return `${word.slice(0, -3)}f`;
   if (/(ss|us|x|ch|sh|zz)es$/.test(word)) return word.slice(0, -2);
   if (/ses$/.test(word)) return word.slice(0, -1);
   if (/[^s]s$/.test(word)) return word.slice(0, -1);
@@ -21,6 +22,7 @@ export function singularOf(word: string): string {
 
 export function pluralOf(word: string): string {
   if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
+  if (/lf$/.test(word)) return `${word.slice(0, -1)}ves`;
   if (/(s|x|ch|sh|z)$/.test(word)) return `${word}es`;
   return `${word}s`;
 }

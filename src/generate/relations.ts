@@ -55,8 +55,12 @@ export function relationsOf(tables: readonly TableShape[]): Map<string, TableRel
       }
       const suffix = `By${pascalCaseOf(foreignKey.columns.join('_'))}`;
       const [only] = foreignKey.columns;
+      // `author_id` → `author` (the parent key is `id`), `shelf_code` → `shelf` (it is `code`).
+      const ending = `_${foreignKey.referencedColumns[0] ?? ''}`;
       const fromColumn =
-        foreignKey.columns.length === 1 && only !== undefined && only.endsWith('_id') ? camelCaseOf(only.slice(0, -3)) : null;
+        foreignKey.columns.length === 1 && only !== undefined && only.endsWith(ending) && only.length > ending.length
+          ? camelCaseOf(only.slice(0, -ending.length))
+          : null;
       const parentField = camelCaseOf(singularOf(parent.name));
       const belongsTo = claim(table.name, fromColumn ?? `${parentField}${suffix}`, `${parentField}${suffix}`);
       entryOf(table.name).relations.push({ kind: 'belongsTo', field: belongsTo, table: parent.name, columns });

@@ -141,7 +141,9 @@ function searchMappingOf(table: TableShape, mappings: readonly ColumnMapping[], 
 function literalOf(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value !== 'object' || value === null) return String(value);
-  return `{ ${Object.entries(value).map(([key, inner]) => `${key}: ${literalOf(inner)}`).join(', ')} }`;
+  return `{ ${Object.entries(value)
+    .map(([key, inner]) => `${key}: ${literalOf(inner)}`)
+    .join(', ')} }`;
 }
 
 function elasticsearchTypeOf(mapping: ColumnMapping): Record<string, unknown> {

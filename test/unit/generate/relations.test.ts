@@ -126,5 +126,6 @@ describe('names from tables', () => {
       fileName: 'address.type.ts',
     });
     assert.equal(tableNamesOf('statuses').typeName, 'Status');
+    assert.deepEqual([tableNamesOf('shelves').typeName, tableNamesOf('shelves').pluralField], ['Shelf', 'shelves']);
   });
 });
