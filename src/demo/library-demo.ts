@@ -18,10 +18,26 @@ export const libraryDemo = {
     [3, 'Literary fiction', 'literary-fiction'],
   ],
   books: [
-    ['0b6e2d1c-4a3f-4c8e-9d7b-1e2f3a4b5c6d', '3f2b8c4e-1d7a-4e5b-9c60-8a1f2e3d4c5b', 2, 'A Wizard of Earthsea', '9780547773742', '9.99', 183],
+    [
+      '0b6e2d1c-4a3f-4c8e-9d7b-1e2f3a4b5c6d',
+      '3f2b8c4e-1d7a-4e5b-9c60-8a1f2e3d4c5b',
+      2,
+      'A Wizard of Earthsea',
+      '9780547773742',
+      '9.99',
+      183,
+    ],
     ['1c7f3e2d-5b4a-4d9f-8e0c-2f3a4b5c6d7e', '3f2b8c4e-1d7a-4e5b-9c60-8a1f2e3d4c5b', 1, 'The Dispossessed', '9780061054884', '12.50', 387],
     ['2d8a4f3e-6c5b-4ea0-9f1d-3a4b5c6d7e8f', 'a0c4e6f8-2b4d-4f6a-8c0e-1a3b5c7d9e0f', 1, '三体', '9787536692930', '23.00', 302],
-    ['3e9b5a4f-7d6c-4fb1-a02e-4b5c6d7e8f90', '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9', 3, 'Le città invisibili', '9788804668237', '11.00', 164],
+    [
+      '3e9b5a4f-7d6c-4fb1-a02e-4b5c6d7e8f90',
+      '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
+      3,
+      'Le città invisibili',
+      '9788804668237',
+      '11.00',
+      164,
+    ],
   ],
   members: [
     ['1001', 'ada@example.org', 'Ada', 'premium'],

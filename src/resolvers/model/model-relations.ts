@@ -66,7 +66,7 @@ export function relationResolverOf(model: EntityModel, relation: EntityRelation,
       return loadOne(context, target.entity, id, convert);
     };
     return fieldResolverClass(model.type, relation.field, [Object, Object], resolve, [
-      FieldResolver(() => target.type, { nullable: true, description: `The ${target.entity.name} this row refers to.` }) as Decorate,
+      FieldResolver(() => target.type, { nullable: true, description: `The ${target.entity.name} this row refers to.` }),
       parameter(Root(), 0),
       parameter(Ctx(), 1),
     ]);
@@ -84,7 +84,7 @@ export function relationResolverOf(model: EntityModel, relation: EntityRelation,
   return fieldResolverClass(model.type, relation.field, [Object, Object, Number, String], resolve, [
     FieldResolver(() => targets.connectionOf(relation.table), {
       description: `${target.entity.name} rows whose ${foreignKey} is this row, in key order.`,
-    }) as Decorate,
+    }),
     parameter(Root(), 0),
     parameter(Ctx(), 1),
     parameter(

@@ -162,8 +162,8 @@ describe('library: MariaDB → Debezium (library connector) → Kafka → consum
       },
       timeout: 200_000,
     });
-    const { stdout } = await check.catch((error: { stdout?: string }) =>
-      assert.fail(`npm run check failed:\n${error.stdout ?? String(error)}`),
+    const { stdout } = await check.catch((error: Error & { stdout?: string }) =>
+      assert.fail(`npm run check failed:\n${error.stdout ?? error.message}`),
     );
     for (const table of ['authors', 'books', 'genres', 'loans', 'members'])
       assert.match(stdout, new RegExp(`^${table}\\s+\\d+\\s+0/0/0/0`, 'm'));
