@@ -12,12 +12,12 @@ const usage = `Usage: npm run generate -- --from <MYSQL_URL> [--tables a,b] [--o
 
 Reads the database's tables from information_schema (MySQL 8, MariaDB, TiDB) and writes one
 TypeScript file per table (entity declaration, relations from foreign keys, GraphQL type) and an
-index.ts, into --out (default src/schema/generated/<database>). Serve them with GATEWAY_SCHEMA=<folder name>
-once the folder is listed in src/schema/schema-catalogue.ts.
+index.ts, into --out (default src/schema/generated/<database>). Serve them with
+GATEWAY_SCHEMA=<folder name> npm start (or npm start -- --schema <folder name>).
 
   --from     mysql://user:password@host:port/database (a read-only account is enough)
   --tables   only these tables (default: every base table)
-  --out      the output folder; its name is the schema's name
+  --out      the output folder; its name is the schema's name (lowercase letters, digits, _)
   --search   index these columns of the table in Elasticsearch (repeatable); tables are not searchable otherwise
   --force    overwrite files that were edited since they were generated
   --help     this text
@@ -91,6 +91,9 @@ async function main(argv: readonly string[]): Promise<number> {
         ? options.out
         : join(process.cwd(), options.out);
   const srcPath = `${relative(outDir, join(root, 'src')).split('\\').join('/')}/`;
+  if (!/^[a-z][a-z0-9_]{0,63}$/.test(basename(outDir))) {
+    throw new Error(`the output folder's name is the schema's name (GATEWAY_SCHEMA): lowercase letters, digits and _, got ${basename(outDir)}; choose one with --out`);
+  }
   const search = parseSearchOptions(options.search);
 
   const pool = createMysqlPool({ url: options.from, poolSize: 1 });

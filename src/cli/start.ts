@@ -2,7 +2,7 @@ import { loadGatewayConfig } from '../config/gateway-config.js';
 import { errorMessage } from '../errors.js';
 import { createLogger } from '../observability/logger.js';
 import { exitOnSignals, startGatewayProcess } from '../server/gateway-process.js';
-import { servedSchemaOf } from '../schema/schema-catalogue.js';
+import { loadServedSchema } from '../schema/schema-catalogue.js';
 import { bringUpLocalStack, seedDemoDataIfEmpty, usesLocalStack } from './local-stack.js';
 
 const usage = `Usage: npm start [-- --no-stack] [--api-only | --sync-only] [--schema <name>]
@@ -48,7 +48,7 @@ async function main(argv: readonly string[]): Promise<void> {
     await bringUpLocalStack(process.env, say);
     await seedDemoDataIfEmpty(config, config.demoDataSize, say);
   }
-  servedSchemaOf(config.schema);
+  await loadServedSchema(config.schema);
   const running = await startGatewayProcess(config, logger, { graphql: !syncOnly, consumer: !apiOnly });
   exitOnSignals(running, logger, config.shutdownTimeoutMs);
   if (syncOnly) {

@@ -154,7 +154,8 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       host: readString(env, 'HOST', '127.0.0.1'),
       port: readPort(env, 'PORT', 4000),
       trustProxy: readBoolean(env, 'TRUST_PROXY', false),
-      searchPage: readBoolean(env, 'SEARCH_PAGE', mode !== 'production'),
+      // The demo search page searches the shop's products: a generated schema has no such page.
+      searchPage: readBoolean(env, 'SEARCH_PAGE', mode !== 'production' && schema === 'shop'),
       ...readHttpSecurity(env),
     },
     limits: readLimits(env),

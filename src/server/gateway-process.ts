@@ -2,7 +2,7 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import { buildGatewaySchema } from '../resolvers/build-schema.js';
-import { createRegistryOf, servedSchemaOf } from '../schema/schema-catalogue.js';
+import { createRegistryOf, loadServedSchema } from '../schema/schema-catalogue.js';
 import type { CdcConsumer } from '../sync/cdc-consumer.js';
 import { createCdcRuntime } from './cdc-runtime.js';
 import type { GatewayApi } from './gateway-api.js';
@@ -31,7 +31,7 @@ export interface RunningGateway {
  * red until the consumer has joined).
  */
 export async function startGatewayProcess(config: GatewayConfig, logger: Logger, options: GatewayProcessOptions): Promise<RunningGateway> {
-  const served = servedSchemaOf(config.schema);
+  const served = await loadServedSchema(config.schema);
   const services = createGatewayServices(config, logger, createRegistryOf(served));
   let consumer: CdcConsumer | null = null;
   let api: GatewayApi | null = null;

@@ -3,7 +3,7 @@ import type { Pool } from 'mysql2/promise';
 import { loadGatewayConfig } from '../../src/config/gateway-config.js';
 import { createMysqlPool } from '../../src/db/mysql-pool.js';
 import { buildGatewaySchema } from '../../src/resolvers/build-schema.js';
-import { createRegistryOf, servedSchemaOf } from '../../src/schema/schema-catalogue.js';
+import { createRegistryOf, loadServedSchema } from '../../src/schema/schema-catalogue.js';
 import type { GatewayHarness } from './gateway-harness.js';
 import { startHarness } from './gateway-harness.js';
 
@@ -27,7 +27,7 @@ let schema: Promise<GraphQLSchema> | undefined;
 
 /** A harness (see gateway-harness.ts) serving the library schema: its registry, its generated GraphQL surface. */
 export async function startLibraryHarness(env: Record<string, string> = {}): Promise<GatewayHarness> {
-  const served = servedSchemaOf('library');
+  const served = await loadServedSchema('library');
   schema ??= buildGatewaySchema(served);
   return startHarness({ env: { ...libraryEnv(), ...env }, registry: createRegistryOf(served), schema: await schema });
 }

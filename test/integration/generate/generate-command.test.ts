@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Pool } from 'mysql2/promise';
 import { loadGatewayConfig } from '../../../src/config/gateway-config.js';
@@ -55,12 +55,13 @@ describe('npm run generate against the real MariaDB', () => {
       crate_id BIGINT UNSIGNED NOT NULL, step SMALLINT NOT NULL, moved_at DATETIME(3) NOT NULL, PRIMARY KEY (crate_id, step),
       CONSTRAINT fk_moves_crate FOREIGN KEY (crate_id) REFERENCES crates (id))`);
     await writer.query('CREATE TABLE no_key (a INT NULL)');
-    out = mkdtempSync(join(tmpdir(), 'gateway-generate-'));
+    // The output folder's name is the schema's name.
+    out = join(mkdtempSync(join(tmpdir(), 'gateway-generate-')), 'crates');
   });
   after(async () => {
     await writer.query(`DROP DATABASE \`${database}\``);
     await writer.end();
-    rmSync(out, { recursive: true, force: true });
+    rmSync(dirname(out), { recursive: true, force: true });
   });
 
   const fileOf = (name: string) => readFileSync(join(out, name), 'utf8');
@@ -133,10 +134,13 @@ describe('npm run generate against the real MariaDB', () => {
     assert.ok(fileOf('crate.type.ts').includes('sealed: col.bool(),'));
   });
 
-  it('refuses a table without a primary key, naming it', async () => {
+  it('refuses a table without a primary key, naming it, and an output folder that cannot name a schema', async () => {
     const run = await generate(['--from', from, '--tables', 'shelves,no_key', '--out', join(out, 'other')]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /no_key has no primary key/);
+    const badName = await generate(['--from', from, '--tables', 'shelves', '--out', join(out, 'My-Schema')]);
+    assert.equal(badName.code, 1);
+    assert.match(badName.stderr, /lowercase letters, digits and _, got My-Schema/);
   });
 
   it('generated the committed library declarations: the command reproduces them from the library database', async () => {
