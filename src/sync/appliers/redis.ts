@@ -3,7 +3,7 @@ import type { RedisConnection } from '../../cache/redis-client.js';
 import { scanKeys } from '../../cache/redis-client.js';
 import { GatewayError, errorMessage } from '../../errors.js';
 import type { EntityDeclaration } from '../../schema/entity.js';
-import { keyOfRowId } from '../../schema/entity.js';
+import { isRowIdOf } from '../../schema/entity.js';
 import type { Row } from '../../rows/row.js';
 import { formatVersion } from '../../rows/row-version.js';
 import type { ApplyBatch, ApplyOutcome, EntityChange, StoreApplier, TableTruncate } from '../store-applier.js';
@@ -59,6 +59,7 @@ export function createRedisApplier(options: RedisApplierOptions): StoreApplier {
     // On a cluster every master is scanned: a SCAN only sees the keys of its own node.
     for await (const keys of scanKeys(redis, match, scanCount)) {
       // SCAN may return a key twice; the guarded write makes the second one a stale no-op anyway.
+      // Other keys under the prefix are left alone; a string or composite id may itself contain ':'.
       const ids = [...new Set(keys.map((key) => key.slice(tablePrefix.length)).filter((id) => isRowIdOf(entity, id)))];
       const tombstones = ids.map((id): CacheChange => ({ id, version: formatVersion(version), kind: 'delete', row: null }));
       outcomes.push(await cache.applyChanges(entity, tombstones));
@@ -116,18 +117,4 @@ function sumOutcomes(outcomes: readonly ApplyOutcome[]): ApplyOutcome {
 /** A key prefix is configuration, not a pattern: glob characters in it must match literally. */
 function escapeGlob(text: string): string {
   return text.replace(/[\\*?[\]]/g, '\\$&');
-}
-
-/**
- * Keys under the table's prefix that are not row ids of it (another family of keys that happens to
- * share the prefix) are left alone. A string or composite id may itself contain ':'.
- */
-function isRowIdOf(entity: EntityDeclaration, id: string): boolean {
-  if (id.length === 0) return false;
-  try {
-    keyOfRowId(entity, id);
-    return true;
-  } catch {
-    return false;
-  }
 }

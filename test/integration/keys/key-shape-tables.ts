@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'mysql2/promise';
 import { col, notNull } from '../../../src/rows/column-types.js';
 import { defaultCachePolicy, defineEntity } from '../../../src/schema/entity.js';
 import type { EntityDeclaration } from '../../../src/schema/entity.js';
+import type { Row } from '../../../src/rows/row.js';
 import { debeziumConnectorConfig } from '../../../src/stack/cdc-topology.js';
 import { stackAccounts } from '../../../src/stack/stack-accounts.js';
 import { execute } from '../../support/writer.js';
@@ -134,4 +136,38 @@ async function waitForConnectorRunning(connectUrl: string, name: string): Promis
     await sleep(250);
   }
   assert.fail(`connector ${name} not running within 120 s: ${last}`);
+}
+
+/** A row of each key shape, unique to this run: key values, then the id the gateway gives it. */
+export function sampleKeys(tables: KeyShapeTables) {
+  const uuid = () => {
+    const bytes = randomBytes(16);
+    const hex = bytes.toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  };
+  // Beyond 2^63: Debezium's bigint.unsigned.handling.mode=long sends it as a negative long.
+  const huge = ((1n << 64n) - 1n - BigInt(randomBytes(4).readUInt32BE(0))).toString();
+  // Between 2^53 and 2^63: exact only if the JSON is parsed losslessly.
+  const large = ((1n << 53n) + 1n + BigInt(randomBytes(4).readUInt32BE(0))).toString();
+  const text = uuid();
+  const binary = uuid();
+  const group = 1 + randomBytes(3).readUIntBE(0, 3);
+  return [
+    { entity: tables.uuidText, key: { id: text }, id: text },
+    { entity: tables.uuidBinary, key: { id: binary }, id: binary },
+    { entity: tables.unsigned, key: { id: huge }, id: huge },
+    { entity: tables.unsigned, key: { id: large }, id: large },
+    { entity: tables.composite, key: { group_id: group, member_code: 'm,"1 ☕' }, id: JSON.stringify([String(group), 'm,"1 ☕']) },
+  ] as const;
+}
+
+/** The key as Debezium's JSON converter writes it (binary.handling.mode=bytes: base64; long for unsigned). */
+export function debeziumImage(entity: EntityDeclaration, key: Readonly<Record<string, unknown>>): Row {
+  return Object.fromEntries(
+    Object.entries(key).map(([column, value]) => {
+      const type = entity.columns[column];
+      if (type?.kind === 'uuidBinary') return [column, Buffer.from(String(value).replaceAll('-', ''), 'hex').toString('base64')];
+      return [column, value as string | number];
+    }),
+  );
 }

@@ -3,7 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
+import type { CheckDependencies } from '../../../src/check/consistency-check.js';
+import { problemsIn, runConsistencyCheck } from '../../../src/check/consistency-check.js';
 import { silentLogger } from '../../../src/observability/logger.js';
+import { formatVersion } from '../../../src/rows/row-version.js';
+import { waitForGroupCaughtUp } from '../../../src/sync/consumer-lag.js';
 import type { Row } from '../../../src/rows/row.js';
 import { createEntityRegistry } from '../../../src/schema/entity-registry.js';
 import type { EntityDeclaration } from '../../../src/schema/entity.js';
@@ -17,31 +21,16 @@ import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { startHarness } from '../../support/gateway-harness.js';
 import { createWriterPool, execute } from '../../support/writer.js';
 import { waitUntil } from '../pipeline/pipeline-fixture.js';
-import type { KeyShapeTables, RunConnector } from './key-shape-tables.js';
-import { createKeyShapeTables, dropKeyShapeTables, entitiesOf, keyShapeTables, startRunConnector } from './key-shape-tables.js';
-
-/** A row of each key shape, unique to this run: key values, then the id the gateway gives it. */
-function sampleKeys(tables: KeyShapeTables) {
-  const uuid = () => {
-    const bytes = randomBytes(16);
-    const hex = bytes.toString('hex');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  };
-  // Beyond 2^63: Debezium's bigint.unsigned.handling.mode=long sends it as a negative long.
-  const huge = ((1n << 64n) - 1n - BigInt(randomBytes(4).readUInt32BE(0))).toString();
-  // Between 2^53 and 2^63: exact only if the JSON is parsed losslessly.
-  const large = ((1n << 53n) + 1n + BigInt(randomBytes(4).readUInt32BE(0))).toString();
-  const text = uuid();
-  const binary = uuid();
-  const group = 1 + randomBytes(3).readUIntBE(0, 3);
-  return [
-    { entity: tables.uuidText, key: { id: text }, id: text },
-    { entity: tables.uuidBinary, key: { id: binary }, id: binary },
-    { entity: tables.unsigned, key: { id: huge }, id: huge },
-    { entity: tables.unsigned, key: { id: large }, id: large },
-    { entity: tables.composite, key: { group_id: group, member_code: 'm,"1 ☕' }, id: JSON.stringify([String(group), 'm,"1 ☕']) },
-  ] as const;
-}
+import type { RunConnector } from './key-shape-tables.js';
+import {
+  createKeyShapeTables,
+  debeziumImage,
+  dropKeyShapeTables,
+  entitiesOf,
+  keyShapeTables,
+  sampleKeys,
+  startRunConnector,
+} from './key-shape-tables.js';
 
 describe('key shapes through the real pipeline: MariaDB → Debezium → Kafka → consumer → Redis', () => {
   const suffix = randomBytes(4).toString('hex');
@@ -237,6 +226,33 @@ describe('key shapes through the real pipeline: MariaDB → Debezium → Kafka �
     assert.deepEqual(await gateway.services.reader.loadMany(deleted.entity, [deleted.id]), [null]);
   });
 
+  it('finds Redis consistent with MySQL for every key shape (npm run check), and a resurrected entry under a composite key', async () => {
+    const { rows, cache, redis, search, config } = gateway.services;
+    const deps: CheckDependencies = {
+      registry,
+      rows,
+      cache,
+      redis,
+      search,
+      keyPrefix: config.redis.keyPrefix,
+      indexPrefix: config.elasticsearch.indexPrefix,
+      waitForConsumer: () => waitForGroupCaughtUp(admin, `it-keys-${suffix}`, new RegExp(`^${connector.topicPrefix}\\.shop\\.`), 120_000),
+    };
+    // One row per page: the unsigned table pages past a key beyond 2^63, the composite one by row constructor.
+    const options = { tables: [], batchSize: 1, maxRowsPerSecond: 100_000, repair: false };
+    const clean = await runConsistencyCheck(deps, options);
+    assert.deepEqual(
+      clean.map((report) => [report.table, report.rows, problemsIn(report)]),
+      entitiesOf(tables).map((entity) => [entity.table, entity === tables.unsigned ? 2 : entity === tables.composite ? 0 : 1, 0]),
+    );
+    const deleted = samples[4];
+    const resurrected = { ...deleted.key, label: 'back from the dead', note: null };
+    await redis.set(cache.keyOf(deleted.entity, deleted.id), `R|${formatVersion(1n << 61n)}|${JSON.stringify(resurrected)}`);
+    const [report] = await runConsistencyCheck(deps, { ...options, tables: [deleted.entity.table], repair: true });
+    assert.equal(report?.redis.resurrected, 1, JSON.stringify(report));
+    assert.deepEqual(await gateway.services.reader.loadMany(deleted.entity, [deleted.id]), [null]);
+  });
+
   it('dead-letters a NULL in a NOT NULL column and keeps consuming', async () => {
     const sample = samples[0];
     const topic = `${connector.topicPrefix}.shop.${sample.entity.table}`;
@@ -284,14 +300,3 @@ describe('key shapes through the real pipeline: MariaDB → Debezium → Kafka �
     assert.deepEqual(await gateway.services.reader.loadMany(sample.entity, [sample.id]), [{ ...sample.key, label: 'v3', note: 'n' }]);
   });
 });
-
-/** The key as Debezium's JSON converter writes it (binary.handling.mode=bytes: base64; long for unsigned). */
-function debeziumImage(entity: EntityDeclaration, key: Readonly<Record<string, unknown>>): Row {
-  return Object.fromEntries(
-    Object.entries(key).map(([column, value]) => {
-      const type = entity.columns[column];
-      if (type?.kind === 'uuidBinary') return [column, Buffer.from(String(value).replaceAll('-', ''), 'hex').toString('base64')];
-      return [column, value as string | number];
-    }),
-  );
-}
