@@ -5,7 +5,7 @@ import type { FeedItem } from '../../live/bounded-feed.js';
 import type { LiveChange } from '../../live/live-change.js';
 import type { EntityDeclaration } from '../../schema/entity.js';
 import type { Row } from '../../rows/row.js';
-import { parseIds } from '../arguments.js';
+import { parseEntityIds } from '../arguments.js';
 import type { RequestContext } from '../request-context.js';
 import { loadOne } from '../row-objects.js';
 import { ChangeKind, changeKindOf } from './change-kind.js';
@@ -53,7 +53,7 @@ export function changeFeed(
   entity: EntityDeclaration,
   ids: readonly string[] | null | undefined,
 ): AsyncIterable<FeedItem<LiveChange>> {
-  const wanted = ids === null || ids === undefined ? null : new Set(parseIds(ids));
+  const wanted = ids === null || ids === undefined ? null : new Set(parseEntityIds(entity, ids));
   return liveContextOf(context).changes.subscribe({ entity: entity.name, ids: wanted });
 }
 
