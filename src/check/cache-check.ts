@@ -5,7 +5,7 @@ import type { RedisConnection } from '../cache/redis-client.js';
 import { scanKeys } from '../cache/redis-client.js';
 import type { RowSource } from '../db/row-source.js';
 import type { EntityDeclaration } from '../schema/entity.js';
-import { rowIdOf } from '../schema/entity.js';
+import { isRowIdOf, rowIdOf } from '../schema/entity.js';
 import type { Row } from '../rows/row.js';
 
 export interface CacheFinding {
@@ -47,7 +47,7 @@ export async function findResurrectedEntries(
   const reported = new Set<string>();
   for await (const keys of scanKeys(deps.redis, pattern, pageSize)) {
     // SCAN may return a key twice; a finding is reported once.
-    const ids = keys.map((key) => key.slice(prefix.length)).filter((id) => /^\d+$/.test(id) && !reported.has(id));
+    const ids = keys.map((key) => key.slice(prefix.length)).filter((id) => isRowIdOf(entity, id) && !reported.has(id));
     if (ids.length > 0) {
       const [lookups, existing] = await Promise.all([deps.cache.lookup(entity, ids), deps.rows.selectByIds(entity, ids)]);
       ids.forEach((id, index) => {

@@ -100,7 +100,7 @@ export function createRowSource(dependencies: RowSourceDependencies): RowSource 
       const sql = `SELECT ${columns} FROM ${quote(entity.table)} WHERE ${key.columns} IN (${tuples})`;
       const params = ids.flatMap((id) => keyParametersOf(entity, id));
       for (const raw of await query(entity, sql, params, `reading ${entity.table}`)) {
-        const row = normalizeRow(raw, entity.columns);
+        const row = normalizeRow(raw, entity.columns, keyColumnsOf(entity));
         found.set(rowIdOf(row, entity), row);
       }
       return found;
@@ -118,7 +118,7 @@ export function createRowSource(dependencies: RowSourceDependencies): RowSource 
       const sql = `SELECT ${columns} FROM ${quote(entity.table)}${bound} ORDER BY ${key.order('ASC')} LIMIT ?`;
       const params = [...(afterId === null ? [] : keyParametersOf(entity, afterId)), limit];
       const raws = await query(entity, sql, params, `scanning ${entity.table}`);
-      return raws.map((raw) => normalizeRow(raw, entity.columns));
+      return raws.map((raw) => normalizeRow(raw, entity.columns, keyColumnsOf(entity)));
     },
 
     async selectChildIds(entity, foreignKey, parentIds, page) {

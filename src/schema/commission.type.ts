@@ -11,9 +11,9 @@ export const commissionEntity = defineEntity({
   table: 'commissions',
   primaryKey: 'id',
   columns: {
-    id: notNull(col.bigint()),
-    user_id: notNull(col.bigint()),
-    order_id: col.bigint(),
+    id: notNull(col.bigint({ unsigned: true })),
+    user_id: notNull(col.bigint({ unsigned: true })),
+    order_id: col.bigint({ unsigned: true }),
     type: notNull(col.enum()),
     amount: notNull(col.decimal(2)),
     status: notNull(col.enum()),

@@ -42,6 +42,17 @@ export function keyOfRowId(entity: KeyedEntity, id: string): Row {
   return Object.fromEntries(columns.map((column, index) => [column, normalizeValue(components[index], typeOf(entity, column))]));
 }
 
+/** True for an id of the entity's key shape (as keyOfRowId reads it), e.g. to tell row keys from other keys under a prefix. */
+export function isRowIdOf(entity: KeyedEntity, id: string): boolean {
+  if (id.length === 0) return false;
+  try {
+    keyOfRowId(entity, id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The key values of an id as SQL parameters in key order: BINARY(16) UUIDs as their 16 bytes. */
 export function keyParametersOf(entity: KeyedEntity, id: string): SqlKeyValue[] {
   const key = keyOfRowId(entity, id);

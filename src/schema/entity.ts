@@ -2,7 +2,7 @@ import type { Row } from '../rows/row.js';
 import type { ColumnTypes } from '../rows/column-types.js';
 import { keyColumnsOf } from './entity-key.js';
 
-export { keyColumnsOf, keyOfRowId, keyParametersOf, parseEntityId, rowIdOf, rowIdOfKey, sqlParameterOf } from './entity-key.js';
+export { isRowIdOf, keyColumnsOf, keyOfRowId, keyParametersOf, parseEntityId, rowIdOf, rowIdOfKey, sqlParameterOf } from './entity-key.js';
 export type { SqlKeyValue } from './entity-key.js';
 
 /**

@@ -17,9 +17,9 @@ export const orderItemEntity = defineEntity({
   table: 'order_items',
   primaryKey: 'id',
   columns: {
-    id: notNull(col.bigint()),
-    order_id: notNull(col.bigint()),
-    product_id: notNull(col.bigint()),
+    id: notNull(col.bigint({ unsigned: true })),
+    order_id: notNull(col.bigint({ unsigned: true })),
+    product_id: notNull(col.bigint({ unsigned: true })),
     quantity: notNull(col.int()),
     unit_price: notNull(col.decimal(2)),
   },

@@ -10,8 +10,8 @@ export const orderEntity = defineEntity({
   table: 'orders',
   primaryKey: 'id',
   columns: {
-    id: notNull(col.bigint()),
-    user_id: notNull(col.bigint()),
+    id: notNull(col.bigint({ unsigned: true })),
+    user_id: notNull(col.bigint({ unsigned: true })),
     status: notNull(col.enum()),
     total: notNull(col.decimal(2)),
     currency: notNull(col.string()),

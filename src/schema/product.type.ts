@@ -14,7 +14,7 @@ export const productEntity = defineEntity({
   table: 'products',
   primaryKey: 'id',
   columns: {
-    id: notNull(col.bigint()),
+    id: notNull(col.bigint({ unsigned: true })),
     sku: notNull(col.string()),
     name: notNull(col.string()),
     description: col.string(),

@@ -10,10 +10,10 @@ export const userEntity = defineEntity({
   table: 'users',
   primaryKey: 'id',
   columns: {
-    id: notNull(col.bigint()),
+    id: notNull(col.bigint({ unsigned: true })),
     name: notNull(col.string()),
     email: notNull(col.string()),
-    referrer_id: col.bigint(),
+    referrer_id: col.bigint({ unsigned: true }),
     level: notNull(col.enum()),
     is_active: notNull(col.bool()),
     created_at: notNull(col.datetime(3)),

@@ -114,7 +114,12 @@ export function debeziumConnectorConfig(endpoints: ConnectorEndpoints): Record<s
     'include.schema.changes': 'true',
     // Exact money: DECIMAL as a string rather than base64 bytes whose scale only the schema knows.
     'decimal.handling.mode': 'string',
+    // Keys stay plain JSON numbers; BIGINT UNSIGNED values of 2^63 and more arrive as negative longs,
+    // which the normalizer unwraps for columns declared unsigned (docs/entity-keys.md). `precise`
+    // would send them as base64 decimals whose meaning needs the schema the JSON converter drops.
     'bigint.unsigned.handling.mode': 'long',
+    // BINARY/VARBINARY (BINARY(16) UUID keys) as base64 text; the default, stated because ids depend on it.
+    'binary.handling.mode': 'bytes',
     'tombstones.on.delete': 'true',
     // Latency: hand changes to Kafka within milliseconds instead of the 500 ms default poll.
     'poll.interval.ms': '10',

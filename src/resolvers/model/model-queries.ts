@@ -3,7 +3,7 @@ import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Query, Resolver } from 'type-
 import type { EntityModel } from '../../schema/entity-model.js';
 import { fieldNameOf } from '../../schema/entity-fields.js';
 import { keyColumnsOf, rowIdOfKey } from '../../schema/entity.js';
-import { decodeEntityCursor, MAX_IDS_PER_LOOKUP, parseEntityIds, parseFirst } from '../arguments.js';
+import { decodeCursor, MAX_IDS_PER_LOOKUP, parseEntityIds, parseFirst } from '../arguments.js';
 import type { RequestContext } from '../request-context.js';
 import { connectionOf, loadList, loadOne } from '../row-objects.js';
 import { objectConverterOf, queryNamesOf } from './model-objects.js';
@@ -59,7 +59,7 @@ export function modelQueryResolversOf(model: EntityModel, connection: ClassType)
       @Arg('first', () => Int, { defaultValue: 20 }) first: number,
       @Arg('after', () => String, { nullable: true }) after: string | null,
     ) {
-      const page = await context.loaders.keyPage(entity, decodeEntityCursor(entity, after), parseFirst(first));
+      const page = await context.loaders.keyPage(entity, decodeCursor(after, entity), parseFirst(first));
       return connectionOf(context, entity, page, convert);
     }
   }

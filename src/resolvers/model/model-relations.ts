@@ -4,7 +4,7 @@ import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { EntityModel, EntityRelation } from '../../schema/entity-model.js';
 import { fieldNameOf } from '../../schema/entity-fields.js';
 import { keyColumnsOf, rowIdOfKey } from '../../schema/entity.js';
-import { decodeEntityCursor, parseFirst } from '../arguments.js';
+import { decodeCursor, parseFirst } from '../arguments.js';
 import type { RequestContext } from '../request-context.js';
 import { connectionOf, loadOne } from '../row-objects.js';
 import { objectConverterOf, rowIdOfObject } from './model-objects.js';
@@ -77,7 +77,7 @@ export function relationResolverOf(model: EntityModel, relation: EntityRelation,
     const page = await context.loaders.children(target.entity, foreignKey, 'asc', {
       parentId: rowIdOfObject(model.entity, root),
       first: parseFirst(first),
-      after: decodeEntityCursor(target.entity, after),
+      after: decodeCursor(after, target.entity),
     });
     return connectionOf(context, target.entity, page, convert);
   };

@@ -3,6 +3,7 @@ import type { RedisConnection } from '../../cache/redis-client.js';
 import { scanKeys } from '../../cache/redis-client.js';
 import { GatewayError, errorMessage } from '../../errors.js';
 import type { EntityDeclaration } from '../../schema/entity.js';
+import { isRowIdOf } from '../../schema/entity.js';
 import type { Row } from '../../rows/row.js';
 import { formatVersion } from '../../rows/row-version.js';
 import type { ApplyBatch, ApplyOutcome, EntityChange, StoreApplier, TableTruncate } from '../store-applier.js';
@@ -58,7 +59,8 @@ export function createRedisApplier(options: RedisApplierOptions): StoreApplier {
     // On a cluster every master is scanned: a SCAN only sees the keys of its own node.
     for await (const keys of scanKeys(redis, match, scanCount)) {
       // SCAN may return a key twice; the guarded write makes the second one a stale no-op anyway.
-      const ids = [...new Set(keys.map((key) => key.slice(tablePrefix.length)).filter((id) => id.length > 0 && !id.includes(':')))];
+      // Other keys under the prefix are left alone; a string or composite id may itself contain ':'.
+      const ids = [...new Set(keys.map((key) => key.slice(tablePrefix.length)).filter((id) => isRowIdOf(entity, id)))];
       const tombstones = ids.map((id): CacheChange => ({ id, version: formatVersion(version), kind: 'delete', row: null }));
       outcomes.push(await cache.applyChanges(entity, tombstones));
     }

@@ -100,6 +100,26 @@ describe('redis applier against a real Redis', () => {
     assert.ok(outcome.applied >= 3 && outcome.stale >= 1, JSON.stringify(outcome));
   });
 
+  it('tombstones rows of composite and string keys on truncate, ids containing ":" included', async () => {
+    const links = defineEntity({
+      name: 'Link',
+      table: 'links',
+      primaryKey: ['owner', 'path'],
+      columns: { owner: col.int(), path: col.string() },
+      cache: defaultCachePolicy,
+    });
+    const rows = [
+      { owner: 1, path: 'a:b' },
+      { owner: 2, path: 'https://x.example/"q"' },
+    ];
+    await applier.apply({ changes: rows.map((row) => entityChange(links, 'update', 70n, row)), truncates: [] });
+    await applier.apply({ changes: [], truncates: [{ entity: links, version: 80n }] });
+    for (const row of rows) {
+      const id = JSON.stringify([String(row.owner), row.path]);
+      assert.equal(await redis.get(`${keyPrefix}links:${id}`), `D|${formatVersion(80n)}|`, id);
+    }
+  });
+
   it('reports an unreachable Redis as a retriable CACHE_UNAVAILABLE', async () => {
     const closed = createRedisClient({ url: 'redis://127.0.0.1:1/0', commandTimeoutMs: 200 });
     try {

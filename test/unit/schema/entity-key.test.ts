@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { GatewayError } from '../../../src/errors.js';
 import { col, notNull } from '../../../src/rows/column-types.js';
 import { normalizeRow, normalizeValue } from '../../../src/rows/normalize-row.js';
+import { decodeCursor, encodeCursor, parseEntityIds } from '../../../src/resolvers/arguments.js';
 import {
   defaultCachePolicy,
   defineEntity,
@@ -169,5 +170,20 @@ describe('defineEntity', () => {
       () => defineEntity({ name: 'T', table: 't', primaryKey: 'id', columns: { id: col.uuid() }, cache: defaultCachePolicy, search }),
       /a search mapping needs a single integer .* primary key/,
     );
+  });
+});
+
+describe('cursors and id lists of any key', () => {
+  it('round-trips a composite id through a cursor and refuses one that is not an id of the entity', () => {
+    const id = rowIdOf({ group_id: 7, member_code: 'm' }, membership);
+    assert.equal(decodeCursor(encodeCursor(id), membership), id);
+    assertBadInput(() => decodeCursor(encodeCursor('7'), membership), /not a cursor returned by this API/);
+    assertBadInput(() => decodeCursor(encodeCursor(UUID)), /not a cursor returned by this API/);
+    assert.equal(decodeCursor(encodeCursor(UUID), byUuid), UUID);
+  });
+
+  it('checks every id of a list by the entity key and names its position', () => {
+    assert.deepEqual(parseEntityIds(byUuid, [UUID.toUpperCase()]), [UUID]);
+    assertBadInput(() => parseEntityIds(byUuid, [UUID, 'x']), /^ids\[1\] must be a UUID/);
   });
 });
