@@ -92,7 +92,9 @@ async function main(argv: readonly string[]): Promise<number> {
         : join(process.cwd(), options.out);
   const srcPath = `${relative(outDir, join(root, 'src')).split('\\').join('/')}/`;
   if (!/^[a-z][a-z0-9_]{0,63}$/.test(basename(outDir))) {
-    throw new Error(`the output folder's name is the schema's name (GATEWAY_SCHEMA): lowercase letters, digits and _, got ${basename(outDir)}; choose one with --out`);
+    throw new Error(
+      `the output folder's name is the schema's name (GATEWAY_SCHEMA): lowercase letters, digits and _, got ${basename(outDir)}; choose one with --out`,
+    );
   }
   const search = parseSearchOptions(options.search);
 

@@ -22,7 +22,9 @@ export interface ServedSchema {
 const shop: ServedSchema = { name: 'shop', entities: shopEntities, models: null };
 
 const invalid = (name: string, why: string) =>
-  new GatewayError('CONFIG_INVALID', `GATEWAY_SCHEMA=${JSON.stringify(name)} is invalid: ${why}`, { details: { variable: 'GATEWAY_SCHEMA' } });
+  new GatewayError('CONFIG_INVALID', `GATEWAY_SCHEMA=${JSON.stringify(name)} is invalid: ${why}`, {
+    details: { variable: 'GATEWAY_SCHEMA' },
+  });
 
 export async function loadServedSchema(name: string): Promise<ServedSchema> {
   if (name === 'shop') return shop;
@@ -31,7 +33,8 @@ export async function loadServedSchema(name: string): Promise<ServedSchema> {
   try {
     module = (await import(`./generated/${name}/index.js`)) as Record<string, unknown>;
   } catch (error) {
-    const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && errorMessage(error).includes(`generated/${name}/index.js`);
+    const missing =
+      (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && errorMessage(error).includes(`generated/${name}/index.js`);
     if (missing) throw invalid(name, `there is no src/schema/generated/${name} (write it with npm run generate -- --from <MYSQL_URL>)`);
     throw error;
   }
