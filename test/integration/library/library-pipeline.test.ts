@@ -21,6 +21,8 @@ import { waitForGroupCaughtUp } from '../../support/consumer-lag.js';
 import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { createLibraryWriter, libraryEnv, startLibraryHarness } from '../../support/library-harness.js';
 import { startGroupAtTopicEnds } from '../../support/topic-positions.js';
+import type { LiveResult } from '../../support/live-client.js';
+import { connectLive, poll } from '../../support/live-client.js';
 import type { LibraryRows } from './library-rows.js';
 import { deleteLibraryRows, insertLibraryRows, newLibraryKeys } from './library-rows.js';
 
@@ -141,6 +143,46 @@ describe('library: MariaDB → Debezium (library connector) → Kafka → consum
       `{ loan(bookId: "${keys.bookId}", memberId: "${keys.memberId}") { dueOn } book(id: "${keys.bookId}") { id } }`,
     );
     assert.deepEqual(gone.body.data, { loan: null, book: null });
+  });
+
+  it('delivers loanChanged (composite key) events from the generated subscriptions, in version order', async () => {
+    const keys = newLibraryKeys();
+    created.push(keys);
+    const before = gateway.api.changes?.size() ?? 0;
+    const connection = connectLive(gateway.api.url);
+    try {
+      const live = connection.subscribe(
+        `subscription ($ids: [ID!]) { loanChanged(ids: $ids) { id version kind row { dueOn returnedAt member { id } } } }`,
+        { ids: [keys.loanId] },
+      );
+      await poll(() => ((gateway.api.changes?.size() ?? 0) > before ? true : null), 10_000, 'the subscription registered');
+      await insertLibraryRows(writer, keys);
+      const change = (result: LiveResult) =>
+        result.data?.loanChanged as { id: string; kind: string; row: Record<string, unknown> | null } | undefined;
+      const inserted = change(await live.waitFor((result) => change(result)?.kind === 'INSERT', 30_000, 'the insert event'));
+      assert.deepEqual(inserted, {
+        ...inserted,
+        id: keys.loanId,
+        row: { dueOn: '2026-03-22', returnedAt: null, member: { id: keys.memberId } },
+      });
+      await writer.execute('DELETE FROM loans WHERE book_id = ? AND member_id = ?', [uuidBytesOf(keys.bookId), keys.memberId]);
+      await live.waitFor((result) => change(result)?.kind === 'DELETE', 30_000, 'the delete event');
+      assert.deepEqual(
+        live.results.map((result) => change(result)?.kind),
+        ['INSERT', 'DELETE'],
+      );
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('holds the generated lists to the same cost limit as the shop', async () => {
+    const response = await gateway.query(
+      '{ allBooks(first: 100) { nodes { loans(first: 100) { nodes { member { loans(first: 100) { nodes { dueOn } } } } } } } }',
+    );
+    assert.equal(response.body.errors?.[0]?.extensions?.code, 'QUERY_TOO_COMPLEX', response.text);
+    const small = await gateway.query('{ allBooks(first: 2) { nodes { title } pageInfo { hasNextPage } } }');
+    assert.equal(small.body.errors, undefined, small.text);
   });
 
   it('is clean by `npm run check` for the library schema once the consumer caught up', { timeout: 240_000 }, async () => {
