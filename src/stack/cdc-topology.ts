@@ -71,7 +71,7 @@ export interface ConnectorEndpoints {
   readonly kafkaBootstrap: string;
 }
 
-/** The library connector's topics, created beside the shop's (not yet part of docker-compose.yml). */
+/** The library connector's topics, created beside the shop's (docker-compose.yml's kafka-init too). */
 export function libraryCdcTopics(partitions: number): TopicSpec[] {
   return [
     ...libraryTopology.tables.map((table) => ({ topic: libraryRowTopicOf(table), numPartitions: partitions })),
