@@ -81,8 +81,8 @@ export function isSearchable(entity: EntityDeclaration): entity is SearchableEnt
   return entity.search !== undefined;
 }
 
-/** Key columns must have a value with one exact text form: not JSON, not floats. */
-const UNKEYABLE_KINDS: ReadonlySet<string> = new Set(['json', 'float']);
+/** Key columns must have a value with one exact text form (not JSON, not floats) that is not a flag. */
+const UNKEYABLE_KINDS: ReadonlySet<string> = new Set(['json', 'float', 'bool']);
 
 /** Checks a declaration and returns it frozen, keeping its declared type (searchable or not). */
 export function defineEntity<Declaration extends EntityDeclaration>(declaration: Declaration): Declaration {
