@@ -3,7 +3,7 @@ import type { ColumnTypes } from '../rows/column-types.js';
 import { keyColumnsOf } from './entity-key.js';
 
 export { isRowIdOf, keyColumnsOf, keyOfRowId, keyParametersOf, parseEntityId, rowIdOf, rowIdOfKey, sqlParameterOf } from './entity-key.js';
-export type { SqlKeyValue } from './entity-key.js';
+export type { KeyedEntity, SqlKeyValue } from './entity-key.js';
 
 /**
  * How the cache treats an entity's rows. `onChange: 'write'` lets the CDC applier store the new row
