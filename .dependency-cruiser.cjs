@@ -8,7 +8,8 @@ const layers = [
   ['rows', 'observability'],
   ['schema', 'auth'],
   ['db', 'cache', 'index'],
-  ['search', 'demo'],
+  // generate: the declarations generator (reads information_schema, renders schema files).
+  ['search', 'demo', 'generate'],
   // live: change events published by the consumer (sync) and fanned out to subscriptions (resolvers, server).
   ['sync', 'live'],
   ['reindex', 'check'],

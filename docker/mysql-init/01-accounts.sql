@@ -3,6 +3,8 @@
 -- MySQL 8 terms: accounts are '%' because clients are other containers, and REPLICATION CLIENT
 -- already covers what MariaDB splits out as BINLOG MONITOR.
 CREATE DATABASE IF NOT EXISTS `shop` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+-- The example library schema (migrations/library), served with GATEWAY_SCHEMA=library.
+CREATE DATABASE IF NOT EXISTS `library` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
 CREATE USER IF NOT EXISTS 'gateway'@'%' IDENTIFIED BY 'gateway';
 CREATE USER IF NOT EXISTS 'shop'@'%' IDENTIFIED BY 'shop';
@@ -15,6 +17,8 @@ CREATE USER IF NOT EXISTS 'debezium'@'%' IDENTIFIED WITH mysql_native_password B
 GRANT SELECT ON `shop`.* TO 'gateway'@'%';
 GRANT SELECT ON `shop\_test\_%`.* TO 'gateway'@'%';
 GRANT ALL PRIVILEGES ON `shop`.* TO 'shop'@'%';
+GRANT SELECT ON `library`.* TO 'gateway'@'%';
+GRANT ALL PRIVILEGES ON `library`.* TO 'shop'@'%';
 GRANT ALL PRIVILEGES ON `shop\_test\_%`.* TO 'shop'@'%';
 GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'debezium'@'%';
 FLUSH PRIVILEGES;

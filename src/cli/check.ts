@@ -4,7 +4,7 @@ import type { EntityReport, StoreReport } from '../check/consistency-check.js';
 import { loadGatewayConfig } from '../config/gateway-config.js';
 import { errorMessage } from '../errors.js';
 import { createLogger } from '../observability/logger.js';
-import { createShopRegistry } from '../schema/shop-entities.js';
+import { createRegistryOf, loadServedSchema } from '../schema/schema-catalogue.js';
 import { createGatewayServices } from '../server/gateway-services.js';
 import { checkDependencies } from '../server/startup-checks.js';
 import { waitForGroupCaughtUp } from '../sync/consumer-lag.js';
@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
   };
   const config = loadGatewayConfig(process.env);
   const logger = createLogger({ level: 'warn', name: 'gateway-check' });
-  const services = createGatewayServices(config, logger, createShopRegistry());
+  const services = createGatewayServices(config, logger, createRegistryOf(await loadServedSchema(config.schema)));
   const admin = services.kafka().admin();
   try {
     await checkDependencies(config, services);

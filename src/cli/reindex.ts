@@ -2,7 +2,7 @@ import { loadGatewayConfig } from '../config/gateway-config.js';
 import { errorMessage } from '../errors.js';
 import { createLogger } from '../observability/logger.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
-import { createShopRegistry } from '../schema/shop-entities.js';
+import { createRegistryOf, loadServedSchema } from '../schema/schema-catalogue.js';
 import { createGatewayServices } from '../server/gateway-services.js';
 import { checkDependencies, ensureSearchIndices } from '../server/startup-checks.js';
 import { reindexDependencies, searchableEntities } from '../reindex/backfill.js';
@@ -86,7 +86,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const args = parseArguments(argv);
   const config = loadGatewayConfig(process.env);
   const logger = createLogger({ level: config.logLevel, name: 'gateway-reindex' });
-  const services = createGatewayServices(config, logger, createShopRegistry());
+  const services = createGatewayServices(config, logger, createRegistryOf(await loadServedSchema(config.schema)));
   // Ctrl-C stops at the next page boundary and releases the lease, so a rerun resumes at once.
   let interrupted = false;
   process.on('SIGINT', () => (interrupted = true));

@@ -16,6 +16,11 @@ import { defaultSchemaRegistryPort } from './stack-config.js';
  */
 export interface GatewayConfig {
   readonly mode: 'development' | 'production';
+  /**
+   * GATEWAY_SCHEMA: which entity schema this process serves (`shop`, or a generated one such as
+   * `library`). It names the default database (MYSQL_URL's path) and CDC topics (`<name>.<name>.*`).
+   */
+  readonly schema: string;
   readonly http: HttpSecurityConfig & {
     readonly host: string;
     readonly port: number;
@@ -119,6 +124,21 @@ function readDuration(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+/** A schema name doubles as a database and topic prefix, so it is kept to what all three accept as is. */
+function readSchemaName(env: Env): string {
+  const value = readString(env, 'GATEWAY_SCHEMA', 'shop');
+  if (!/^[a-z][a-z0-9_]{0,63}$/.test(value)) {
+    throw new GatewayError(
+      'CONFIG_INVALID',
+      `GATEWAY_SCHEMA=${JSON.stringify(value)} is invalid: expected a lowercase name such as library`,
+      {
+        details: { variable: 'GATEWAY_SCHEMA' },
+      },
+    );
+  }
+  return value;
+}
+
 export function loadGatewayConfig(env: Env): GatewayConfig {
   const mode = readChoice(env, 'NODE_ENV', ['development', 'production'] as const, 'development');
   const mysqlPort = readPort(env, 'MYSQL_PORT', 3306);
@@ -126,13 +146,16 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   const kafkaPort = readPort(env, 'KAFKA_PORT', 9092);
   const esPort = readPort(env, 'ELASTICSEARCH_PORT', 9200);
   const schemaRegistryPort = readPort(env, 'SCHEMA_REGISTRY_PORT', defaultSchemaRegistryPort(env));
+  const schema = readSchemaName(env);
   return {
     mode,
+    schema,
     http: {
       host: readString(env, 'HOST', '127.0.0.1'),
       port: readPort(env, 'PORT', 4000),
       trustProxy: readBoolean(env, 'TRUST_PROXY', false),
-      searchPage: readBoolean(env, 'SEARCH_PAGE', mode !== 'production'),
+      // The demo search page searches the shop's products: a generated schema has no such page.
+      searchPage: readBoolean(env, 'SEARCH_PAGE', mode !== 'production' && schema === 'shop'),
       ...readHttpSecurity(env),
     },
     limits: readLimits(env),
@@ -143,8 +166,8 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     },
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, { min: 100, max: 600_000 }),
     mysql: {
-      url: readUrl(env, 'MYSQL_URL', `mysql://gateway:gateway@127.0.0.1:${mysqlPort}/shop`, ['mysql:']),
-      writerUrl: readUrl(env, 'MYSQL_WRITER_URL', `mysql://shop:shop@127.0.0.1:${mysqlPort}/shop`, ['mysql:']),
+      url: readUrl(env, 'MYSQL_URL', `mysql://gateway:gateway@127.0.0.1:${mysqlPort}/${schema}`, ['mysql:']),
+      writerUrl: readUrl(env, 'MYSQL_WRITER_URL', `mysql://shop:shop@127.0.0.1:${mysqlPort}/${schema}`, ['mysql:']),
       poolSize: readInteger(env, 'MYSQL_POOL_SIZE', 10, { min: 1, max: 1000 }),
       connectTimeoutMs: readInteger(env, 'MYSQL_CONNECT_TIMEOUT_MS', 3000, { min: 100, max: 120_000 }),
       queryTimeoutMs: readInteger(env, 'MYSQL_QUERY_TIMEOUT_MS', 5000, { min: 100, max: 600_000 }),
@@ -162,7 +185,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       clientId: readString(env, 'KAFKA_CLIENT_ID', 'gateway'),
       groupId: readString(env, 'KAFKA_GROUP_ID', 'gateway-sync'),
       // Row topics plus Debezium's schema-change topic (named after the prefix alone).
-      topicPattern: readString(env, 'CDC_TOPIC_PATTERN', '^shop(\\.shop\\.[a-z_]+)?$'),
+      topicPattern: readString(env, 'CDC_TOPIC_PATTERN', `^${schema}(\\.${schema}\\.[a-z_]+)?$`),
       format: readChoice(env, 'CDC_FORMAT', ['auto', 'debezium', 'debezium-avro', 'canal', 'ticdc', 'maxwell'] as const, 'auto'),
       deadLetterTopic: readString(env, 'CDC_DEAD_LETTER_TOPIC', 'gateway.dead-letter'),
       watermarkProbeMs: readInteger(env, 'CDC_WATERMARK_PROBE_MS', 250, { min: 50, max: 60_000 }),

@@ -14,6 +14,8 @@ import { QueryResolver } from './query.resolver.js';
 import { CategorySalesResolver, ProductSalesResolver, SalesAnalyticsResolver } from './sales-analytics.resolver.js';
 import { UserResolver } from './user.resolver.js';
 import { shopLiveResolvers } from './live/live-resolvers.js';
+import { modelResolversOf } from './model/model-resolvers.js';
+import type { ServedSchema } from '../schema/schema-catalogue.js';
 
 export const shopResolvers = [
   QueryResolver,
@@ -58,4 +60,12 @@ export const shopSchemaOptions = {
 /** The executable schema; built once per process (type-graphql's metadata is global). */
 export function buildShopSchema(): Promise<GraphQLSchema> {
   return buildSchema({ resolvers: shopResolvers, ...shopSchemaOptions });
+}
+
+/** The schema of what GATEWAY_SCHEMA names: the shop's own resolvers, or the generic surface over a generated schema's models. */
+export function buildGatewaySchema(served: ServedSchema): Promise<GraphQLSchema> {
+  if (served.models === null) return buildShopSchema();
+  const [first, ...rest] = modelResolversOf(served.models);
+  if (first === undefined) throw new Error(`schema ${served.name} has no entities`);
+  return buildSchema({ resolvers: [first, ...rest], ...shopSchemaOptions });
 }

@@ -3,6 +3,7 @@ import type { CacheAsideReader } from '../cache/cache-aside.js';
 import type { ChildPage, RowSource } from '../db/row-source.js';
 import type { CacheTally, RequestFreshness } from '../observability/request-scope.js';
 import type { EntityDeclaration } from '../schema/entity.js';
+import { rowIdOf } from '../schema/entity.js';
 import type { Row } from '../rows/row.js';
 
 interface ChildKey {
@@ -21,6 +22,8 @@ export interface RequestLoaders {
   row(entity: EntityDeclaration, id: string): Promise<Row | null>;
   rows(entity: EntityDeclaration, ids: readonly string[]): Promise<(Row | null)[]>;
   children(entity: EntityDeclaration, foreignKey: string, order: 'asc' | 'desc', key: ChildKey): Promise<ChildPage>;
+  /** The ids of the next `first` rows after `after` in key order (one key-range scan of MySQL). */
+  keyPage(entity: EntityDeclaration, after: string | null, first: number): Promise<ChildPage>;
 }
 
 export interface LoaderDependencies {
@@ -112,6 +115,12 @@ export function createRequestLoaders(dependencies: LoaderDependencies): RequestL
       });
     },
     children: (entity, foreignKey, order, key) => childLoader(entity, foreignKey, order).load(key),
+    async keyPage(entity, after, first) {
+      freshness?.touched.add('mysql');
+      // The rows themselves are then read through the entity loader, like every other read.
+      const scanned = await rows.selectRange(entity, after, first + 1);
+      return { ids: scanned.slice(0, first).map((row) => rowIdOf(row, entity)), hasNextPage: scanned.length > first };
+    },
   };
 }
 

@@ -22,7 +22,7 @@ export interface Connection<T> {
 }
 
 /** Relay-style connection types, one concrete GraphQL type per node type. */
-function connectionOf<T extends object>(Node: ClassType<T>, name: string) {
+export function connectionOf<T extends object>(Node: ClassType<T>, name: string) {
   @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class EdgeType {
     @Field(() => String) cursor!: string;

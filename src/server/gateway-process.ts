@@ -1,8 +1,8 @@
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
-import { buildShopSchema } from '../resolvers/build-schema.js';
-import { createShopRegistry } from '../schema/shop-entities.js';
+import { buildGatewaySchema } from '../resolvers/build-schema.js';
+import { createRegistryOf, loadServedSchema } from '../schema/schema-catalogue.js';
 import type { CdcConsumer } from '../sync/cdc-consumer.js';
 import { createCdcRuntime } from './cdc-runtime.js';
 import type { GatewayApi } from './gateway-api.js';
@@ -31,7 +31,8 @@ export interface RunningGateway {
  * red until the consumer has joined).
  */
 export async function startGatewayProcess(config: GatewayConfig, logger: Logger, options: GatewayProcessOptions): Promise<RunningGateway> {
-  const services = createGatewayServices(config, logger, createShopRegistry());
+  const served = await loadServedSchema(config.schema);
+  const services = createGatewayServices(config, logger, createRegistryOf(served));
   let consumer: CdcConsumer | null = null;
   let api: GatewayApi | null = null;
   try {
@@ -48,7 +49,7 @@ export async function startGatewayProcess(config: GatewayConfig, logger: Logger,
       logger.info({ entities: backfill.map((entity) => entity.search.index) }, 'backfilling empty search indices from MySQL');
       await reindexEntities(reindex, backfill);
     }
-    const schema = await buildShopSchema();
+    const schema = await buildGatewaySchema(served);
     const running = consumer;
     api = await startGatewayApi(schema, services, {
       host: config.http.host,

@@ -26,6 +26,22 @@ export const avroTopology = {
 
 export const avroRowTopicOf = (table: string): string => `${avroTopology.topicPrefix}.${cdcTopology.database}.${table}`;
 
+/**
+ * The example library database (migrations/library): its own connector and topic prefix, so its
+ * topics (`library.library.<table>`) and schema changes (`library`) are apart from the shop's and a
+ * gateway serving it (GATEWAY_SCHEMA=library) consumes only them.
+ */
+export const libraryTopology = {
+  connectorName: 'library',
+  topicPrefix: 'library',
+  database: 'library',
+  tables: ['authors', 'genres', 'books', 'members', 'loans'],
+  schemaHistoryTopic: 'library.schema-history',
+  serverId: '184056',
+} as const;
+
+export const libraryRowTopicOf = (table: string): string => `${libraryTopology.topicPrefix}.${libraryTopology.database}.${table}`;
+
 export interface TopicSpec {
   readonly topic: string;
   readonly numPartitions: number;
@@ -53,6 +69,28 @@ export interface ConnectorEndpoints {
   readonly user: string;
   readonly password: string;
   readonly kafkaBootstrap: string;
+}
+
+/** The library connector's topics, created beside the shop's (docker-compose.yml's kafka-init too). */
+export function libraryCdcTopics(partitions: number): TopicSpec[] {
+  return [
+    ...libraryTopology.tables.map((table) => ({ topic: libraryRowTopicOf(table), numPartitions: partitions })),
+    { topic: libraryTopology.topicPrefix, numPartitions: 1 },
+    { topic: libraryTopology.schemaHistoryTopic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] },
+  ];
+}
+
+/** The library connector: the shop connector's settings over the library database, in its own name space. */
+export function debeziumLibraryConnectorConfig(endpoints: ConnectorEndpoints): Record<string, string> {
+  const { database, tables } = libraryTopology;
+  return {
+    ...debeziumConnectorConfig(endpoints),
+    'database.server.id': libraryTopology.serverId,
+    'topic.prefix': libraryTopology.topicPrefix,
+    'database.include.list': database,
+    'table.include.list': tables.map((table) => `${database}.${table}`).join(','),
+    'schema.history.internal.kafka.topic': libraryTopology.schemaHistoryTopic,
+  };
 }
 
 /** The Debezium connector configuration, identical for the native stack and docker-compose. */

@@ -12,4 +12,6 @@ export const stackAccounts = {
   /** The gateway's account on Kafka's SASL/PLAIN listener (KAFKA_SASL_PORT). */
   kafkaSasl: { user: 'gateway', password: 'gateway-sasl' },
   database: 'shop',
+  /** The example library database (migrations/library), served with GATEWAY_SCHEMA=library. */
+  libraryDatabase: 'library',
 } as const;

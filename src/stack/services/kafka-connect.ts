@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyMavenArtifact, copyMavenDependencies, onceMarked } from '../artifact-downloads.js';
 import { avroTopology, cdcTopology, debeziumAvroConnectorConfig, debeziumConnectorConfig } from '../cdc-topology.js';
+import { debeziumLibraryConnectorConfig, libraryTopology } from '../cdc-topology.js';
 import type { ConnectorEndpoints } from '../cdc-topology.js';
 import { runChecked } from '../run-command.js';
 import { FatalProbeError } from '../wait-until.js';
@@ -81,7 +82,11 @@ export const connectService: ServiceDefinition = {
   },
 
   async isReady(context) {
-    const names = context.config.avroConnector ? [cdcTopology.connectorName, avroTopology.connectorName] : [cdcTopology.connectorName];
+    const names = [
+      cdcTopology.connectorName,
+      libraryTopology.connectorName,
+      ...(context.config.avroConnector ? [avroTopology.connectorName] : []),
+    ];
     const states = await Promise.all(names.map((name) => isConnectorRunning(context, name)));
     return states.every(Boolean);
   },
@@ -142,6 +147,10 @@ function connectLaunchFiles(context: StackContext): LaunchFile[] {
     {
       path: join(dataDir, 'connector.properties'),
       text: toProperties({ name: cdcTopology.connectorName, ...debeziumConnectorConfig(endpoints) }),
+    },
+    {
+      path: join(dataDir, 'connector-library.properties'),
+      text: toProperties({ name: libraryTopology.connectorName, ...debeziumLibraryConnectorConfig(endpoints) }),
     },
   ];
   if (context.config.avroConnector) {

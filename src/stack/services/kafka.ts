@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { cdcTopics } from '../cdc-topology.js';
+import { cdcTopics, libraryCdcTopics } from '../cdc-topology.js';
 import { pickJava } from '../java-finder.js';
 import { runChecked } from '../run-command.js';
 import { stackAccounts } from '../stack-accounts.js';
@@ -111,7 +111,8 @@ export const kafkaService: ServiceDefinition = {
     try {
       await admin.connect();
       const existing = new Set(await admin.listTopics());
-      const wanted = cdcTopics(context.config.kafkaPartitions).filter((topic) => !existing.has(topic.topic));
+      const partitions = context.config.kafkaPartitions;
+      const wanted = [...cdcTopics(partitions), ...libraryCdcTopics(partitions)].filter((topic) => !existing.has(topic.topic));
       if (wanted.length > 0) {
         await admin.createTopics({
           topics: wanted.map((topic) => ({

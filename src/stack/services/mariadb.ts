@@ -49,18 +49,21 @@ performance_schema=OFF
 }
 
 function bootstrapSql(): string {
-  const { gateway, writer, cdc, database } = stackAccounts;
+  const { gateway, writer, cdc, database, libraryDatabase } = stackAccounts;
   const hosts = ["'127.0.0.1'", "'localhost'"];
   const users = (name: string) => hosts.map((host) => `'${name}'@${host}`).join(', ');
   const create = (name: string, password: string) =>
     hosts.map((host) => `CREATE USER IF NOT EXISTS '${name}'@${host} IDENTIFIED BY '${password}';`).join('\n');
   return `CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE DATABASE IF NOT EXISTS \`${libraryDatabase}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 ${create(gateway.user, gateway.password)}
 ${create(writer.user, writer.password)}
 ${create(cdc.user, cdc.password)}
 GRANT SELECT ON \`${database}\`.* TO ${users(gateway.user)};
 GRANT SELECT ON \`shop\\_test\\_%\`.* TO ${users(gateway.user)};
 GRANT ALL PRIVILEGES ON \`${database}\`.* TO ${users(writer.user)};
+GRANT SELECT ON \`${libraryDatabase}\`.* TO ${users(gateway.user)};
+GRANT ALL PRIVILEGES ON \`${libraryDatabase}\`.* TO ${users(writer.user)};
 GRANT ALL PRIVILEGES ON \`shop\\_test\\_%\`.* TO ${users(writer.user)};
 GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO ${users(cdc.user)};
 FLUSH PRIVILEGES;
@@ -113,16 +116,20 @@ export const mariadbService: ServiceDefinition = {
   /** Accounts, then the demo schema, before Kafka Connect starts: Debezium's snapshot then sees every table. */
   async initialize(context) {
     await runChecked('mariadb', clientArgs(context), { input: bootstrapSql() });
-    const { writer, database } = stackAccounts;
-    const pool = createMysqlPool({
-      url: `mysql://${writer.user}:${writer.password}@127.0.0.1:${context.config.ports.mysql}/${database}`,
-      poolSize: 1,
-    });
-    try {
-      const { applied } = await applyMigrations(pool, migrationsDirectory());
-      if (applied.length > 0) context.log(`mariadb: applied migrations ${applied.join(', ')}`);
-    } finally {
-      await pool.end();
-    }
+    const { writer, database, libraryDatabase } = stackAccounts;
+    const migrate = async (name: string, directory: string) => {
+      const pool = createMysqlPool({
+        url: `mysql://${writer.user}:${writer.password}@127.0.0.1:${context.config.ports.mysql}/${name}`,
+        poolSize: 1,
+      });
+      try {
+        const { applied } = await applyMigrations(pool, directory);
+        if (applied.length > 0) context.log(`mariadb: applied ${name} migrations ${applied.join(', ')}`);
+      } finally {
+        await pool.end();
+      }
+    };
+    await migrate(database, migrationsDirectory());
+    await migrate(libraryDatabase, join(migrationsDirectory(), 'library'));
   },
 };

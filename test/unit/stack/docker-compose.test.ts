@@ -13,6 +13,9 @@ import {
   cdcTopology,
   debeziumAvroConnectorConfig,
   debeziumConnectorConfig,
+  debeziumLibraryConnectorConfig,
+  libraryRowTopicOf,
+  libraryTopology,
   rowTopicOf,
 } from '../../../src/stack/cdc-topology.js';
 import { stackAccounts } from '../../../src/stack/stack-accounts.js';
@@ -171,6 +174,25 @@ describe('docker-compose.yml', () => {
     assert.equal(environmentOf('gateway')['SCHEMA_REGISTRY_URL'], `http://registry:${registryPort}/apis/ccompat/v6`);
   });
 
+  it('registers the library connector the native stack derives, over the library database', () => {
+    const file = mountSource('connect-init', '/connector/library.json');
+    assert.equal(file, join(root, 'docker', 'debezium-library-connector.json'));
+    const expected = debeziumLibraryConnectorConfig({
+      connectorClass: 'io.debezium.connector.mysql.MySqlConnector',
+      databaseHost: 'mysql',
+      databasePort: 3306,
+      user: stackAccounts.cdc.user,
+      password: stackAccounts.cdc.password,
+      kafkaBootstrap: internalKafkaBootstrap(),
+    });
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), expected);
+    const command = commandOf('connect-init');
+    assert.ok(command.includes('@/connector/library.json'), 'connect-init does not send the library connector file');
+    assert.ok(command.includes(`http://connect:8083/connectors/${libraryTopology.connectorName}/config`));
+    assert.match(commandOf('migrate'), /migrationsDirectory\(\) \+ '\/library'/, 'the migrate job applies the library migrations');
+    assert.equal(new URL(environmentOf('migrate')['LIBRARY_WRITER_URL'] ?? '').pathname, `/${stackAccounts.libraryDatabase}`);
+  });
+
   it('reaches Kafka through its internal listener from every container', () => {
     const bootstrap = internalKafkaBootstrap();
     assert.equal(environmentOf('connect')['BOOTSTRAP_SERVERS'], bootstrap);
@@ -199,6 +221,9 @@ describe('docker-compose.yml', () => {
       ...cdcTopology.tables.map((table) => [avroRowTopicOf(table), { partitions, configs: [] as string[] }] as const),
       [avroTopology.topicPrefix, { partitions: 1, configs: [] }],
       [avroTopology.schemaHistoryTopic, { partitions: 1, configs: ['retention.ms=-1'] }],
+      ...libraryTopology.tables.map((table) => [libraryRowTopicOf(table), { partitions, configs: [] as string[] }] as const),
+      [libraryTopology.topicPrefix, { partitions: 1, configs: [] }],
+      [libraryTopology.schemaHistoryTopic, { partitions: 1, configs: ['retention.ms=-1'] }],
     ]);
     assert.deepEqual(created, expected);
   });
@@ -284,6 +309,16 @@ describe('docker-compose.yml', () => {
     }
     has(new RegExp(`^GRANT SELECT ON \`${database}\`\\.\\* TO '${gateway.user}'@'%'$`), `let ${gateway.user} read ${database}`);
     has(new RegExp(`^GRANT ALL PRIVILEGES ON \`${database}\`\\.\\* TO '${writer.user}'@'%'$`), `let ${writer.user} own ${database}`);
+    const { libraryDatabase } = stackAccounts;
+    has(new RegExp(`^CREATE DATABASE IF NOT EXISTS \`${libraryDatabase}\` CHARACTER SET utf8mb4`), `create ${libraryDatabase}`);
+    has(
+      new RegExp(`^GRANT SELECT ON \`${libraryDatabase}\`\\.\\* TO '${gateway.user}'@'%'$`),
+      `let ${gateway.user} read ${libraryDatabase}`,
+    );
+    has(
+      new RegExp(`^GRANT ALL PRIVILEGES ON \`${libraryDatabase}\`\\.\\* TO '${writer.user}'@'%'$`),
+      `let ${writer.user} own ${libraryDatabase}`,
+    );
     has(
       new RegExp(`^GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON \\*\\.\\* TO '${cdc.user}'@'%'$`),
       `give ${cdc.user} the replication privileges`,
