@@ -62,6 +62,9 @@ export function keyParametersOf(entity: KeyedEntity, id: string): SqlKeyValue[] 
 export function sqlParameterOf(value: RowValue, type: ColumnType): SqlKeyValue {
   if (typeof value === 'string' && type.kind === 'uuidBinary') return uuidBytesOf(value);
   if (typeof value === 'string' && type.kind === 'binary') return Buffer.from(value, 'base64');
+  // Canonical date-times are ISO-8601 UTC ("…T…Z"), which MySQL does not parse; the pool's session is UTC.
+  if (typeof value === 'string' && (type.kind === 'datetime' || type.kind === 'timestamp'))
+    return value.replace('T', ' ').replace(/Z$/, '');
   if (typeof value === 'string' || typeof value === 'number') return value;
   throw new GatewayError('ROW_INVALID', `${JSON.stringify(value)} cannot be a key parameter`);
 }

@@ -3,7 +3,7 @@ import type { ColumnTypes } from '../rows/column-types.js';
 import { keyColumnsOf } from './entity-key.js';
 
 export { isRowIdOf, keyColumnsOf, keyOfRowId, keyParametersOf, parseEntityId, rowIdOf, rowIdOfKey, sqlParameterOf } from './entity-key.js';
-export type { SqlKeyValue } from './entity-key.js';
+export type { KeyedEntity, SqlKeyValue } from './entity-key.js';
 
 /**
  * How the cache treats an entity's rows. `onChange: 'write'` lets the CDC applier store the new row
@@ -81,8 +81,8 @@ export function isSearchable(entity: EntityDeclaration): entity is SearchableEnt
   return entity.search !== undefined;
 }
 
-/** Key columns must have a value with one exact text form: not JSON, not floats. */
-const UNKEYABLE_KINDS: ReadonlySet<string> = new Set(['json', 'float']);
+/** Key columns must have a value with one exact text form (not JSON, not floats) that is not a flag. */
+const UNKEYABLE_KINDS: ReadonlySet<string> = new Set(['json', 'float', 'bool']);
 
 /** Checks a declaration and returns it frozen, keeping its declared type (searchable or not). */
 export function defineEntity<Declaration extends EntityDeclaration>(declaration: Declaration): Declaration {

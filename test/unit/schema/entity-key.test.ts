@@ -86,6 +86,18 @@ describe('row ids', () => {
     assert.deepEqual(keyParametersOf(membership, '["7","m"]'), [7, 'm']);
   });
 
+  it('gives date-time key parts to SQL in the form MySQL parses (the session is UTC)', () => {
+    const events = defineEntity({
+      name: 'Event',
+      table: 'events',
+      primaryKey: ['source', 'at'],
+      columns: { source: col.string(), at: col.datetime(3) },
+      cache: defaultCachePolicy,
+    });
+    const id = rowIdOf({ source: 's', at: '2025-03-01T10:15:30.123Z' }, events);
+    assert.deepEqual(keyParametersOf(events, id), ['s', '2025-03-01 10:15:30.123']);
+  });
+
   it('refuses a row without a usable key value', () => {
     assert.throws(() => rowIdOf({ id: true }, byInt), /no usable key column id/);
     assert.throws(() => keyOfRowId(membership, '7'), /not a row id/);
@@ -162,6 +174,7 @@ describe('defineEntity', () => {
     assert.throws(() => defineEntity({ ...base, primaryKey: ['a', 'b'], columns: { a: col.int() } }), /primary key b is not among/);
     assert.throws(() => defineEntity({ ...base, primaryKey: ['a', 'a'], columns: { a: col.int() } }), /distinct columns/);
     assert.throws(() => defineEntity({ ...base, primaryKey: 'a', columns: { a: col.json() } }), /cannot be a json column/);
+    assert.throws(() => defineEntity({ ...base, primaryKey: 'a', columns: { a: col.bool() } }), /cannot be a bool column/);
   });
 
   it('refuses a search mapping on a key that cannot be reindexed in key order', () => {

@@ -185,6 +185,36 @@ describe('key shapes in every CDC format', () => {
     it(`routes a ${name} key from Maxwell`, () => assertRouted([maxwellMessage(shape)], shape));
   }
 
+  it('routes BINARY(16), unsigned and composite keys from Debezium JSON with schemas.enable=true', () => {
+    const withSchema = (shape: ShapeCase, fields: readonly { field: string; type: string }[]) => {
+      const plain = debeziumMessage(shape);
+      const schema = { type: 'struct', fields: fields.map((field) => ({ ...field, optional: false })) };
+      const valueSchema = {
+        type: 'struct',
+        fields: [...fields, { field: 'label', type: 'string' }].map((field) => ({ ...field, optional: true })),
+      };
+      const envelope = {
+        type: 'struct',
+        fields: [
+          { ...valueSchema, field: 'before' },
+          { ...valueSchema, field: 'after' },
+          { type: 'struct', field: 'source', optional: false },
+          { type: 'string', field: 'op', optional: false },
+        ],
+      };
+      const key = `{"schema":${JSON.stringify(schema)},"payload":${plain.key?.toString('utf8') ?? 'null'}}`;
+      const value = `{"schema":${JSON.stringify(envelope)},"payload":${plain.value?.toString('utf8') ?? 'null'}}`;
+      return rawMessage({ topic: plain.topic, key, value });
+    };
+    assertRouted([withSchema(cases.uuidBinary, [{ field: 'id', type: 'bytes' }])], cases.uuidBinary);
+    assertRouted([withSchema(cases.unsigned, [{ field: 'id', type: 'int64' }])], cases.unsigned);
+    const compositeFields = [
+      { field: 'group_id', type: 'int32' },
+      { field: 'member_code', type: 'string' },
+    ];
+    assertRouted([withSchema(cases.composite, compositeFields)], cases.composite);
+  });
+
   it('reads a BINARY(16) key Debezium sent as hex (binary.handling.mode=hex)', () => {
     const shape = { ...cases.uuidBinary, debeziumJson: `"id":"${UUID_BYTES.toString('hex')}"` };
     assertRouted([debeziumMessage(shape)], shape);
