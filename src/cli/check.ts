@@ -14,7 +14,8 @@ const usage = `Usage: npm run check -- [--repair] [--tables products,users] [--r
 Compares every Redis entry and Elasticsearch document of each entity with MySQL, after waiting for
 the CDC consumer (KAFKA_GROUP_ID) to catch up, and reports stale, missing, extra and resurrected
 entries per entity. Exits 1 when a problem remains. Safe in production: MySQL is read in
-primary-key ranges at most --rate rows per second.
+primary-key ranges at most --rate rows per second. The entities are GATEWAY_SCHEMA's (default shop;
+e.g. GATEWAY_SCHEMA=library npm run check).
 
   --repair          fix what it finds (cache entries are invalidated, documents rewritten from MySQL)
   --tables          only these tables

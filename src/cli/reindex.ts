@@ -16,7 +16,7 @@ import { abortReindex, reindexEntity } from '../reindex/reindexer.js';
 const usage = `Usage: npm run reindex [-- [entity...] [options]]
 
 Rebuilds the Elasticsearch index of each named entity (all searchable ones when none is named:
-products, categories, orders, order-items, commissions) from MySQL, while searches keep answering
+products, categories, orders, order-items, commissions; GATEWAY_SCHEMA picks another schema's) from MySQL, while searches keep answering
 and the CDC consumer keeps writing: a new index is filled in primary-key order, compared with the
 table's row count and swapped in behind the alias atomically; then the old index is dropped.
 A reindex that crashed is resumed where it stopped (after its 60 s lease expired).

@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Pool } from 'mysql2/promise';
 import { loadGatewayConfig } from '../../src/config/gateway-config.js';
 import { createMysqlPool } from '../../src/db/mysql-pool.js';
+import { isLibraryEmpty, loadLibraryDemo } from '../../src/demo/library-demo.js';
 import { buildGatewaySchema } from '../../src/resolvers/build-schema.js';
 import { createRegistryOf, loadServedSchema } from '../../src/schema/schema-catalogue.js';
 import type { GatewayHarness } from './gateway-harness.js';
@@ -34,4 +35,14 @@ export async function startLibraryHarness(env: Record<string, string> = {}): Pro
 
 export function createLibraryWriter(): Pool {
   return createMysqlPool({ url: libraryEnv().MYSQL_WRITER_URL ?? '', poolSize: 4 });
+}
+
+/** The library's demo rows, loaded as `npm start -- --schema library` does when the tables are empty. */
+export async function ensureLibraryDemo(): Promise<void> {
+  const writer = createLibraryWriter();
+  try {
+    if (await isLibraryEmpty(writer)) await loadLibraryDemo(writer);
+  } finally {
+    await writer.end();
+  }
 }

@@ -25,6 +25,23 @@ describe('gateway configuration', () => {
     assert.equal(config.http.port, 4000);
   });
 
+  it('serves the shop unless GATEWAY_SCHEMA names another schema, whose name picks the default database and topics', () => {
+    const shop = loadGatewayConfig({});
+    assert.equal(shop.schema, 'shop');
+    assert.equal(shop.kafka.topicPattern, '^shop(\\.shop\\.[a-z_]+)?$');
+    assert.equal(shop.http.searchPage, true);
+    const library = loadGatewayConfig({ GATEWAY_SCHEMA: 'library' });
+    assert.equal(library.mysql.url, 'mysql://gateway:gateway@127.0.0.1:3306/library');
+    assert.equal(library.mysql.writerUrl, 'mysql://shop:shop@127.0.0.1:3306/library');
+    assert.equal(library.kafka.topicPattern, '^library(\\.library\\.[a-z_]+)?$');
+    assert.equal(library.http.searchPage, false, "the demo search page searches the shop's products");
+    assert.equal(
+      loadGatewayConfig({ GATEWAY_SCHEMA: 'library', MYSQL_URL: 'mysql://r:p@db:3306/other' }).mysql.url,
+      'mysql://r:p@db:3306/other',
+    );
+    assert.match(configError({ GATEWAY_SCHEMA: 'My-Db' }).message, /GATEWAY_SCHEMA="My-Db" is invalid/);
+  });
+
   it('follows a changed stack port in the default URLs', () => {
     assert.equal(loadGatewayConfig({ MYSQL_PORT: '3307' }).mysql.url, 'mysql://gateway:gateway@127.0.0.1:3307/shop');
   });
