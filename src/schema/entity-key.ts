@@ -30,6 +30,8 @@ export function keyColumnsOf(entity: Pick<KeyedEntity, 'primaryKey'>): readonly 
 
 /** A row's id from its canonical key values. */
 export function rowIdOf(row: Row, entity: KeyedEntity): string {
+  // Every cached read and every CDC change asks: the single-column case allocates nothing.
+  if (typeof entity.primaryKey === 'string') return componentOfRowValue(row[entity.primaryKey], entity.primaryKey);
   return encodeRowId(keyColumnsOf(entity).map((column) => componentOfRowValue(row[column], column)));
 }
 

@@ -6,7 +6,7 @@ import { col, notNull } from '../../../src/rows/column-types.js';
 import { defaultCachePolicy, defineEntity } from '../../../src/schema/entity.js';
 import type { EntityDeclaration } from '../../../src/schema/entity.js';
 import type { Row } from '../../../src/rows/row.js';
-import { debeziumConnectorConfig } from '../../../src/stack/cdc-topology.js';
+import { debeziumAvroConnectorConfig, debeziumConnectorConfig } from '../../../src/stack/cdc-topology.js';
 import { stackAccounts } from '../../../src/stack/stack-accounts.js';
 import { execute } from '../../support/writer.js';
 
@@ -80,21 +80,26 @@ export async function startRunConnector(options: {
   readonly kafkaBootstrap: string;
   readonly suffix: string;
   readonly tables: readonly string[];
+  /** Set: the Avro connector's settings (Apicurio converters, Confluent wire format) through this registry API. */
+  readonly avroRegistryApiUrl?: string;
 }): Promise<RunConnector> {
   const { connectUrl, suffix } = options;
   const mysql = new URL(options.mysqlUrl);
   const name = `it-keys-${suffix}`;
   const topicPrefix = `itkeys${suffix}`;
   const schemaHistoryTopic = `${topicPrefix}.schema-history`;
+  const endpoints = {
+    connectorClass: 'io.debezium.connector.mariadb.MariaDbConnector',
+    databaseHost: mysql.hostname,
+    databasePort: Number(mysql.port),
+    user: stackAccounts.cdc.user,
+    password: stackAccounts.cdc.password,
+    kafkaBootstrap: options.kafkaBootstrap,
+  };
   const config = {
-    ...debeziumConnectorConfig({
-      connectorClass: 'io.debezium.connector.mariadb.MariaDbConnector',
-      databaseHost: mysql.hostname,
-      databasePort: Number(mysql.port),
-      user: stackAccounts.cdc.user,
-      password: stackAccounts.cdc.password,
-      kafkaBootstrap: options.kafkaBootstrap,
-    }),
+    ...(options.avroRegistryApiUrl === undefined
+      ? debeziumConnectorConfig(endpoints)
+      : debeziumAvroConnectorConfig(endpoints, options.avroRegistryApiUrl)),
     'database.server.id': String(300_000 + Math.floor(Math.random() * 1_000_000)),
     'topic.prefix': topicPrefix,
     'table.include.list': options.tables.map((table) => `shop.${table}`).join(','),
