@@ -76,6 +76,20 @@ describe('the generated library schema, read cache-aside', () => {
     });
   });
 
+  it('batches relations per level: three books with their authors, loans and members in five statements', async () => {
+    const sets = [await fresh(), await fresh(), await fresh()];
+    const before = sqlCount();
+    const response = await gateway.query(
+      `{ books(ids: [${sets.map((keys) => `"${keys.bookId}"`).join(', ')}]) { author { id } loans { nodes { member { id } } } } }`,
+    );
+    assert.deepEqual(
+      response.body.data?.books,
+      sets.map((keys) => ({ author: { id: keys.authorId }, loans: { nodes: [{ member: { id: keys.memberId } }] } })),
+    );
+    // books by id, authors by id, the loans' keys of all three books, the loans, the members: one each.
+    assert.equal(sqlCount() - before, 5);
+  });
+
   it('keeps unsigned BIGINT keys past 2^53 and 2^63 exact, and refuses ids of the wrong shape', async () => {
     const keys = await fresh({ beyond2pow63: true });
     const response = await gateway.query(`{ members(ids: ["${keys.memberId}", "1"]) { id loans { nodes { book { id } } } } }`);
