@@ -215,6 +215,25 @@ describe('key shapes in every CDC format', () => {
     assertRouted([withSchema(cases.composite, compositeFields)], cases.composite);
   });
 
+  it("routes a composite key from Maxwell's array key format", () => {
+    const shape = cases.composite;
+    const message = maxwellMessage(shape);
+    const arrayKey = `["shop","${shape.table}",[{"group_id":7},{"member_code":"m,\\"1"}]]`;
+    assertRouted([{ ...message, key: Buffer.from(arrayKey) }], shape);
+  });
+
+  it('asks for a re-read of a TiCDC key-only composite row (onlyHandleKey) under its row id', () => {
+    const shape = cases.composite;
+    const message = canalMessage(shape, true);
+    const text = (message.value ?? Buffer.alloc(0)).toString('utf8').replace('"_tidb":{', '"_tidb":{"onlyHandleKey":true,');
+    const batch = prepared([{ ...message, value: Buffer.from(text) }]);
+    assert.deepEqual(batch.rejected, []);
+    assert.deepEqual(
+      batch.rereads.map(({ id }) => id),
+      [shape.id],
+    );
+  });
+
   it('reads a BINARY(16) key Debezium sent as hex (binary.handling.mode=hex)', () => {
     const shape = { ...cases.uuidBinary, debeziumJson: `"id":"${UUID_BYTES.toString('hex')}"` };
     assertRouted([debeziumMessage(shape)], shape);
