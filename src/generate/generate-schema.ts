@@ -34,6 +34,7 @@ export async function renderSchemaFiles(tables: readonly TableShape[], options: 
     if (table.primaryKey.length === 0)
       throw new Error(`${table.name} has no primary key, which the gateway needs; leave it out with --tables`);
   }
+  refuseClashingTypeNames(tables.map((table) => table.name));
   for (const table of options.search.keys()) {
     if (!tables.some((candidate) => candidate.name === table)) throw new Error(`--search names ${table}, which is not generated`);
   }
@@ -58,6 +59,38 @@ export async function renderSchemaFiles(tables: readonly TableShape[], options: 
   );
   files.set(join(options.outDir, 'index.ts'), withHeader(await options.format(index), `the database ${database}`));
   return files;
+}
+
+/** GraphQL types the generic surface defines itself, per schema and per entity (src/resolvers/model, src/resolvers/live). */
+const SCHEMA_TYPES = [
+  'Query',
+  'Subscription',
+  'Mutation',
+  'PageInfo',
+  'EntityChange',
+  'EntityRow',
+  'ChangeKind',
+  'DateTime',
+  'Decimal',
+  'JSON',
+];
+const ENTITY_TYPE_SUFFIXES = ['Connection', 'Edge', 'Change'];
+
+/** A table whose type name another type of the schema already has (`book_changes` → `BookChange`, the events of `books`) is refused. */
+function refuseClashingTypeNames(tables: readonly string[]): void {
+  const typeNames = new Map(tables.map((table) => [tableNamesOf(table).typeName, table]));
+  const taken = new Map<string, string>(SCHEMA_TYPES.map((name) => [name, 'a type of the gateway itself']));
+  for (const [typeName, table] of typeNames) {
+    for (const suffix of ENTITY_TYPE_SUFFIXES) taken.set(`${typeName}${suffix}`, `the ${suffix.toLowerCase()} type of ${table}`);
+  }
+  for (const [typeName, table] of typeNames) {
+    const owner = taken.get(typeName);
+    if (owner !== undefined) {
+      throw new Error(
+        `${table}: its GraphQL type ${typeName} clashes with ${owner}; leave the table out with --tables, or generate it alone and rename the type`,
+      );
+    }
+  }
 }
 
 /** `--search books:title,summary --search authors:name` → books → [title, summary], authors → [name]. */

@@ -78,6 +78,17 @@ describe('rendering a schema', () => {
     await assert.rejects(render([members], new Map([['members', ['nope']]])), /--search members: it has no column nope/);
   });
 
+  it('refuses a table whose GraphQL type name another type of the schema has', async () => {
+    await assert.rejects(
+      render([members, { ...members, name: 'member_changes' }]),
+      /member_changes: its GraphQL type MemberChange clashes with the change type of members/,
+    );
+    await assert.rejects(
+      render([{ ...members, name: 'page_infos' }]),
+      /page_infos: its GraphQL type PageInfo clashes with a type of the gateway itself/,
+    );
+  });
+
   it('refuses a table without a primary key or with a name declarations cannot take', async () => {
     await assert.rejects(render([{ ...members, primaryKey: [] }]), /members has no primary key/);
     await assert.rejects(
