@@ -20,7 +20,8 @@ import { createKafka } from '../../../src/sync/kafka-client.js';
 import { waitForGroupCaughtUp } from '../../support/consumer-lag.js';
 import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { createLibraryWriter, libraryEnv, startLibraryHarness } from '../../support/library-harness.js';
-import { startGroupAtTopicEnds } from '../../support/topic-positions.js';
+import { startGroupAt, startGroupAtTopicEnds, topicEnds } from '../../support/topic-positions.js';
+import { compareCacheWithDatabase } from '../../support/cache-vs-database.js';
 import type { LiveResult } from '../../support/live-client.js';
 import { connectLive, poll } from '../../support/live-client.js';
 import type { LibraryRows } from './library-rows.js';
@@ -143,6 +144,49 @@ describe('library: MariaDB → Debezium (library connector) → Kafka → consum
       `{ loan(bookId: "${keys.bookId}", memberId: "${keys.memberId}") { dueOn } book(id: "${keys.bookId}") { id } }`,
     );
     assert.deepEqual(gone.body.data, { loan: null, book: null });
+  });
+
+  it('changes nothing in Redis when the library topics are replayed after a loan and its book were deleted', async () => {
+    const keys = newLibraryKeys();
+    created.push(keys);
+    const beforeWrites = await topicEnds(admin, topics());
+    await insertLibraryRows(writer, keys, 'Replayed');
+    await writer.execute('UPDATE books SET title = ? WHERE id = ?', ['Replayed twice', uuidBytesOf(keys.bookId)]);
+    await writer.execute('DELETE FROM loans WHERE book_id = ? AND member_id = ?', [uuidBytesOf(keys.bookId), keys.memberId]);
+    const { cache, rows, redis } = gateway.services;
+    await waitFor(
+      async () => {
+        const loan = await compareCacheWithDatabase(cache, rows, loanEntity, [keys.loanId]);
+        const book = await compareCacheWithDatabase(cache, rows, bookEntity, [keys.bookId]);
+        const [cachedLoan] = await cache.lookup(loanEntity, [keys.loanId]);
+        return loan.equal === 1 && book.equal === 1 && cachedLoan?.state === 'known-missing' ? true : null;
+      },
+      15_000,
+      'the cache equals MySQL, the loan tombstoned',
+    );
+    const entryKeys = [
+      cache.keyOf(loanEntity, keys.loanId),
+      cache.keyOf(bookEntity, keys.bookId),
+      cache.keyOf(memberEntity, keys.memberId),
+    ];
+    const before = await redis.mget(entryKeys);
+
+    // A second group over the same Redis replays every change since: the insert of the loan and the
+    // book's first title must not come back.
+    await startGroupAt(admin, `${group}-replay`, beforeWrites);
+    const replay = createCdcRuntime({
+      ...gateway.services,
+      config: { ...gateway.services.config, kafka: { ...gateway.services.config.kafka, groupId: `${group}-replay` } },
+    });
+    await replay.start();
+    try {
+      await waitForGroupCaughtUp(admin, `${group}-replay`, topics(), 120_000);
+    } finally {
+      await replay.stop();
+    }
+    assert.deepEqual(await redis.mget(entryKeys), before, 'every entry, version included, is unchanged');
+    const [loan] = await cache.lookup(loanEntity, [keys.loanId]);
+    assert.equal(loan?.state, 'known-missing', 'the deleted loan did not come back');
   });
 
   it('delivers loanChanged (composite key) events from the generated subscriptions, in version order', async () => {
