@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { col, notNull } from '../../../src/rows/column-types.js';
-import { createEntityRegistry } from '../../../src/schema/entity-registry.js';
-import { defaultCachePolicy, defineEntity } from '../../../src/schema/entity.js';
 import type { RawMessage } from '../../../src/sync/change.js';
-import { compileAvroSchema } from '../../../src/sync/decoders/avro-values.js';
-import { decodeDebeziumAvroMessage } from '../../../src/sync/decoders/debezium-avro.js';
 import { decodeMessage } from '../../../src/sync/decoders/detect.js';
 import type { SourcedChange } from '../../../src/sync/prepare-batch.js';
 import { prepareBatch } from '../../../src/sync/prepare-batch.js';
-import type { AvroSchemaLookup } from '../../../src/sync/schema-registry-client.js';
+import type { Shape } from './key-shape-fixtures.js';
+import { HUGE, HUGE_AS_LONG, registry, UUID, UUID_BYTES } from './key-shape-fixtures.js';
 import { rawMessage, rowChanges } from './message-fixtures.js';
 
 /*
@@ -17,45 +13,6 @@ import { rawMessage, rowChanges } from './message-fixtures.js';
  * composite), written by hand in each CDC format from its documentation (docs/cdc-formats.md), must
  * come out of decoding and preparation as the same row id and canonical key.
  */
-
-const UUID = '0b6e0e1c-5f1a-4c55-9d1e-7a0f3c2b9e41';
-const UUID_BYTES = Buffer.from(UUID.replaceAll('-', ''), 'hex');
-const HUGE = '18446744073709551615';
-/** HUGE as the signed long Debezium writes with bigint.unsigned.handling.mode=long. */
-const HUGE_AS_LONG = '-1';
-
-const entities = {
-  uuidText: defineEntity({
-    name: 'TextKeyed',
-    table: 'text_keyed',
-    primaryKey: 'id',
-    columns: { id: notNull(col.uuid()), label: notNull(col.string()) },
-    cache: defaultCachePolicy,
-  }),
-  uuidBinary: defineEntity({
-    name: 'BinaryKeyed',
-    table: 'binary_keyed',
-    primaryKey: 'id',
-    columns: { id: notNull(col.uuidBinary()), label: notNull(col.string()) },
-    cache: defaultCachePolicy,
-  }),
-  unsigned: defineEntity({
-    name: 'UnsignedKeyed',
-    table: 'unsigned_keyed',
-    primaryKey: 'id',
-    columns: { id: notNull(col.bigint({ unsigned: true })), label: notNull(col.string()) },
-    cache: defaultCachePolicy,
-  }),
-  composite: defineEntity({
-    name: 'CompositeKeyed',
-    table: 'composite_keyed',
-    primaryKey: ['group_id', 'member_code'],
-    columns: { group_id: notNull(col.int()), member_code: notNull(col.string()), label: notNull(col.string()) },
-    cache: defaultCachePolicy,
-  }),
-};
-const registry = createEntityRegistry(Object.values(entities));
-type Shape = keyof typeof entities;
 
 interface ShapeCase {
   readonly table: string;
@@ -254,92 +211,5 @@ describe('key shapes in every CDC format', () => {
   it('dead-letters a BINARY(16) key of the wrong length', () => {
     const shape = { ...cases.uuidBinary, debeziumJson: `"id":"${Buffer.alloc(15).toString('base64')}"` };
     assert.match(String(prepared([debeziumMessage(shape)]).rejected[0]?.error), /column "id" \(uuidBinary\)/);
-  });
-});
-
-/** Debezium Avro: key and envelope schemas as the Apicurio converter registers them (trimmed to what matters). */
-describe('key shapes from Debezium Avro', () => {
-  const sourceSchema = {
-    type: 'record',
-    name: 'Source',
-    namespace: 'io.debezium.connector.mysql',
-    fields: ['db', 'table', 'file']
-      .map((name) => ({ name, type: 'string' }))
-      .concat(['pos', 'row', 'ts_ms'].map((name) => ({ name, type: 'long' }))),
-  };
-  const schemaFor = (keyFields: readonly { name: string; type: string }[]) => {
-    const value = { type: 'record', name: 'Value', fields: [...keyFields, { name: 'label', type: 'string' }] };
-    const envelope = {
-      type: 'record',
-      name: 'Envelope',
-      fields: [
-        { name: 'before', type: ['null', value], default: null },
-        { name: 'after', type: ['null', 'Value'], default: null },
-        { name: 'source', type: sourceSchema },
-        { name: 'op', type: 'string' },
-        { name: 'ts_ms', type: ['null', 'long'], default: null },
-      ],
-    };
-    return { key: { type: 'record', name: 'Key', fields: keyFields }, envelope };
-  };
-
-  function avroMessage(table: string, keyFields: readonly { name: string; type: string }[], key: Record<string, unknown>): RawMessage {
-    const schemas = schemaFor(keyFields);
-    const keyType = compileAvroSchema(schemas.key).type;
-    const valueType = compileAvroSchema(schemas.envelope).type;
-    const sourceValue = { db: 'shop', table, file: 'mariadb-bin.000004', pos: 1000, row: 0, ts_ms: 1_740_824_162_000 };
-    const value = { before: null, after: { ...key, label: 'x' }, source: sourceValue, op: 'c', ts_ms: 1_740_824_162_517 };
-    const framed = (id: number, body: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, 0, id]), body]);
-    return {
-      topic: `shopavro.shop.${table}`,
-      partition: 0,
-      offset: '0',
-      key: framed(1, keyType.toBuffer(key)),
-      value: framed(2, valueType.toBuffer(value)),
-      headers: {},
-    };
-  }
-
-  function decodedWith(table: string, keyFields: readonly { name: string; type: string }[], key: Record<string, unknown>) {
-    const schemas = schemaFor(keyFields);
-    const compiled = new Map([
-      [1, compileAvroSchema(schemas.key)],
-      [2, compileAvroSchema(schemas.envelope)],
-    ]);
-    const lookup: AvroSchemaLookup = {
-      schemaById: (id) => {
-        const schema = compiled.get(id);
-        return schema === undefined ? { problem: `no schema ${id}` } : { schema };
-      },
-    };
-    const message = avroMessage(table, keyFields, key);
-    const changes = rowChanges(decodeDebeziumAvroMessage(message, lookup)).map((change) => ({ change, message }));
-    return prepareBatch(changes, registry);
-  }
-
-  it('routes a BINARY(16) key sent as Avro bytes', () => {
-    const batch = decodedWith('binary_keyed', [{ name: 'id', type: 'bytes' }], { id: UUID_BYTES });
-    assert.deepEqual(batch.rejected, []);
-    assert.equal(batch.batch.changes[0]?.id, UUID);
-  });
-
-  it('routes an unsigned BIGINT beyond 2^63 sent as a wrapped Avro long', () => {
-    const batch = decodedWith('unsigned_keyed', [{ name: 'id', type: 'long' }], { id: HUGE_AS_LONG });
-    assert.deepEqual(batch.rejected, []);
-    assert.equal(batch.batch.changes[0]?.id, HUGE);
-  });
-
-  it('routes CHAR(36) and composite keys sent as Avro strings and ints', () => {
-    const text = decodedWith('text_keyed', [{ name: 'id', type: 'string' }], { id: UUID.toUpperCase() });
-    assert.equal(text.batch.changes[0]?.id, UUID);
-    const composite = decodedWith(
-      'composite_keyed',
-      [
-        { name: 'group_id', type: 'int' },
-        { name: 'member_code', type: 'string' },
-      ],
-      { group_id: 7, member_code: 'm' },
-    );
-    assert.equal(composite.batch.changes[0]?.id, '["7","m"]');
   });
 });
