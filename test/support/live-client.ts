@@ -1,8 +1,7 @@
-import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from 'graphql-ws';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { waitFor } from './wait-for.js';
 
 export interface LiveResult {
   readonly data?: Record<string, unknown> | null;
@@ -26,16 +25,6 @@ export interface LiveConnection {
   /** The close event of the socket, if it closed (e.g. 4403 for refused credentials). */
   closeEvent(): { code: number; reason: string } | null;
   close(): Promise<void>;
-}
-
-export async function poll<T>(probe: () => T | null | Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) assert.fail(`not within ${timeoutMs} ms: ${what}`);
-    await sleep(20);
-  }
 }
 
 /** A graphql-ws client of the gateway at `httpUrl` (its /graphql URL), without retries, so failures show. */
@@ -75,8 +64,8 @@ export function connectLive(
       return {
         results,
         ended: () => end,
-        waitFor: (predicate, timeoutMs, what) => poll(() => results.find(predicate) ?? null, timeoutMs, what),
-        waitForEnd: (timeoutMs) => poll(() => end, timeoutMs, 'the subscription ended'),
+        waitFor: (predicate, timeoutMs, what) => waitFor(() => results.find(predicate) ?? null, timeoutMs, what),
+        waitForEnd: (timeoutMs) => waitFor(() => end, timeoutMs, 'the subscription ended'),
         unsubscribe,
       };
     },

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Admin } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
@@ -23,19 +22,10 @@ import { createLibraryWriter, libraryEnv, startLibraryHarness } from '../../supp
 import { startGroupAt, startGroupAtTopicEnds, topicEnds } from '../../support/topic-positions.js';
 import { compareCacheWithDatabase } from '../../support/cache-vs-database.js';
 import type { LiveResult } from '../../support/live-client.js';
-import { connectLive, poll } from '../../support/live-client.js';
+import { connectLive } from '../../support/live-client.js';
 import type { LibraryRows } from './library-rows.js';
 import { deleteLibraryRows, insertLibraryRows, newLibraryKeys } from './library-rows.js';
-
-async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) assert.fail(`not within ${timeoutMs} ms: ${what}`);
-    await sleep(50);
-  }
-}
+import { waitFor } from '../../support/wait-for.js';
 
 describe('library: MariaDB → Debezium (library connector) → Kafka → consumer → Redis', () => {
   const group = `it-library-${randomBytes(4).toString('hex')}`;
@@ -199,7 +189,7 @@ describe('library: MariaDB → Debezium (library connector) → Kafka → consum
         `subscription ($ids: [ID!]) { loanChanged(ids: $ids) { id version kind row { dueOn returnedAt member { id } } } }`,
         { ids: [keys.loanId] },
       );
-      await poll(() => ((gateway.api.changes?.size() ?? 0) > before ? true : null), 10_000, 'the subscription registered');
+      await waitFor(() => ((gateway.api.changes?.size() ?? 0) > before ? true : null), 10_000, 'the subscription registered');
       await insertLibraryRows(writer, keys);
       const change = (result: LiveResult) =>
         result.data?.loanChanged as { id: string; kind: string; row: Record<string, unknown> | null } | undefined;

@@ -12,9 +12,9 @@ import { launchChromium } from '../../support/chromium.js';
 import { waitForGroupCaughtUp } from '../../support/consumer-lag.js';
 import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { startHarness } from '../../support/gateway-harness.js';
-import { poll } from '../../support/live-client.js';
 import { startGroupAtTopicEnds } from '../../support/topic-positions.js';
 import { createWriterPool, execute, insertProduct, uniqueId } from '../../support/writer.js';
+import { waitFor } from '../../support/wait-for.js';
 
 describe('the demo search page showing price and stock change live, in a real Chromium', { timeout: 240_000 }, () => {
   const group = `it-live-page-${randomBytes(4).toString('hex')}`;
@@ -38,7 +38,7 @@ describe('the demo search page showing price and stock change live, in a real Ch
     await admin.connect();
     await startGroupAtTopicEnds(admin, group, topics());
     await consumer.start();
-    await poll(() => (consumer.status().joined ? true : null), 60_000, 'the consumer joined its group');
+    await waitFor(() => (consumer.status().joined ? true : null), 60_000, 'the consumer joined its group');
     // Through the real pipeline: the consumer indexes them, so the page finds them by the word.
     for (const [index, id] of ids.entries())
       await insertProduct(writer, id, { name: `${word} ${index + 1}`, price: `${20 + index}.00`, stock: 5 });
@@ -72,7 +72,7 @@ describe('the demo search page showing price and stock change live, in a real Ch
     assert.equal(await hit(changed).locator('.hit-price').textContent(), '20.00');
     assert.equal(await hit(changed).locator('.hit-stock').textContent(), '5 in stock');
     // The page subscribes for the products it shows; wait until the gateway holds that subscription.
-    await poll(
+    await waitFor(
       () => (ids.every((id) => gateway.api.changes?.watches('Product', String(id))) ? true : null),
       10_000,
       'the page subscribed to its hits',

@@ -14,9 +14,10 @@ import { waitForGroupCaughtUp } from '../../support/consumer-lag.js';
 import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { startHarness } from '../../support/gateway-harness.js';
 import type { LiveConnection } from '../../support/live-client.js';
-import { connectLive, poll } from '../../support/live-client.js';
+import { connectLive } from '../../support/live-client.js';
 import { startGroupAtTopicEnds } from '../../support/topic-positions.js';
 import { createWriterPool, execute, uniqueId } from '../../support/writer.js';
+import { waitFor } from '../../support/wait-for.js';
 
 /**
  * A round updates every row in one statement, and a batch's events reach the hub in one go, so the
@@ -34,7 +35,7 @@ async function rawSubscriber(url: string, query: string): Promise<{ socket: WebS
   socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8')) as Record<string, unknown>));
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
-  await poll(() => (messages.some((message) => message.type === 'connection_ack') ? true : null), 10_000, 'connection_ack');
+  await waitFor(() => (messages.some((message) => message.type === 'connection_ack') ? true : null), 10_000, 'connection_ack');
   socket.send(JSON.stringify({ id: 'slow', type: 'subscribe', payload: { query } }));
   return { socket, messages, tcp: (socket as unknown as { _socket: Socket })._socket };
 }
@@ -58,7 +59,7 @@ describe('a subscriber that stops reading', { timeout: 300_000 }, () => {
     await admin.connect();
     await startGroupAtTopicEnds(admin, group, topics());
     await consumer.start();
-    await poll(() => (consumer.status().joined ? true : null), 60_000, 'the consumer joined its group');
+    await waitFor(() => (consumer.status().joined ? true : null), 60_000, 'the consumer joined its group');
     const values = ids.map((id) => [id, `SLOW-${id}`, `slow subscriber ${id}`, description(id), 1, 'Acme', '5.00', 0, 'active', 0, '[]']);
     await execute(
       writer,
@@ -85,7 +86,7 @@ describe('a subscriber that stops reading', { timeout: 300_000 }, () => {
       gateway.api.url,
       `subscription { productChanged(ids: ${JSON.stringify(byId.ids)}) { id version row { stock description } } }`,
     );
-    await poll(() => ((gateway.api.changes?.size() ?? 0) >= 2 ? true : null), 10_000, 'both subscriptions registered');
+    await waitFor(() => ((gateway.api.changes?.size() ?? 0) >= 2 ? true : null), 10_000, 'both subscriptions registered');
     // From now on the slow client's kernel buffers fill, then the server's sends stall, then its feed.
     slow.tcp.pause();
 
@@ -97,11 +98,11 @@ describe('a subscriber that stops reading', { timeout: 300_000 }, () => {
       await execute(writer, `UPDATE products SET stock = ? WHERE id IN (${ids.map(() => '?').join(',')})`, [rounds, ...ids]);
       await sleep(200);
     }
-    await poll(() => (overflowed() >= 1 ? true : null), 60_000, `the slow subscriber overflowed (after ${rounds} rounds)`);
+    await waitFor(() => (overflowed() >= 1 ? true : null), 60_000, `the slow subscriber overflowed (after ${rounds} rounds)`);
 
     // The fast subscriber sees every row reach the last round's stock.
     const lastStock = new Map<string, number>();
-    await poll(
+    await waitFor(
       () => {
         for (const result of fastLive.results) {
           const change = result.data?.productChanged as { id: string; row: { stock: number } } | undefined;
@@ -117,7 +118,7 @@ describe('a subscriber that stops reading', { timeout: 300_000 }, () => {
 
     // The slow client, reading again, finds what was in flight, then the overflow error and the end.
     slow.tcp.resume();
-    await poll(
+    await waitFor(
       () => (slow.messages.some((message) => message.type === 'complete') ? true : null),
       60_000,
       'the slow subscription completed',

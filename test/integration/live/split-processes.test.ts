@@ -11,11 +11,12 @@ import type { GatewayProcess } from '../ops/gateway-process.js';
 import { spawnGateway } from '../ops/gateway-process.js';
 import { testConfig } from '../../support/gateway-harness.js';
 import type { LiveConnection } from '../../support/live-client.js';
-import { connectLive, poll } from '../../support/live-client.js';
+import { connectLive } from '../../support/live-client.js';
 import { deleteKeysWithPrefix } from '../../support/redis-cluster.js';
 import { deleteIndicesWithPrefix } from '../../support/search-cleanup.js';
 import { startGroupAtTopicEnds } from '../../support/topic-positions.js';
 import { createWriterPool, execute, insertProduct, uniqueId } from '../../support/writer.js';
+import { waitFor } from '../../support/wait-for.js';
 
 describe('an --api-only gateway serving subscriptions fed by a --sync-only consumer in another process', { timeout: 300_000 }, () => {
   const unique = randomBytes(4).toString('hex');
@@ -65,7 +66,7 @@ describe('an --api-only gateway serving subscriptions fed by a --sync-only consu
     live = connectLive(`${api.origin}/graphql`);
     const changes = live.subscribe(`subscription { productChanged(ids: ["${id}"]) { kind version row { price } } }`);
     // Subscribing is asynchronous: wait until the API process holds it before changing the row.
-    await poll(
+    await waitFor(
       async () => {
         const metrics = await (await fetch(`${api.origin}/metrics`)).text();
         return /gateway_live_subscriptions 1\b/.test(metrics) ? true : null;

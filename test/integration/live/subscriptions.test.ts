@@ -11,9 +11,10 @@ import { waitForGroupCaughtUp } from '../../support/consumer-lag.js';
 import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { startHarness } from '../../support/gateway-harness.js';
 import type { LiveConnection, LiveResult } from '../../support/live-client.js';
-import { connectLive, poll } from '../../support/live-client.js';
+import { connectLive } from '../../support/live-client.js';
 import { startGroupAtTopicEnds } from '../../support/topic-positions.js';
 import { createWriterPool, execute, insertProduct, uniqueId } from '../../support/writer.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const personalKey = `live-personal-${randomBytes(8).toString('hex')}`;
 
@@ -40,7 +41,7 @@ describe(
     };
     /** Subscribing is asynchronous: a change made before the hub holds the subscription is not announced to it. */
     const subscribed = (count: number) =>
-      poll(() => ((gateway.api.changes?.size() ?? 0) >= count ? true : null), 10_000, `${count} subscriptions registered`);
+      waitFor(() => ((gateway.api.changes?.size() ?? 0) >= count ? true : null), 10_000, `${count} subscriptions registered`);
 
     before(async () => {
       writer = createWriterPool();
@@ -50,7 +51,7 @@ describe(
       await admin.connect();
       await startGroupAtTopicEnds(admin, group, topics());
       await consumer.start();
-      await poll(() => (consumer.status().joined ? true : null), 60_000, 'the consumer joined its group');
+      await waitFor(() => (consumer.status().joined ? true : null), 60_000, 'the consumer joined its group');
       await waitForGroupCaughtUp(admin, group, topics(), 120_000);
     });
     after(async () => {
@@ -194,7 +195,7 @@ describe(
       const reader = (response.body as ReadableStream<Uint8Array>).getReader();
       let text = '';
       const decoder = new TextDecoder();
-      await poll(
+      await waitFor(
         async () => {
           const { value, done } = await reader.read();
           if (done) assert.fail(`the stream ended: ${text}`);
@@ -206,7 +207,7 @@ describe(
       );
       assert.match(text, /event: next\ndata: \{"data":\{"productChanged":\{"kind":"UPDATE","row":\{"stock":41\}\}\}\}/);
       controller.abort();
-      await poll(() => ((gateway.api.changes?.size() ?? 0) <= before ? true : null), 10_000, "the stream's subscription closed");
+      await waitFor(() => ((gateway.api.changes?.size() ?? 0) <= before ? true : null), 10_000, "the stream's subscription closed");
     });
 
     it("signals searchProductsChanged when one of the first page's hits changes or is deleted, and not for other products", async () => {
@@ -215,7 +216,7 @@ describe(
       products.push(hit, other);
       await insertProduct(writer, hit, { name: `${word} kettle`, stock: 5 });
       await insertProduct(writer, other, { name: 'an unrelated teapot', stock: 5 });
-      await poll(
+      await waitFor(
         async () => {
           const found = await gateway.query(`{ searchProducts(query: "${word}") { nodes { id } } }`);
           return (found.body.data?.searchProducts as { nodes: { id: string }[] } | undefined)?.nodes.some(

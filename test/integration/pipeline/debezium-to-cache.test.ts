@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
 import { silentLogger } from '../../../src/observability/logger.js';
@@ -24,16 +23,7 @@ import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { startHarness } from '../../support/gateway-harness.js';
 import { createWriterPool, execute, insertProduct, uniqueId } from '../../support/writer.js';
 import { deleteIndicesWithPrefix } from '../../support/search-cleanup.js';
-
-async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) assert.fail(`not within ${timeoutMs} ms: ${what}`);
-    await sleep(20);
-  }
-}
+import { waitFor } from '../../support/wait-for.js';
 
 describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real stack', () => {
   const group = `it-pipeline-${randomBytes(4).toString('hex')}`;

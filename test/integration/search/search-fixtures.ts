@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'mysql2/promise';
 import type { EntityDeclaration } from '../../../src/schema/entity.js';
 import { createSearchApplier } from '../../../src/sync/appliers/elasticsearch/search-applier.js';
@@ -137,12 +136,4 @@ export function errorCodeOf(response: GraphQLResponse): string | undefined {
   return response.body.errors?.[0]?.extensions?.code;
 }
 
-export async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) assert.fail(`not within ${timeoutMs} ms: ${what}`);
-    await sleep(50);
-  }
-}
+export { waitFor } from '../../support/wait-for.js';
