@@ -14,6 +14,8 @@ export function pascalCaseOf(identifier: string): string {
 export function singularOf(word: string): string {
   if (/ies$/.test(word) && word.length > 3) return `${word.slice(0, -3)}y`;
   if (/lves$/.test(word)) return `${word.slice(0, -3)}f`;
+  // houses, warehouses, causes: the e belongs to the word (statuses and buses drop it).
+  if (/[ao]uses$/.test(word)) return word.slice(0, -1);
   if (/(ss|us|x|ch|sh|zz)es$/.test(word)) return word.slice(0, -2);
   if (/ses$/.test(word)) return word.slice(0, -1);
   if (/[^s]s$/.test(word)) return word.slice(0, -1);

@@ -123,14 +123,18 @@ function searchMappingOf(table: TableShape, mappings: readonly ColumnMapping[], 
   const properties = fields.map((column) => {
     const mapping = mappings.find((candidate) => candidate.column === column);
     if (mapping === undefined) throw new Error(`--search ${table.name}: it has no column ${column}`);
-    return `      ${column}: ${literalOf(elasticsearchTypeOf(mapping))},`;
+    const line = `      ${column}: ${literalOf(elasticsearchTypeOf(mapping))},`;
+    // Unsigned BIGINT ids (AUTO_INCREMENT) stay far below 2^63 in practice; say what happens past it.
+    return mapping.declaration.includes('unsigned: true')
+      ? [`      // BIGINT UNSIGNED as long: a value above 2^63-1 is refused by Elasticsearch (logged, search_documents_rejected).`, line]
+      : [line];
   });
   return [
     '  search: {',
     `    index: '${table.name}',`,
     '    embeds: [],',
     '    properties: {',
-    ...properties,
+    ...properties.flat(),
     '    },',
     `    toDocument: (row) => ({ ${fields.map((column) => `${column}: row.${column}`).join(', ')} }),`,
     '  },',

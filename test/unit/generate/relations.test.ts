@@ -126,6 +126,16 @@ describe('names from tables', () => {
       fileName: 'address.type.ts',
     });
     assert.equal(tableNamesOf('statuses').typeName, 'Status');
+    assert.deepEqual(tableNamesOf('warehouses'), {
+      typeName: 'Warehouse',
+      field: 'warehouse',
+      pluralField: 'warehouses',
+      fileName: 'warehouse.type.ts',
+    });
+    assert.deepEqual(
+      ['houses', 'causes', 'buses'].map((table) => tableNamesOf(table).typeName),
+      ['House', 'Cause', 'Bus'],
+    );
     assert.deepEqual([tableNamesOf('shelves').typeName, tableNamesOf('shelves').pluralField], ['Shelf', 'shelves']);
   });
 });

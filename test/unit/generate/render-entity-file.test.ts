@@ -71,6 +71,11 @@ describe('rendering a schema', () => {
   it('maps --search columns into an index, and refuses it for a key that cannot be reindexed in order', async () => {
     const files = await render([members], new Map([['members', ['nick']]]));
     assert.match(files.get('out/club/member.type.ts') ?? '', /index: 'members',[\s\S]*nick: \{ type: 'text'/);
+    assert.match(
+      files.get('out/club/member.type.ts') ?? '',
+      /\/\/ BIGINT UNSIGNED as long: a value above 2\^63-1 is refused by Elasticsearch[^\n]*\n\s*id: \{ type: 'long' \},/,
+      'the unsigned key says what happens beyond a long',
+    );
     await assert.rejects(
       render([members, visits], new Map([['visits', ['note']]])),
       /--search visits: a searchable table needs a single integer primary key/,
