@@ -126,7 +126,10 @@ function searchMappingOf(table: TableShape, mappings: readonly ColumnMapping[], 
     const line = `      ${column}: ${literalOf(elasticsearchTypeOf(mapping))},`;
     // Unsigned BIGINT ids (AUTO_INCREMENT) stay far below 2^63 in practice; say what happens past it.
     return mapping.declaration.includes('unsigned: true')
-      ? [`      // BIGINT UNSIGNED as long: a value above 2^63-1 is refused by Elasticsearch (logged, search_documents_rejected).`, line]
+      ? [
+          `      // BIGINT UNSIGNED as long: a value above 2^63-1 is refused by Elasticsearch (logged as rejected; a reindex will not swap without it).`,
+          line,
+        ]
       : [line];
   });
   return [
