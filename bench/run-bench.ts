@@ -17,7 +17,7 @@ import { onServer, prepareBenchDatabase } from './bench-database.js';
 import { benchUsage, parseBenchOptions } from './bench-options.js';
 import type { BenchReport } from './bench-report.js';
 import { startLoadGenerator } from './cases/bench-servers.js';
-import { runCdcApplyCase } from './cases/cdc-apply.js';
+import { parseC1Flags, runCdcApplyCase } from './cases/cdc-apply.js';
 import { parseFreshnessFlags, runFreshnessCase } from './cases/freshness.js';
 import { parseSustainedFlags, runSustainedRateCase } from './cases/sustained-rate.js';
 import { runProfileCase } from './cases/profile-case.js';
@@ -138,7 +138,7 @@ export async function runBench(argv: readonly string[], env: NodeJS.ProcessEnv):
       : null;
     const searchResults = wants('S1') ? await phase(context, 'search (S1)', errors, () => runSearchCase(context, bench, load)) : null;
     await load.stop();
-    const cdc = wants('C1') ? await phase(context, 'CDC apply rate (C1)', errors, () => runCdcApplyCase(context, bench)) : null;
+    const cdc = wants('C1') ? await phase(context, 'CDC apply rate (C1)', errors, () => runCdcApplyCase(context, bench, parseC1Flags(argv, stem))) : null;
     const freshness = wants('F1')
       ? await phase(context, 'freshness (F1)', errors, () => runFreshnessCase(context, parseFreshnessFlags(argv, stem)))
       : null;

@@ -7,6 +7,8 @@ import type { BenchOptions } from '../bench-options.js';
 import { benchScript } from '../bench-context.js';
 import type { BenchDatabase } from '../bench-database.js';
 import { startChild } from '../child-process.js';
+import type { ProfileSummary } from '../profile/cpu-profile.js';
+import { startProcessProfile } from '../profile/profile-files.js';
 import { connectRedis, deleteKeysWithPrefix } from '../redis-keys.js';
 import { deleteIndicesWithPrefix } from '../search-indices.js';
 import { median, ratio } from '../stats.js';
@@ -62,6 +64,8 @@ export interface CdcResults {
   readonly ratioToRawBulk: number;
   /** The whole gateway (Redis, documents and embeds lanes) ÷ raw _bulk. */
   readonly ratioToRawBulkWithEmbeds: number;
+  /** The CPU profile of one variant's first round (`--c1-profile`), if asked for. */
+  readonly profile?: { readonly variant: string; readonly summary: ProfileSummary } | null;
   readonly ratioToPerMessage: number;
   /** Gateway rate on Avro input ÷ on JSON input. */
   readonly avroToJson: number;
@@ -114,7 +118,22 @@ export const CDC_VARIANTS: readonly CdcVariant[] = [
   },
 ];
 
-export async function runCdcApplyCase(context: BenchContext, database: BenchDatabase): Promise<CdcResults> {
+/** C1's own flag: `--c1-profile <variant id>` takes a CPU profile of that variant's first round. */
+export function parseC1Flags(argv: readonly string[], outputStem: string): C1Flags {
+  const at = argv.indexOf('--c1-profile');
+  if (at === -1) return { profileVariant: null, outputStem };
+  const id = argv[at + 1];
+  if (!CDC_VARIANTS.some((variant) => variant.id === id))
+    throw new Error(`--c1-profile takes one of ${CDC_VARIANTS.map((variant) => variant.id).join(', ')}, got ${id ?? 'nothing'}`);
+  return { profileVariant: id ?? null, outputStem };
+}
+
+export interface C1Flags {
+  readonly profileVariant: string | null;
+  readonly outputStem: string;
+}
+
+export async function runCdcApplyCase(context: BenchContext, database: BenchDatabase, flags: C1Flags): Promise<CdcResults> {
   const { options, names, config } = context;
   const kafka = createKafka(config.kafka, silentLogger);
   const admin = kafka.admin();
@@ -130,14 +149,17 @@ export async function runCdcApplyCase(context: BenchContext, database: BenchData
     if (!options.keepData) context.onCleanup(`topic ${avroTopic.topic}`, () => admin.deleteTopics({ topics: [avroTopic.topic] }));
     const topicOf = (variant: CdcVariant) => (variant.input === 'avro' ? avroTopic : topic);
     const rounds = new Map<string, CdcRunResult[]>(CDC_VARIANTS.map((variant) => [variant.id, []]));
+    let profile: ProfileSummary | null = null;
     for (let round = 1; round <= options.rounds; round += 1) {
       for (const variant of CDC_VARIANTS) {
         const tag = `c1-${variant.id}-${round}`;
         const groupId = `${names.groupPrefix}-${tag}`;
         const keyPrefix = `${names.redisPrefix}${tag}:`;
         const indexPrefix = `${names.indexPrefix}${tag}-`;
+        const profiler = round === 1 && flags.profileVariant === variant.id ? await startProcessProfile(flags.outputStem, `c1-${variant.id}`) : null;
         const child = await startChild<unknown>(benchScript('workers/cdc-worker.js'), {
           name: `C1 ${variant.id}`,
+          execArgv: profiler?.execArgv ?? [],
           forwardStderr: options.verbose,
           env: context.childEnv({
             MYSQL_URL: database.readerUrl,
@@ -157,11 +179,16 @@ export async function runCdcApplyCase(context: BenchContext, database: BenchData
           };
           const result = await child.request<CdcRunResult>('run', request);
           rounds.get(variant.id)?.push(result);
+          if (profiler !== null) {
+            await child.stop();
+            profile = await profiler.report(result.window, `C1 ${variant.id}, ${Math.round(result.messagesPerSecond)} changes/s`, null);
+          }
           context.log(
             `  C1 ${variant.id} round ${round}: ${Math.round(result.messagesPerSecond)} changes/s (${result.messages} in ${result.seconds.toFixed(1)} s${result.drained ? ', drained' : ''}), ${result.cpuMsPerMessage.toFixed(3)} CPU ms/change, ${result.applyCalls} chunks, in redis ${(result.storeSeconds['redis'] ?? 0).toFixed(1)} s, elasticsearch ${(result.storeSeconds['elasticsearch'] ?? 0).toFixed(1)} s`,
           );
         } finally {
           await child.stop();
+          await profiler?.close();
           await admin.deleteGroups([groupId]).catch(() => undefined);
           await deleteKeysWithPrefix(redis, keyPrefix);
           await deleteIndicesWithPrefix(search, indexPrefix);
@@ -190,6 +217,7 @@ export async function runCdcApplyCase(context: BenchContext, database: BenchData
       rawBulk,
       ratioToRawBulk: ratio(rate('gateway-search'), rawBulk.medianDocumentsPerSecond),
       ratioToRawBulkWithEmbeds: ratio(rate('gateway'), rawBulk.medianDocumentsPerSecond),
+      profile: profile === null ? null : { variant: flags.profileVariant ?? '', summary: profile },
     };
   } finally {
     redis.disconnect();

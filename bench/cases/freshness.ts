@@ -24,6 +24,10 @@ import { cachePrefix, startF1Gateways } from './bench-servers.js';
 import type { ProcessProfile } from '../profile/profile-files.js';
 import { startProcessProfile } from '../profile/profile-files.js';
 import type { LatencyFigures, ProbeSample, StockLookup } from './freshness-probes.js';
+import type { IndexActivity } from './elasticsearch-activity.js';
+import { watchIndexActivity } from './elasticsearch-activity.js';
+import type { MachineCpu } from './process-cpu.js';
+import { watchMachineCpu } from './process-cpu.js';
 import {
   createBatchedPoller,
   createLatencyRecorder,
@@ -94,6 +98,10 @@ export interface FreshnessResults {
   readonly consumerProfile?: ProfileSummary | null;
   /** The consumer process's counters over the writer's window (cdc_retries, cdc_stale_changes…), non-zero ones. */
   readonly consumerCounters?: Readonly<Record<string, number>>;
+  /** The product index's refreshes, indexing and merges over the writer's window. */
+  readonly elasticsearch?: IndexActivity;
+  /** Every process's CPU over the writer's window, by role. */
+  readonly machineCpu?: MachineCpu;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -219,7 +227,11 @@ export async function runFreshnessCase(context: BenchContext, f1: FreshnessOptio
     await Promise.all(gateways.all.map((gateway) => gateway.request('resetWindow')));
     const countersBefore = await consumerProcess.request<Record<string, number>>('counters');
     const fromUs = await consumerProcess.request<number>('clock');
+    const endActivity = await watchIndexActivity(search, alias);
+    const endMachineCpu = await watchMachineCpu();
     const written = await writerChild.request<WriterResult>('run', request);
+    const machineCpu = await endMachineCpu();
+    const elasticsearch = await endActivity();
     const toUs = await consumerProcess.request<number>('clock');
     const counters = Object.fromEntries(
       Object.entries(counterDeltas(countersBefore, await consumerProcess.request<Record<string, number>>('counters'))).filter(
@@ -281,6 +293,8 @@ export async function runFreshnessCase(context: BenchContext, f1: FreshnessOptio
       failedPolls: graphqlPoller.failedPolls() + searchPoller.failedPolls(),
       consumerProfile,
       consumerCounters: counters,
+      elasticsearch,
+      machineCpu,
     };
   } finally {
     await writerChild?.stop();

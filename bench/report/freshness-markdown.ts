@@ -1,5 +1,6 @@
 import type { FreshnessResults } from '../cases/freshness.js';
 import type { LatencyFigures } from '../cases/freshness-probes.js';
+import { profileTables } from './profile-tables.js';
 
 const fixed = (value: number | null | undefined, digits = 0) =>
   value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);
@@ -44,6 +45,27 @@ export function freshnessSection(fresh: FreshnessResults): string[] {
       '',
     );
   }
+  if (fresh.elasticsearch !== undefined) {
+    const es = fresh.elasticsearch;
+    lines.push(
+      `The product index over the writer's ${fixed(es.seconds)} s (index stats, primaries): ${es.externalRefreshes} scheduled refreshes ` +
+        `(one per ${fixed(es.externalRefreshes === 0 ? NaN : (es.seconds * 1000) / es.externalRefreshes)} ms, ${fixed(es.externalRefreshMeanMs, 1)} ms each), ` +
+        `${es.refreshes} refreshes in all (${fixed(es.refreshMeanMs, 1)} ms each), ${es.indexed.toLocaleString('en-US')} documents indexed ` +
+        `(${fixed(es.indexMeanMs, 2)} ms each), ${es.merges} merges (${es.mergeMs.toLocaleString('en-US')} ms), ${es.segments} segments at the end.`,
+      '',
+    );
+  }
+  if (fresh.machineCpu !== undefined) {
+    const cpu = fresh.machineCpu;
+    lines.push(
+      `Where the cores went over the writer's window (/proc, every process by role; the machine was ${fixed(cpu.busyPercent)}% busy across all cores):`,
+      '',
+      '| process | CPU % of one core |',
+      '| --- | --- |',
+      ...cpu.roles.map((entry) => `| ${entry.role} | ${fixed(entry.percentOfCore)} |`),
+      '',
+    );
+  }
   if (fresh.stages !== undefined) {
     lines.push(
       "Each sample through the stages (epoch-ms stamps on one machine: the writer, the Kafka record timestamp, the watcher, the consumer's trace hooks, the probes). " +
@@ -75,21 +97,6 @@ export function freshnessSection(fresh: FreshnessResults): string[] {
     lines.push(`The consumer's counters over the writer's window: ${counters.length === 0 ? 'none' : counters.join(', ')}.`, '');
   }
   const profile = fresh.consumerProfile;
-  if (profile !== undefined && profile !== null) {
-    lines.push(
-      `CPU profile of the consumer's process (\`node --cpu-prof\`, ${fixed(profile.durationMs / 1000, 1)} s of ${profile.window}, idle ${fixed(profile.idlePercent, 1)}%; folded stacks \`${profile.foldedStacks ?? '–'}\`). Self time by component and the top functions:`,
-      '',
-      '| component | self ms | % of busy |',
-      '| --- | --- | --- |',
-      ...profile.components.slice(0, 12).map((entry) => `| ${entry.component} | ${fixed(entry.selfMs)} | ${fixed(entry.selfPercent, 1)} |`),
-      '',
-      '| function | where | self ms | % of busy |',
-      '| --- | --- | --- | --- |',
-      ...profile.topFunctions
-        .slice(0, 12)
-        .map((entry) => `| \`${entry.name}\` | ${entry.location} | ${fixed(entry.selfMs)} | ${fixed(entry.selfPercent, 1)} |`),
-      '',
-    );
-  }
+  if (profile !== undefined && profile !== null) lines.push(...profileTables(profile, "the consumer's process"));
   return lines;
 }

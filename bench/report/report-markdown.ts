@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { BenchReport } from '../bench-report.js';
 import type { CaseResult } from '../cases/http-rounds.js';
+import { profileTables } from './profile-tables.js';
 import { freshnessSection } from './freshness-markdown.js';
 import { sustainedSection } from './sustained-markdown.js';
 
@@ -167,6 +168,7 @@ export function renderMarkdown(report: BenchReport, optimizationLog: string | nu
     );
   }
 
+  if (cdc?.profile !== undefined && cdc.profile !== null) lines.push(...profileTables(cdc.profile.summary, `C1's \`${cdc.profile.variant}\` consumer, its first round`));
   if (report.freshness !== null) lines.push(...freshnessSection(report.freshness));
   if (report.sustained !== null) lines.push(...sustainedSection(report.sustained));
 

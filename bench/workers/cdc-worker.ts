@@ -41,6 +41,8 @@ export interface CdcRunResult {
   readonly cpuSeconds: number;
   readonly cpuMsPerMessage: number;
   readonly drained: boolean;
+  /** Monotonic µs (the clock V8's CPU profiles are stamped with) at the first apply and at the end. */
+  readonly window: { readonly fromUs: number; readonly toUs: number };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
 
   let firstApplyAt: number | null = null;
   let cpuAtFirstApply = 0;
+  let firstApplyUs = 0;
+  const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
   let applyCalls = 0;
   const storeSeconds: Record<string, number> = {};
   /** Apply calls are counted in one store's lane: the first the run applies to. */
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
     apply: async (batch) => {
       if (firstApplyAt === null) {
         firstApplyAt = Date.now();
+        firstApplyUs = monotonicUs();
         const cpu = process.cpuUsage();
         cpuAtFirstApply = (cpu.user + cpu.system) / 1e6;
       }
@@ -106,6 +111,7 @@ async function main(): Promise<void> {
       if (firstApplyAt !== null && Date.now() - firstApplyAt >= request.maxSeconds * 1000) break;
       if (Date.now() > deadline) throw new Error('the consumer applied nothing within 300 s');
     }
+    const endUs = monotonicUs();
     const cpu = process.cpuUsage();
     const cpuSeconds = (cpu.user + cpu.system) / 1e6 - cpuAtFirstApply;
     const status = consumer.status();
@@ -123,6 +129,7 @@ async function main(): Promise<void> {
       cpuSeconds,
       cpuMsPerMessage: messages === 0 ? Number.NaN : (cpuSeconds * 1000) / messages,
       drained: messages >= request.expected,
+      window: { fromUs: firstApplyUs, toUs: endUs },
     };
   };
 
