@@ -1,6 +1,6 @@
 import type { EntityDeclaration, SearchMapping } from '../schema/entity.js';
 import { searchKeyFieldOf } from '../schema/entity.js';
-import type { Row, RowVersion } from '../rows/row.js';
+import type { Row, RowValue, RowVersion } from '../rows/row.js';
 import { MAX_ROW_VERSION } from '../rows/row.js';
 import { formatVersion, parseVersion } from '../rows/row-version.js';
 
@@ -69,13 +69,45 @@ export function liveDocument(
   writtenAtMs: number,
 ): Record<string, unknown> {
   const document = mapping.toDocument(inputs.row, inputs.related);
-  const embedFields = Object.fromEntries(
-    Object.entries(embeds).map(([table, state]) => [table, { id: state.id, version: formatVersion(state.version) }]),
-  );
+  const embedFields: Record<string, unknown> = {};
+  for (const table in embeds) {
+    const state = embeds[table] as EmbedState;
+    embedFields[table] = { id: state.id, version: formatVersion(state.version) };
+  }
   return {
     ...document,
-    [SYNC_FIELD]: { deleted: false, version: formatVersion(version), written_at: writtenAtMs, embeds: embedFields, inputs },
+    [SYNC_FIELD]: {
+      deleted: false,
+      version: formatVersion(version),
+      written_at: writtenAtMs,
+      embeds: embedFields,
+      inputs: storedInputs(document, inputs),
+    },
   };
+}
+
+/**
+ * The inputs as stored: a row column whose value the document already holds, under the same name
+ * and equal, is listed in `from_document` instead of copied (most columns of a typical `toDocument`
+ * pass through unchanged, so a full copy of the row would double the document: twice the bytes for
+ * Elasticsearch to compress, store and rewrite in every merge). Exact: only equal values are left out.
+ */
+function storedInputs(document: Readonly<Record<string, unknown>>, inputs: DocumentInputs): Record<string, unknown> {
+  const row: Record<string, RowValue> = {};
+  const fromDocument: string[] = [];
+  for (const column in inputs.row) {
+    const value = inputs.row[column] as RowValue;
+    if (Object.hasOwn(document, column) && sameJson(document[column], value)) fromDocument.push(column);
+    else row[column] = value;
+  }
+  return fromDocument.length === 0 ? { row, related: inputs.related } : { row, from_document: fromDocument, related: inputs.related };
+}
+
+/** Equal as JSON: the same primitive, or objects and arrays that serialize alike. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** A deleted row: only its id (when the mapping has the key field) and the delete's version. */
@@ -107,8 +139,21 @@ export function readSyncState(source: unknown): SyncState | null {
   const rawInputs = field(sync, 'inputs');
   const row = field(rawInputs, 'row');
   const related = field(rawInputs, 'related');
-  const inputs = isObject(row) && isObject(related) ? { row: row as Row, related: related as Record<string, Row | null> } : null;
+  const inputs =
+    isObject(row) && isObject(related)
+      ? { row: withColumnsFromDocument(row as Row, field(rawInputs, 'from_document'), source), related: related as Record<string, Row | null> }
+      : null;
   return { version: parseVersion(versionText), deleted: field(sync, 'deleted') === true, embeds, inputs };
+}
+
+/** The stored row completed with the columns it left to the document (`from_document`): the row `toDocument` was given. */
+function withColumnsFromDocument(row: Row, fromDocument: unknown, source: unknown): Row {
+  if (!Array.isArray(fromDocument) || fromDocument.length === 0) return row;
+  const complete: Record<string, RowValue> = {};
+  for (const column of fromDocument) {
+    if (typeof column === 'string') complete[column] = (field(source, column) ?? null) as RowValue;
+  }
+  return { ...complete, ...row };
 }
 
 export type BulkOperation =

@@ -122,6 +122,17 @@ describe('live documents and tombstones', () => {
     assert.deepEqual(state?.inputs, { row: productRow, related: { categories: category } });
   });
 
+  it('stores only the row columns the document does not hold unchanged, and reads the row back whole', () => {
+    const row = { ...productRow, tags: null, attributes: { color: 'red' } };
+    const document = liveDocument(mapping, { row, related: { categories: category } }, 3n, { categories: { id: '7', version: 0n } }, 1);
+    const stored = (document[SYNC_FIELD] as { inputs: { row: Record<string, unknown>; from_document: string[] } }).inputs;
+    // tags becomes [] in the document (not equal to null): kept; attributes is not a document field: kept.
+    assert.deepEqual(Object.keys(stored.row).sort(), ['attributes', 'tags']);
+    assert.ok(stored.from_document.includes('name') && stored.from_document.includes('price'));
+    const state = readSyncState(JSON.parse(JSON.stringify(document)));
+    assert.deepEqual(state?.inputs?.row, row);
+  });
+
   it('keeps only the id and the delete version in a tombstone', () => {
     const tombstone = tombstoneDocument(productEntity, '42', 10n, 5);
     assert.deepEqual(tombstone, { id: '42', [SYNC_FIELD]: { deleted: true, version: '0000000000000000010', written_at: 5 } });

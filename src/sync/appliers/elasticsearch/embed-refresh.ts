@@ -7,7 +7,7 @@ import type { BulkWriter, PageRequest } from '../../../index/bulk-writer.js';
 import { forEachMatch, neverWritten, refreshIndex, sendBulk } from '../../../index/bulk-writer.js';
 import { toSearchError } from '../../../index/elasticsearch-client.js';
 import type { BulkOperation } from '../../../index/search-documents.js';
-import { SYNC_FIELD, embedsOutdated, liveDocument, readSyncState } from '../../../index/search-documents.js';
+import { embedsOutdated, liveDocument, readSyncState } from '../../../index/search-documents.js';
 
 /*
  * A related row changed (a category renamed): every live document embedding it is recomputed with
@@ -74,7 +74,8 @@ export async function rewriteEmbeddingDocuments(
     const chunk = updates.slice(start, start + IDS_PER_QUERY);
     const everyRow = chunk.find((update) => update.id === null);
     const byId = new Map(chunk.map((update) => [update.id, update]));
-    const request = { index: alias, query: embedsOutdated(table, chunk), source: [SYNC_FIELD], pageSize: context.pageSize };
+    // The whole _source: the stored inputs leave the columns the document holds unchanged to it.
+    const request = { index: alias, query: embedsOutdated(table, chunk), source: ['*'], pageSize: context.pageSize };
     chunks.push({ request, pick: (embeddedId) => everyRow ?? byId.get(embeddedId) });
   }
   await forEachMatch(
@@ -146,7 +147,7 @@ function rewriteOperation(
 
 async function readRealtime(client: Client, alias: string, ids: readonly string[]): Promise<{ id: string; source: unknown }[]> {
   try {
-    const { docs } = await client.mget({ index: alias, ids: [...ids], _source: [SYNC_FIELD], realtime: true });
+    const { docs } = await client.mget({ index: alias, ids: [...ids], realtime: true });
     return docs.flatMap((doc) => ('found' in doc && doc.found ? [{ id: doc._id, source: doc._source }] : []));
   } catch (error) {
     throw toSearchError(error, `elasticsearch read of ${alias}`);
