@@ -53,6 +53,7 @@ and .json. Every case runs beside its baseline in the same run; figures are medi
   --f3-seconds S        F3 window per rate (default 300: flat means flat for 5 minutes)
   --f1-profile          F1 also takes a CPU profile of the consumer process (written beside the report)
   --c1-profile ID       C1 also takes a CPU profile of variant ID's first round (gateway, gateway-search, …)
+  --c1-variants A,B     C1 runs only these variants (the raw _bulk rounds run when gateway-search is one)
   --cases A,B,…         only these of ${CASE_IDS.join(', ')} (default all; P1 is the CPU profile)
   --quick               1 round, 3 s rounds, 1 s warm-up: a smoke test, not a measurement
   --out DIR             write the report there instead of bench/results

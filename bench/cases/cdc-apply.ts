@@ -118,18 +118,30 @@ export const CDC_VARIANTS: readonly CdcVariant[] = [
   },
 ];
 
-/** C1's own flag: `--c1-profile <variant id>` takes a CPU profile of that variant's first round. */
+/**
+ * C1's own flags: `--c1-profile <variant id>` takes a CPU profile of that variant's first round;
+ * `--c1-variants a,b` runs only those variants (for iterating on one; the report then lacks the
+ * ratios that need the others).
+ */
 export function parseC1Flags(argv: readonly string[], outputStem: string): C1Flags {
-  const at = argv.indexOf('--c1-profile');
-  if (at === -1) return { profileVariant: null, outputStem };
-  const id = argv[at + 1];
-  if (!CDC_VARIANTS.some((variant) => variant.id === id))
-    throw new Error(`--c1-profile takes one of ${CDC_VARIANTS.map((variant) => variant.id).join(', ')}, got ${id ?? 'nothing'}`);
-  return { profileVariant: id ?? null, outputStem };
+  const known = (id: string | undefined, flag: string): string => {
+    if (id === undefined || !CDC_VARIANTS.some((variant) => variant.id === id))
+      throw new Error(`${flag} takes ${CDC_VARIANTS.map((variant) => variant.id).join(', ')}, got ${id ?? 'nothing'}`);
+    return id;
+  };
+  const profileAt = argv.indexOf('--c1-profile');
+  const variantsAt = argv.indexOf('--c1-variants');
+  return {
+    profileVariant: profileAt === -1 ? null : known(argv[profileAt + 1], '--c1-profile'),
+    variants: variantsAt === -1 ? null : (argv[variantsAt + 1] ?? '').split(',').map((id) => known(id, '--c1-variants')),
+    outputStem,
+  };
 }
 
 export interface C1Flags {
   readonly profileVariant: string | null;
+  /** null: every variant. */
+  readonly variants: readonly string[] | null;
   readonly outputStem: string;
 }
 
@@ -150,8 +162,9 @@ export async function runCdcApplyCase(context: BenchContext, database: BenchData
     const topicOf = (variant: CdcVariant) => (variant.input === 'avro' ? avroTopic : topic);
     const rounds = new Map<string, CdcRunResult[]>(CDC_VARIANTS.map((variant) => [variant.id, []]));
     let profile: ProfileSummary | null = null;
+    const chosen = CDC_VARIANTS.filter((variant) => flags.variants === null || flags.variants.includes(variant.id));
     for (let round = 1; round <= options.rounds; round += 1) {
-      for (const variant of CDC_VARIANTS) {
+      for (const variant of chosen) {
         const tag = `c1-${variant.id}-${round}`;
         const groupId = `${names.groupPrefix}-${tag}`;
         const keyPrefix = `${names.redisPrefix}${tag}:`;
@@ -196,7 +209,7 @@ export async function runCdcApplyCase(context: BenchContext, database: BenchData
       }
     }
     const rawBulk = await runRawBulkRounds(context, database, topic, rounds.get('gateway-search') ?? []);
-    const variants = CDC_VARIANTS.map((variant): CdcVariantResult => {
+    const variants = chosen.map((variant): CdcVariantResult => {
       const list = rounds.get(variant.id) ?? [];
       return {
         id: variant.id,

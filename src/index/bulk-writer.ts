@@ -98,7 +98,9 @@ async function postBulk(client: Client, operations: readonly BulkOperation[], re
         refresh: refresh ? 'true' : 'false',
         filter_path: 'items.*._id,items.*.status,items.*.error.type,items.*.error.reason',
       },
-      bulkBody: bulkNdjson(operations),
+      // As bytes: given a string, the transport would scan all of it once more (Buffer.byteLength)
+      // for the content-length before encoding it again to send it.
+      bulkBody: Buffer.from(bulkNdjson(operations)),
     });
   } catch (error) {
     throw toSearchError(error, 'elasticsearch bulk');

@@ -21,14 +21,18 @@ import {
  * made JSON-safe. Throws ROW_INVALID naming the column and the value it cannot convert.
  */
 export function normalizeRow(row: Readonly<Record<string, unknown>>, columns: ColumnTypes, keyColumns: readonly string[] = []): Row {
-  // fromEntries defines own properties, so a column named "__proto__" cannot replace the prototype.
-  return Object.fromEntries(
-    Object.entries(row).map(([column, value]) => {
-      const type = Object.hasOwn(columns, column) ? columns[column] : undefined;
-      if (type !== undefined && typeof value === 'boolean' && keyColumns.includes(column)) refuseBooleanKey(value, type, column);
-      return [column, type === undefined ? toJsonSafe(value) : convertColumn(value, type, column)];
-    }),
-  );
+  // A plain loop (every change of every store goes through here): no entries arrays to allocate.
+  const normalized: Row = {};
+  for (const column of Object.keys(row)) {
+    const value = row[column];
+    const type = Object.hasOwn(columns, column) ? columns[column] : undefined;
+    if (type !== undefined && typeof value === 'boolean' && keyColumns.includes(column)) refuseBooleanKey(value, type, column);
+    const converted = type === undefined ? toJsonSafe(value) : convertColumn(value, type, column);
+    // defineProperty, so a column named "__proto__" cannot replace the prototype.
+    if (column === '__proto__') Object.defineProperty(normalized, column, { value: converted, enumerable: true, writable: true, configurable: true });
+    else normalized[column] = converted;
+  }
+  return normalized;
 }
 
 /**
@@ -78,8 +82,10 @@ function convertColumn(value: unknown, type: ColumnType, column: string | undefi
 function convertPresent(value: NonNullable<unknown>, type: ColumnType): RowValue {
   switch (type.kind) {
     case 'int':
-      return toInt(value);
+      // The common case first, without a bigint round trip.
+      return typeof value === 'number' && Number.isSafeInteger(value) ? value : toInt(value);
     case 'bigint': {
+      if (typeof value === 'number' && Number.isSafeInteger(value) && (value >= 0 || type.unsigned !== true)) return value;
       const integer = withinBigintRange(parseIntegerValue(typeof value === 'boolean' ? Number(value) : value));
       return integerToRowValue(type.unsigned === true && integer < 0n ? integer + UNSIGNED_WRAP : integer);
     }
@@ -136,6 +142,8 @@ function toDecimal(value: NonNullable<unknown>, scale: number): string {
   if (typeof value === 'number' && Number.isFinite(value)) return scaleDecimalText(String(value), scale);
   if (typeof value === 'bigint') return scaleDecimalText(value.toString(), scale);
   if (typeof value !== 'string') throw new Error('not a decimal number');
+  // Already canonical (what Debezium's string mode and mysql2 send): no BigInt arithmetic.
+  if (scale > 0 && CANONICAL_UNSIGNED_DECIMAL.test(value) && value.length - value.indexOf('.') - 1 === scale) return value;
   try {
     return scaleDecimalText(value, scale);
   } catch (error) {
@@ -146,6 +154,7 @@ function toDecimal(value: NonNullable<unknown>, scale: number): string {
   }
 }
 
+const CANONICAL_UNSIGNED_DECIMAL = /^(?:0|[1-9]\d*)\.\d+$/;
 const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 function toFloat(value: NonNullable<unknown>): number {
@@ -175,6 +184,7 @@ function toBool(value: NonNullable<unknown>): boolean {
 }
 
 function toDateTime(value: NonNullable<unknown>, precision: number): string | null {
+  if (typeof value === 'number' && precision <= 3 && Number.isSafeInteger(value)) return epochMsToDateTimeText(value);
   if (value instanceof Date) return epochMsToDateTimeText(value.getTime());
   if (typeof value === 'string' && !/^-?\d+$/.test(value.trim())) return canonicalDateTimeText(value);
   // Debezium without schemas: DATETIME(0-3) as epoch milliseconds, DATETIME(4-6) as epoch microseconds.

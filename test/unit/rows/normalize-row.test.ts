@@ -11,6 +11,14 @@ describe('normalizeValue for DECIMAL', () => {
     assert.equal(normalizeValue('12345678901234567890.12', col.decimal(2)), '12345678901234567890.12');
   });
 
+  it('canonicalizes text the fast path for canonical text must not pass through', () => {
+    assert.equal(normalizeValue('019.90', col.decimal(2)), '19.90');
+    assert.equal(normalizeValue('19.905', col.decimal(2)), '19.91');
+    assert.equal(normalizeValue('-0.00', col.decimal(2)), '0.00');
+    assert.equal(normalizeValue('0.50', col.decimal(2)), '0.50');
+    assert.equal(normalizeValue(' 1.50', col.decimal(2)), '1.50');
+  });
+
   it('accepts Maxwell numbers and exponent forms', () => {
     assert.equal(normalizeValue(19.9, col.decimal(2)), '19.90');
     assert.equal(normalizeValue(1e21, col.decimal(2)), '1000000000000000000000.00');
