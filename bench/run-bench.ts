@@ -138,7 +138,9 @@ export async function runBench(argv: readonly string[], env: NodeJS.ProcessEnv):
       : null;
     const searchResults = wants('S1') ? await phase(context, 'search (S1)', errors, () => runSearchCase(context, bench, load)) : null;
     await load.stop();
-    const cdc = wants('C1') ? await phase(context, 'CDC apply rate (C1)', errors, () => runCdcApplyCase(context, bench, parseC1Flags(argv, stem))) : null;
+    const cdc = wants('C1')
+      ? await phase(context, 'CDC apply rate (C1)', errors, () => runCdcApplyCase(context, bench, parseC1Flags(argv, stem)))
+      : null;
     const freshness = wants('F1')
       ? await phase(context, 'freshness (F1)', errors, () => runFreshnessCase(context, parseFreshnessFlags(argv, stem)))
       : null;

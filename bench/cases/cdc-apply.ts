@@ -169,7 +169,8 @@ export async function runCdcApplyCase(context: BenchContext, database: BenchData
         const groupId = `${names.groupPrefix}-${tag}`;
         const keyPrefix = `${names.redisPrefix}${tag}:`;
         const indexPrefix = `${names.indexPrefix}${tag}-`;
-        const profiler = round === 1 && flags.profileVariant === variant.id ? await startProcessProfile(flags.outputStem, `c1-${variant.id}`) : null;
+        const profiler =
+          round === 1 && flags.profileVariant === variant.id ? await startProcessProfile(flags.outputStem, `c1-${variant.id}`) : null;
         const child = await startChild<unknown>(benchScript('workers/cdc-worker.js'), {
           name: `C1 ${variant.id}`,
           execArgv: profiler?.execArgv ?? [],

@@ -168,7 +168,8 @@ export function renderMarkdown(report: BenchReport, optimizationLog: string | nu
     );
   }
 
-  if (cdc?.profile !== undefined && cdc.profile !== null) lines.push(...profileTables(cdc.profile.summary, `C1's \`${cdc.profile.variant}\` consumer, its first round`));
+  if (cdc?.profile !== undefined && cdc.profile !== null)
+    lines.push(...profileTables(cdc.profile.summary, `C1's \`${cdc.profile.variant}\` consumer, its first round`));
   if (report.freshness !== null) lines.push(...freshnessSection(report.freshness));
   if (report.sustained !== null) lines.push(...sustainedSection(report.sustained));
 

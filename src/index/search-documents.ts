@@ -141,7 +141,10 @@ export function readSyncState(source: unknown): SyncState | null {
   const related = field(rawInputs, 'related');
   const inputs =
     isObject(row) && isObject(related)
-      ? { row: withColumnsFromDocument(row as Row, field(rawInputs, 'from_document'), source), related: related as Record<string, Row | null> }
+      ? {
+          row: withColumnsFromDocument(row as Row, field(rawInputs, 'from_document'), source),
+          related: related as Record<string, Row | null>,
+        }
       : null;
   return { version: parseVersion(versionText), deleted: field(sync, 'deleted') === true, embeds, inputs };
 }

@@ -29,7 +29,8 @@ export function normalizeRow(row: Readonly<Record<string, unknown>>, columns: Co
     if (type !== undefined && typeof value === 'boolean' && keyColumns.includes(column)) refuseBooleanKey(value, type, column);
     const converted = type === undefined ? toJsonSafe(value) : convertColumn(value, type, column);
     // defineProperty, so a column named "__proto__" cannot replace the prototype.
-    if (column === '__proto__') Object.defineProperty(normalized, column, { value: converted, enumerable: true, writable: true, configurable: true });
+    if (column === '__proto__')
+      Object.defineProperty(normalized, column, { value: converted, enumerable: true, writable: true, configurable: true });
     else normalized[column] = converted;
   }
   return normalized;
