@@ -125,12 +125,9 @@ function normalizeChange(entity: EntityDeclaration, change: RowChange): EntityCh
   }
   if (change.after !== null) refuseNullsInNotNullColumns(entity, change.after);
   const after = change.after === null ? null : normalizeRow(change.after, entity.columns, keyColumns);
-  const normalized: RowChange = {
-    ...change,
-    key,
-    after,
-    before: change.before === null ? null : normalizeRow(change.before, entity.columns, keyColumns),
-  };
+  // No store reads the before-image (a row's new state is its after-image or its re-read), so it
+  // is dropped here rather than normalized: a third of the work per update for nothing.
+  const normalized: RowChange = { ...change, key, after, before: null };
   return { entity, change: normalized, id: rowIdOf(key, entity) };
 }
 

@@ -14,8 +14,8 @@ function scriptedWriter(responses: Item[][]): { writer: BulkWriter; bodies: stri
   const bodies: string[] = [];
   const client = {
     transport: {
-      request: (params: { bulkBody: string }) => {
-        bodies.push(params.bulkBody);
+      request: (params: { bulkBody: Buffer }) => {
+        bodies.push(params.bulkBody.toString('utf8'));
         const items = responses.shift() ?? [];
         return Promise.resolve({ items: items.map((item) => ({ index: item })) });
       },
