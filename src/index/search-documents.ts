@@ -74,16 +74,16 @@ export function liveDocument(
     const state = embeds[table] as EmbedState;
     embedFields[table] = { id: state.id, version: formatVersion(state.version) };
   }
-  return {
-    ...document,
-    [SYNC_FIELD]: {
-      deleted: false,
-      version: formatVersion(version),
-      written_at: writtenAtMs,
-      embeds: embedFields,
-      inputs: storedInputs(document, inputs),
-    },
+  // toDocument returns a fresh object per call: it is completed in place, not copied (one document
+  // per change is the hot path's largest allocation).
+  document[SYNC_FIELD] = {
+    deleted: false,
+    version: formatVersion(version),
+    written_at: writtenAtMs,
+    embeds: embedFields,
+    inputs: storedInputs(document, inputs),
   };
+  return document;
 }
 
 /**

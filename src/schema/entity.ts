@@ -42,6 +42,7 @@ export interface SearchMapping {
   /** Relations whose rows feed `toDocument`; a change to one updates the documents that embed it. */
   readonly embeds: readonly EmbeddedRelation[];
   /** Builds the search document from the row and the embedded related rows (keyed by table). */
+  /** A new object per call: the gateway adds its sync field to it in place. */
   toDocument(row: Row, related: Readonly<Record<string, Row | null>>): Record<string, unknown>;
 }
 

@@ -2,6 +2,7 @@ import { asDecodeFailure, GatewayError } from '../errors.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { EntityDeclaration } from '../schema/entity.js';
 import { keyColumnsOf, rowIdOf } from '../schema/entity.js';
+import type { ColumnType } from '../rows/column-types.js';
 import { isNotNull } from '../rows/column-types.js';
 import type { RowChange, TruncateChange } from './change.js';
 import type { Row } from '../rows/row.js';
@@ -140,7 +141,8 @@ function normalizeChange(entity: EntityDeclaration, change: RowChange): EntityCh
  * TiCDC) cannot tell from SQL NULL.
  */
 function refuseNullsInNotNullColumns(entity: EntityDeclaration, after: Readonly<Record<string, unknown>>): void {
-  for (const [column, type] of Object.entries(entity.columns)) {
+  for (const column in entity.columns) {
+    const type = entity.columns[column] as ColumnType;
     if (
       isNotNull(type) &&
       type.kind !== 'json' &&
