@@ -19,7 +19,8 @@ import { createKafka } from '../../../src/sync/kafka-client.js';
 import { waitForGroupCaughtUp } from '../../support/consumer-lag.js';
 import type { GatewayHarness } from '../../support/gateway-harness.js';
 import { createLibraryWriter, libraryEnv, startLibraryHarness } from '../../support/library-harness.js';
-import { startGroupAt, startGroupAtTopicEnds, topicEnds } from '../../support/topic-positions.js';
+import { replayWithSecondGroup } from '../../support/replay-group.js';
+import { startGroupAtTopicEnds, topicEnds } from '../../support/topic-positions.js';
 import { compareCacheWithDatabase } from '../../support/cache-vs-database.js';
 import type { LiveResult } from '../../support/live-client.js';
 import { connectLive } from '../../support/live-client.js';
@@ -163,17 +164,7 @@ describe('library: MariaDB → Debezium (library connector) → Kafka → consum
 
     // A second group over the same Redis replays every change since: the insert of the loan and the
     // book's first title must not come back.
-    await startGroupAt(admin, `${group}-replay`, beforeWrites);
-    const replay = createCdcRuntime({
-      ...gateway.services,
-      config: { ...gateway.services.config, kafka: { ...gateway.services.config.kafka, groupId: `${group}-replay` } },
-    });
-    await replay.start();
-    try {
-      await waitForGroupCaughtUp(admin, `${group}-replay`, topics(), 120_000);
-    } finally {
-      await replay.stop();
-    }
+    await replayWithSecondGroup(admin, gateway.services, `${group}-replay`, beforeWrites);
     assert.deepEqual(await redis.mget(entryKeys), before, 'every entry, version included, is unchanged');
     const [loan] = await cache.lookup(loanEntity, [keys.loanId]);
     assert.equal(loan?.state, 'known-missing', 'the deleted loan did not come back');

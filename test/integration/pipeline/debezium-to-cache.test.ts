@@ -8,7 +8,8 @@ import type { Pool } from 'mysql2/promise';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { createKafka } from '../../../src/sync/kafka-client.js';
 import { waitForGroupCaughtUp } from '../../support/consumer-lag.js';
-import { startGroupAt, startGroupAtTopicEnds, topicEnds } from '../../support/topic-positions.js';
+import { replayWithSecondGroup } from '../../support/replay-group.js';
+import { startGroupAtTopicEnds, topicEnds } from '../../support/topic-positions.js';
 import { createEntityCache } from '../../../src/cache/entity-cache.js';
 import { createRedisClient, waitForRedis } from '../../../src/cache/redis-client.js';
 import { repoRoot } from '../../../src/repo-root.js';
@@ -139,17 +140,7 @@ describe('MariaDB → Debezium → Kafka → consumer → Redis, on the real sta
     assert.equal(documentsBefore.filter((doc) => doc !== null).length, 3, 'two live documents and a tombstone');
 
     // A second group over the same stores replays every change made since (these and any others).
-    await startGroupAt(admin, `${group}-replay`, beforeWrites);
-    const replay = createCdcRuntime({
-      ...gateway.services,
-      config: { ...gateway.services.config, kafka: { ...gateway.services.config.kafka, groupId: `${group}-replay` } },
-    });
-    await replay.start();
-    try {
-      await waitForGroupCaughtUp(admin, `${group}-replay`, topics(), 120_000);
-    } finally {
-      await replay.stop();
-    }
+    await replayWithSecondGroup(admin, gateway.services, `${group}-replay`, beforeWrites);
     const afterReplay = await gateway.services.redis.mget(ids.map((id) => cache.keyOf(productEntity, id)));
     assert.deepEqual(afterReplay, before, 'every entry, version included, is unchanged');
     assert.deepEqual(await documents(), documentsBefore, 'every document, version included, is unchanged');
