@@ -41,8 +41,10 @@ export interface SearchMapping {
   readonly properties: Readonly<Record<string, unknown>>;
   /** Relations whose rows feed `toDocument`; a change to one updates the documents that embed it. */
   readonly embeds: readonly EmbeddedRelation[];
-  /** Builds the search document from the row and the embedded related rows (keyed by table). */
-  /** A new object per call: the gateway adds its sync field to it in place. */
+  /**
+   * Builds the search document from the row and the embedded related rows (keyed by table): a new
+   * object per call, since the gateway adds its sync field to it in place.
+   */
   toDocument(row: Row, related: Readonly<Record<string, Row | null>>): Record<string, unknown>;
 }
 
