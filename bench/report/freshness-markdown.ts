@@ -1,9 +1,8 @@
 import type { FreshnessResults } from '../cases/freshness.js';
 import type { LatencyFigures } from '../cases/freshness-probes.js';
 import { profileTables } from './profile-tables.js';
+import { fixed } from './format.js';
 
-const fixed = (value: number | null | undefined, digits = 0) =>
-  value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);
 const figures = (latency: LatencyFigures | null) => (latency === null ? '– | –' : `${fixed(latency.p50Ms)} | ${fixed(latency.p99Ms)}`);
 
 /** F1's section: the headline figures, each sample's way through the stages, the processes, the consumer's profile. */

@@ -1,6 +1,5 @@
 import type { ProfileSummary } from '../profile/cpu-profile.js';
-
-const fixed = (value: number, digits = 0) => (Number.isNaN(value) ? '–' : value.toFixed(digits));
+import { fixed } from './format.js';
 
 /** A process's CPU profile as two tables: self time by component, then the top functions. */
 export function profileTables(profile: ProfileSummary, whose: string): string[] {

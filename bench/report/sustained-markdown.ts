@@ -1,6 +1,5 @@
 import type { SustainedResults } from '../cases/sustained-rate.js';
-
-const fixed = (value: number, digits = 0) => (Number.isNaN(value) ? '–' : value.toFixed(digits));
+import { fixed } from './format.js';
 
 /** F3's section: per rate, whether search and Debezium kept up (flat lag over the window). */
 export function sustainedSection(sustained: SustainedResults): string[] {
